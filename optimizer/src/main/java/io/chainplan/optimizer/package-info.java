@@ -1,0 +1,2 @@
+/** Domain model, algorithms, simulator and the optimizer service of chainplan. */
+package io.chainplan.optimizer;

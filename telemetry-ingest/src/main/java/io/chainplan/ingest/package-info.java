@@ -1,0 +1,2 @@
+/** telemetry-ingest: Kafka Streams estimates of demand and server speed. */
+package io.chainplan.ingest;
