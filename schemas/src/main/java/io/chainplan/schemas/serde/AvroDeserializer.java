@@ -1,0 +1,89 @@
+package io.chainplan.schemas.serde;
+
+import io.chainplan.schemas.registry.SchemaRegistry;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Kafka deserializer for Avro specific records in the Confluent wire format. The writer schema is
+ * fetched from the registry by the id in the bytes and resolved against the reader schema of
+ * {@code T} (Avro schema resolution), so records from older and newer producers both read.
+ * Schemas and resolving readers are cached per id. Null bytes deserialize to null (tombstones).
+ * <p>Every failure (wrong magic byte, fewer than 5 bytes, unknown id, data that does not resolve or
+ * decode) throws {@link WireFormatException} naming topic, id and cause. Thread-safe.
+ *
+ * @param <T> the record type
+ */
+public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+    private final SchemaRegistry registry;
+    private final Schema readerSchema;
+    private final SpecificData data;
+    private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    /**
+     * @param type     the generated record class to read into
+     * @param registry where writer schemas are looked up by id
+     */
+    public AvroDeserializer(Class<T> type, SchemaRegistry registry) {
+        Objects.requireNonNull(type, "type");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.data = SpecificData.getForClass(type);
+        this.readerSchema = data.getSchema(type);
+    }
+
+    /**
+     * @return the schema records are read into
+     */
+    public Schema readerSchema() {
+        return readerSchema;
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length < WireFormat.HEADER_BYTES) {
+            throw new WireFormatException(topic, WireFormatException.NO_SCHEMA_ID,
+                    "too short for the wire format: " + bytes.length + " bytes, need at least " + WireFormat.HEADER_BYTES, null);
+        }
+        if (bytes[0] != WireFormat.MAGIC_BYTE) {
+            throw new WireFormatException(topic, WireFormatException.NO_SCHEMA_ID,
+                    "unknown magic byte " + bytes[0] + ", expected " + WireFormat.MAGIC_BYTE, null);
+        }
+        int id = ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
+        SpecificDatumReader<T> reader = reader(topic, id);
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_BYTES,
+                    bytes.length - WireFormat.HEADER_BYTES, null);
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            throw new WireFormatException(topic, id, "cannot decode as " + readerSchema.getFullName(), e);
+        }
+    }
+
+    private SpecificDatumReader<T> reader(String topic, int id) {
+        SpecificDatumReader<T> cached = readers.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writer;
+        try {
+            writer = registry.schemaById(id);
+        } catch (RuntimeException e) {
+            throw new WireFormatException(topic, id, "cannot fetch writer schema", e);
+        }
+        SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, data);
+        readers.put(id, reader);
+        return reader;
+    }
+}
