@@ -1,0 +1,43 @@
+package io.chainplan.optimizer.replan;
+
+/**
+ * The latest arrival-rate estimate of a model: lambda with its 95% interval.
+ *
+ * @param ratePerSecond  lambda, requests per second, finite and &gt; 0
+ * @param lowerPerSecond lower end of the 95% interval, finite, &gt;= 0 and &lt;= ratePerSecond
+ * @param upperPerSecond upper end of the 95% interval, finite and &gt;= ratePerSecond
+ */
+public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond) {
+    /** Validates the fields. */
+    public DemandView {
+        if (!(Double.isFinite(ratePerSecond) && ratePerSecond > 0)) {
+            throw new IllegalArgumentException("ratePerSecond must be finite and > 0, was " + ratePerSecond);
+        }
+        if (!(Double.isFinite(lowerPerSecond) && lowerPerSecond >= 0 && lowerPerSecond <= ratePerSecond)) {
+            throw new IllegalArgumentException("lowerPerSecond must be finite and in [0, ratePerSecond = "
+                    + ratePerSecond + "], was " + lowerPerSecond);
+        }
+        if (!(Double.isFinite(upperPerSecond) && upperPerSecond >= ratePerSecond)) {
+            throw new IllegalArgumentException("upperPerSecond must be finite and >= ratePerSecond = "
+                    + ratePerSecond + ", was " + upperPerSecond);
+        }
+    }
+
+    /**
+     * A point estimate without an interval.
+     *
+     * @param ratePerSecond lambda, requests per second
+     * @return a view whose interval is the single point
+     */
+    public static DemandView exact(double ratePerSecond) {
+        return new DemandView(ratePerSecond, ratePerSecond, ratePerSecond);
+    }
+
+    /**
+     * @param rate a rate, requests per second
+     * @return whether the 95% interval contains it
+     */
+    public boolean intervalContains(double rate) {
+        return rate >= lowerPerSecond && rate <= upperPerSecond;
+    }
+}

@@ -1,0 +1,43 @@
+package io.chainplan.optimizer.replan;
+
+import io.chainplan.optimizer.model.ModelSpec;
+import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.ServerPlacement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the model's current plan was solved from and what it decided: the reference the triggers
+ * compare the latest view against, recovered from the plans log after a restart.
+ *
+ * @param epoch                the plan's epoch, &gt;= 1
+ * @param createdAtMillis      when the plan was made, ms since the epoch
+ * @param model                the model spec it was solved for
+ * @param servers              the server parameters it was solved for, sorted by id
+ * @param arrivalRatePerSecond lambda it was solved for
+ * @param placements           its per-server block ranges, sorted by server id (empty if none)
+ */
+public record PlanBasis(
+        long epoch,
+        long createdAtMillis,
+        ModelSpec model,
+        List<Server> servers,
+        double arrivalRatePerSecond,
+        List<ServerPlacement> placements) {
+
+    /** Validates the fields and sorts the lists by server id. */
+    public PlanBasis {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epoch must be >= 1, was " + epoch);
+        }
+        Objects.requireNonNull(model, "model");
+        servers = InputView.sortedById(servers, "servers");
+        if (!(Double.isFinite(arrivalRatePerSecond) && arrivalRatePerSecond >= 0)) {
+            throw new IllegalArgumentException("arrivalRatePerSecond must be finite and >= 0, was "
+                    + arrivalRatePerSecond);
+        }
+        Objects.requireNonNull(placements, "placements");
+        placements = placements.stream().sorted(Comparator.comparing(ServerPlacement::serverId)).toList();
+    }
+}

@@ -1,0 +1,46 @@
+package io.chainplan.optimizer.replan;
+
+/**
+ * Thresholds of the re-planning policy (issue 7, items 2 and 3). Durations are milliseconds.
+ *
+ * @param minIntervalMillis          debounce: no two plans of a model closer than this, &gt;= 0
+ * @param maxAgeMillis               re-solve a plan older than this, &gt; 0
+ * @param serverRelativeThreshold    a server's M_j, tau_c or tau_p moved by more than this
+ *                                   fraction of the planned value triggers, &gt; 0
+ * @param rateRelativeThreshold      lambda moved by more than this fraction of the planned rate
+ *                                   (and the 95% interval excludes the planned rate) triggers, &gt; 0
+ * @param moveGainThreshold          move blocks only if the full re-placement's lower bound is
+ *                                   smaller than the kept placement's by more than this fraction,
+ *                                   in [0, 1)
+ */
+public record ReplanSettings(
+        long minIntervalMillis,
+        long maxAgeMillis,
+        double serverRelativeThreshold,
+        double rateRelativeThreshold,
+        double moveGainThreshold) {
+
+    /** Defaults: 30 s debounce, 1 h max age, 10% server and 20% rate thresholds, 5% gain to move. */
+    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05);
+
+    /** Validates the fields. */
+    public ReplanSettings {
+        if (minIntervalMillis < 0) {
+            throw new IllegalArgumentException("minIntervalMillis must be >= 0, was " + minIntervalMillis);
+        }
+        if (maxAgeMillis <= 0) {
+            throw new IllegalArgumentException("maxAgeMillis must be > 0, was " + maxAgeMillis);
+        }
+        requirePositive("serverRelativeThreshold", serverRelativeThreshold);
+        requirePositive("rateRelativeThreshold", rateRelativeThreshold);
+        if (!(moveGainThreshold >= 0 && moveGainThreshold < 1)) {
+            throw new IllegalArgumentException("moveGainThreshold must be in [0, 1), was " + moveGainThreshold);
+        }
+    }
+
+    private static void requirePositive(String name, double value) {
+        if (!(Double.isFinite(value) && value > 0)) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, was " + value);
+        }
+    }
+}

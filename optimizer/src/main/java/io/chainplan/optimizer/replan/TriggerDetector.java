@@ -1,0 +1,147 @@
+package io.chainplan.optimizer.replan;
+
+import io.chainplan.optimizer.model.Server;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Decides whether the latest view of a model differs enough from what its plan was solved for to
+ * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
+ * that holds: no plan; model spec changed; up-server set changed; a server's M_j, tau_c or tau_p
+ * moved by more than {@link ReplanSettings#serverRelativeThreshold()}; lambda moved by more than
+ * {@link ReplanSettings#rateRelativeThreshold()} of the planned rate <em>and</em> the estimate's
+ * 95% interval no longer contains the planned rate; the plan is older than
+ * {@link ReplanSettings#maxAgeMillis()}.
+ * <p>Stateless: the decision depends only on (plan basis, view, now), so a trigger that was not
+ * yet acted on before a crash is found again after the view is rebuilt. Immutable, thread-safe.
+ */
+public final class TriggerDetector {
+    private final ReplanSettings settings;
+
+    /**
+     * @param settings the thresholds
+     */
+    public TriggerDetector(ReplanSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * @param basis     what the current plan was solved from; empty if there is no plan
+     * @param view      the latest view of the model
+     * @param nowMillis the current time, ms since the epoch (passed in, never read here)
+     * @return the first trigger that holds, or empty if the plan still fits
+     */
+    public Optional<Trigger> detect(Optional<PlanBasis> basis, InputView view, long nowMillis) {
+        Objects.requireNonNull(basis, "basis");
+        Objects.requireNonNull(view, "view");
+        if (basis.isEmpty()) {
+            return Optional.of(new Trigger(TriggerKind.INITIAL, "no plan yet for model " + view.model().id()));
+        }
+        PlanBasis b = basis.get();
+        return modelChanged(b, view)
+                .or(() -> serversChanged(b, view))
+                .or(() -> serverMoved(b, view))
+                .or(() -> demandShifted(b, view))
+                .or(() -> tooOld(b, nowMillis));
+    }
+
+    private static Optional<Trigger> modelChanged(PlanBasis b, InputView view) {
+        if (b.model().equals(view.model())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.MODEL_CHANGED, b.model() + " -> " + view.model()));
+    }
+
+    private static Optional<Trigger> serversChanged(PlanBasis b, InputView view) {
+        TreeSet<String> old = ids(b.servers());
+        TreeSet<String> now = ids(view.upServers());
+        if (old.equals(now)) {
+            return Optional.empty();
+        }
+        TreeSet<String> added = new TreeSet<>(now);
+        added.removeAll(old);
+        TreeSet<String> removed = new TreeSet<>(old);
+        removed.removeAll(now);
+        return Optional.of(new Trigger(TriggerKind.SERVERS_CHANGED,
+                "up " + String.join(",", added) + "; down " + String.join(",", removed)));
+    }
+
+    private Optional<Trigger> serverMoved(PlanBasis b, InputView view) {
+        Map<String, Server> old = byId(b.servers());
+        for (Server now : view.upServers()) {
+            Server was = old.get(now.id());
+            Optional<String> moved = firstMoved(was, now);
+            if (moved.isPresent()) {
+                return Optional.of(new Trigger(TriggerKind.SERVER_ESTIMATE_MOVED, now.id() + " " + moved.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> firstMoved(Server was, Server now) {
+        double t = settings.serverRelativeThreshold();
+        if (relativeChange(was.memoryBytes(), now.memoryBytes()) > t) {
+            return Optional.of("memoryBytes " + was.memoryBytes() + " -> " + now.memoryBytes());
+        }
+        if (relativeChange(was.commSeconds(), now.commSeconds()) > t) {
+            return Optional.of(String.format(Locale.ROOT, "commSeconds %.6g -> %.6g",
+                    was.commSeconds(), now.commSeconds()));
+        }
+        if (relativeChange(was.perBlockComputeSeconds(), now.perBlockComputeSeconds()) > t) {
+            return Optional.of(String.format(Locale.ROOT, "perBlockComputeSeconds %.6g -> %.6g",
+                    was.perBlockComputeSeconds(), now.perBlockComputeSeconds()));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Trigger> demandShifted(PlanBasis b, InputView view) {
+        double planned = b.arrivalRatePerSecond();
+        DemandView d = view.demand();
+        boolean beyond = relativeChange(planned, d.ratePerSecond()) > settings.rateRelativeThreshold();
+        if (!beyond || d.intervalContains(planned)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.DEMAND_SHIFT, String.format(Locale.ROOT,
+                "rate %.4g -> %.4g req/s (95%% interval [%.4g, %.4g])",
+                planned, d.ratePerSecond(), d.lowerPerSecond(), d.upperPerSecond())));
+    }
+
+    private Optional<Trigger> tooOld(PlanBasis b, long nowMillis) {
+        long age = nowMillis - b.createdAtMillis();
+        if (age < settings.maxAgeMillis()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.MAX_AGE,
+                "plan " + b.epoch() + " is " + age + " ms old (max " + settings.maxAgeMillis() + " ms)"));
+    }
+
+    /**
+     * @param was the reference value
+     * @param now the new value
+     * @return |now - was| / |was|; infinite if was is 0 and now is not, 0 if both are 0
+     */
+    static double relativeChange(double was, double now) {
+        if (was == now) {
+            return 0;
+        }
+        if (was == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.abs(now - was) / Math.abs(was);
+    }
+
+    private static TreeSet<String> ids(List<Server> servers) {
+        return servers.stream().map(Server::id).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Map<String, Server> byId(List<Server> servers) {
+        return servers.stream().collect(Collectors.toMap(Server::id, Function.identity(), (a, c) -> a, TreeMap::new));
+    }
+}

@@ -1,0 +1,22 @@
+package io.chainplan.optimizer.replan;
+
+/**
+ * Why a plan was made; mirrors the Avro {@code TriggerKind} of {@code ChainPlan} (DESIGN.md §2.3).
+ * Listed in the order {@link TriggerDetector} checks them: the first that holds is reported.
+ */
+public enum TriggerKind {
+    /** No plan exists yet for the model. */
+    INITIAL,
+    /** The model spec (L, s_m, s_c, ...) differs from the one the plan was solved for. */
+    MODEL_CHANGED,
+    /** The set of up servers differs from the plan's. */
+    SERVERS_CHANGED,
+    /** A server's M_j, tau_c or tau_p moved beyond the relative threshold. */
+    SERVER_ESTIMATE_MOVED,
+    /** The arrival rate left the band around the plan's rate. */
+    DEMAND_SHIFT,
+    /** The plan is older than the maximum age. */
+    MAX_AGE,
+    /** An operator asked for a new plan. */
+    MANUAL
+}

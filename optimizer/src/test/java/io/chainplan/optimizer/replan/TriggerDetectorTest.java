@@ -1,0 +1,83 @@
+package io.chainplan.optimizer.replan;
+
+import static io.chainplan.optimizer.replan.Fixtures.A;
+import static io.chainplan.optimizer.replan.Fixtures.B;
+import static io.chainplan.optimizer.replan.Fixtures.T0;
+import static io.chainplan.optimizer.replan.Fixtures.basis;
+import static io.chainplan.optimizer.replan.Fixtures.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainplan.optimizer.model.ModelSpec;
+import io.chainplan.optimizer.model.Server;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TriggerDetectorTest {
+    private final TriggerDetector detector = new TriggerDetector(new ReplanSettings(0, 3_600_000, 0.10, 0.20, 0.05));
+
+    private Optional<TriggerKind> kind(Optional<PlanBasis> b, InputView v, long now) {
+        return detector.detect(b, v, now).map(Trigger::kind);
+    }
+
+    @Test
+    void shouldReportInitialWithoutPlan() {
+        assertThat(kind(Optional.empty(), view(1, 0.9, 1.1, A), T0)).contains(TriggerKind.INITIAL);
+    }
+
+    @Test
+    void shouldHoldWhenNothingMoved() {
+        assertThat(kind(Optional.of(basis(1.0, A, B)), view(1.05, 0.9, 1.2, B, A), T0 + 10)).isEmpty();
+    }
+
+    @Test
+    void shouldReportModelChange() {
+        InputView v = new InputView(new ModelSpec("m", 33, 437_500_000L, 33_600_000L), List.of(A), DemandView.exact(1));
+        assertThat(kind(Optional.of(basis(1.0, A)), v, T0)).contains(TriggerKind.MODEL_CHANGED);
+    }
+
+    @Test
+    void shouldReportServerGoingDownAndNameIt() {
+        Optional<Trigger> t = detector.detect(Optional.of(basis(1.0, A, B)), view(1, 1, 1, A), T0);
+        assertThat(t).map(Trigger::kind).contains(TriggerKind.SERVERS_CHANGED);
+        assertThat(t.get().detail()).contains("down b");
+    }
+
+    @Test
+    void shouldReportServerEstimateBeyondThresholdOnly() {
+        Server slower = new Server("b", B.memoryBytes(), B.commSeconds(), B.perBlockComputeSeconds() * 1.11);
+        Server slightly = new Server("b", B.memoryBytes(), B.commSeconds() * 1.09, B.perBlockComputeSeconds());
+        assertThat(kind(Optional.of(basis(1.0, A, B)), view(1, 1, 1, A, slower), T0))
+                .contains(TriggerKind.SERVER_ESTIMATE_MOVED);
+        assertThat(kind(Optional.of(basis(1.0, A, B)), view(1, 1, 1, A, slightly), T0)).isEmpty();
+    }
+
+    @Test
+    void shouldReportDemandShiftOnlyWhenBeyondThresholdAndOutsideInterval() {
+        Optional<PlanBasis> b = Optional.of(basis(1.0, A));
+        assertThat(kind(b, view(2.0, 1.6, 2.4, A), T0)).contains(TriggerKind.DEMAND_SHIFT);
+        assertThat(kind(b, view(2.0, 0.9, 3.0, A), T0)).as("interval still holds the planned rate").isEmpty();
+        assertThat(kind(b, view(1.15, 1.1, 1.2, A), T0)).as("within the relative band").isEmpty();
+        assertThat(kind(b, view(0.5, 0.4, 0.6, A), T0)).contains(TriggerKind.DEMAND_SHIFT);
+    }
+
+    @Test
+    void shouldReportMaxAgeAtTheLimit() {
+        Optional<PlanBasis> b = Optional.of(basis(1.0, A));
+        assertThat(kind(b, view(1, 1, 1, A), T0 + 3_599_999)).isEmpty();
+        assertThat(kind(b, view(1, 1, 1, A), T0 + 3_600_000)).contains(TriggerKind.MAX_AGE);
+    }
+
+    @Test
+    void shouldPreferTheEarlierKindWhenSeveralHold() {
+        assertThat(kind(Optional.of(basis(1.0, A, B)), view(5, 5, 5, A), T0 + 99_000_000))
+                .contains(TriggerKind.SERVERS_CHANGED);
+    }
+
+    @Test
+    void shouldMeasureRelativeChangeAgainstTheReference() {
+        assertThat(TriggerDetector.relativeChange(2, 3)).isEqualTo(0.5);
+        assertThat(TriggerDetector.relativeChange(0, 0)).isZero();
+        assertThat(TriggerDetector.relativeChange(0, 1)).isInfinite();
+    }
+}
