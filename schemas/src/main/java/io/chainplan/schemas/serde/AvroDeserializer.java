@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -35,6 +36,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
      */
     public AvroDeserializer(Class<T> type, SchemaRegistry registry) {
         Objects.requireNonNull(type, "type");
+        AvroClassTrust.trustPackageOf(type);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.data = SpecificData.getForClass(type);
         this.readerSchema = data.getSchema(type);
@@ -81,6 +83,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             writer = registry.schemaById(id);
         } catch (RuntimeException e) {
             throw new WireFormatException(topic, id, "cannot fetch writer schema", e);
+        }
+        SchemaCompatibility.SchemaPairCompatibility compat =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new WireFormatException(topic, id, "writer schema " + writer.getFullName()
+                    + " does not resolve against reader schema " + readerSchema.getFullName() + ": "
+                    + compat.getResult().getIncompatibilities(), null);
         }
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, data);
         readers.put(id, reader);

@@ -43,6 +43,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         if (data == null) {
             return null;
         }
+        AvroClassTrust.trustPackageOf(data.getClass());
         Schema schema = data.getSchema();
         int id = schemaId(topic, schema);
         try {
@@ -53,7 +54,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             out.write(id >>> 8);
             out.write(id);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer(schema).write(data, encoder);
+            writer(schema, data).write(data, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -78,7 +79,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         }
     }
 
-    private SpecificDatumWriter<T> writer(Schema schema) {
-        return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)));
+    private SpecificDatumWriter<T> writer(Schema schema, T data) {
+        return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(data.getClass())));
     }
 }
