@@ -27,6 +27,17 @@ public record ReplanResult(Plan plan, Placement fixedPlacement, PlacementDiff di
         Objects.requireNonNull(decision, "decision");
     }
 
+    /**
+     * A result for a plan solved on its own (no previous plan, nothing kept), e.g. when replaying.
+     *
+     * @param plan the plan
+     * @return the result: everything of the plan is new, no predictions recorded
+     */
+    public static ReplanResult alone(Plan plan) {
+        PlacementDiff diff = PlacementDiff.between(java.util.List.of(), plan.placement().servers(), 0);
+        return new ReplanResult(plan, Placement.empty(), diff, Double.NaN, Double.NaN, "solved alone");
+    }
+
     /** @return the kept placement's lower bound, if it was evaluated and stable */
     public OptionalDouble keepLower() {
         return Double.isNaN(keepLowerSeconds) ? OptionalDouble.empty() : OptionalDouble.of(keepLowerSeconds);

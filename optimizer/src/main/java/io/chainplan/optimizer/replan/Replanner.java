@@ -49,7 +49,7 @@ public final class Replanner {
         Plan replace = solver.solveFull(fleet, objective);
         Placement previous = current.orElse(Placement.empty());
         Placement keepable = keepable(fleet, previous);
-        Optional<Plan> keep = keepable.isEmpty() ? Optional.empty() : Optional.of(solver.solveOnPlacement(fleet, keepable));
+        Optional<Plan> keep = keepable.isEmpty() ? Optional.empty() : Optional.of(solver.solveOnPlacement(fleet, objective, keepable));
         KeepOrMove.Choice choice = rule.choose(keep.map(Replanner::candidate), candidate(replace));
         Plan chosen = choice.move() ? replace : keep.orElseThrow();
         PlacementDiff diff = PlacementDiff.between(previous.servers(), chosen.placement().servers(),

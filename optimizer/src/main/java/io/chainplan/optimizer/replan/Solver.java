@@ -21,8 +21,9 @@ public interface Solver {
 
     /**
      * @param fleet     model, up servers, lambda, rho_bar
+     * @param objective objective recorded in the solver statistics
      * @param placement block ranges to keep; every server of it is in the fleet and its range fits
      * @return the plan with this placement and GCA's chains (c = 0), or INFEASIBLE / UNSTABLE
      */
-    Plan solveOnPlacement(Fleet fleet, Placement placement);
+    Plan solveOnPlacement(Fleet fleet, Objective objective, Placement placement);
 }

@@ -43,7 +43,7 @@ class ReplannerTest {
         }
 
         @Override
-        public Plan solveOnPlacement(Fleet fleet, Placement placement) {
+        public Plan solveOnPlacement(Fleet fleet, Objective objective, Placement placement) {
             keptAsked.add(placement);
             return plan(placement, 0, keepLower);
         }

@@ -1,0 +1,178 @@
+package io.chainplan.optimizer.service;
+
+import io.chainplan.optimizer.model.BlockRange;
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.optimizer.model.Objective;
+import io.chainplan.optimizer.model.Placement;
+import io.chainplan.optimizer.model.Plan;
+import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.replan.PlanBasis;
+import io.chainplan.optimizer.replan.ReplanResult;
+import io.chainplan.optimizer.replan.Trigger;
+import io.chainplan.schemas.avro.BlockAssignment;
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.PlanChain;
+import io.chainplan.schemas.avro.PlanChange;
+import io.chainplan.schemas.avro.PlanHop;
+import io.chainplan.schemas.avro.PlanInputs;
+import io.chainplan.schemas.avro.PlanStatus;
+import io.chainplan.schemas.avro.PlanTrigger;
+import io.chainplan.schemas.avro.ResponseTimeBounds;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerParameters;
+import io.chainplan.schemas.avro.SolverStats;
+import io.chainplan.schemas.avro.TriggerKind;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Converts between the Avro records of the topics and the domain model at the edge of the pure
+ * core (STYLE.md §1: generated classes never reach the core). One method per direction.
+ */
+public final class AvroMappers {
+    private AvroMappers() {
+    }
+
+    /**
+     * @param spec the Avro model spec
+     * @return L, s_m, s_c as the solver sees them
+     */
+    public static io.chainplan.optimizer.model.ModelSpec model(ModelSpec spec) {
+        return new io.chainplan.optimizer.model.ModelSpec(spec.getId(), spec.getBlocks(), spec.getBlockBytes(),
+                spec.getCacheBytesPerBlockPerJob());
+    }
+
+    /**
+     * @param e a server estimate
+     * @return the server's M_j, tau_c, tau_p
+     */
+    public static Server server(ServerEstimate e) {
+        return new Server(e.getServerId(), e.getMemoryBytes(), e.getCommSeconds(), e.getPerBlockComputeSeconds());
+    }
+
+    /**
+     * @param p recorded server parameters
+     * @return the server
+     */
+    public static Server server(ServerParameters p) {
+        return new Server(p.getServerId(), p.getMemoryBytes(), p.getCommSeconds(), p.getPerBlockComputeSeconds());
+    }
+
+    /**
+     * @param s a server
+     * @return its parameters as recorded in plan inputs
+     */
+    public static ServerParameters parameters(Server s) {
+        return new ServerParameters(s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds());
+    }
+
+    /**
+     * @param inputs recorded plan inputs
+     * @return the fleet they describe
+     */
+    public static Fleet fleet(PlanInputs inputs) {
+        List<Server> servers = inputs.getServers().stream().map(AvroMappers::server).toList();
+        return new Fleet(model(inputs.getModel()), servers, inputs.getArrivalRatePerSecond(), inputs.getTargetLoad());
+    }
+
+    /**
+     * @param assignments recorded block assignments
+     * @return the placement (ranges and cache slots as recorded)
+     */
+    public static Placement placement(List<BlockAssignment> assignments) {
+        return new Placement(assignments.stream()
+                .map(a -> new ServerPlacement(a.getServerId(), new BlockRange(a.getStartBlock(), a.getEndBlock()),
+                        a.getCacheSlots()))
+                .toList());
+    }
+
+    /**
+     * @param placement a placement
+     * @return its block assignments, sorted by server id
+     */
+    public static List<BlockAssignment> assignments(Placement placement) {
+        return placement.servers().stream()
+                .sorted(Comparator.comparing(ServerPlacement::serverId))
+                .map(p -> new BlockAssignment(p.serverId(), p.range().start(), p.range().end(), p.cacheSlots()))
+                .toList();
+    }
+
+    /**
+     * The reference the triggers compare against (issue 7 item 4: recovered from the log).
+     *
+     * @param plan a published plan
+     * @return what it was solved from and its placement
+     */
+    public static PlanBasis basis(ChainPlan plan) {
+        PlanInputs in = plan.getInputs();
+        return new PlanBasis(plan.getEpoch(), plan.getCreatedAtMillis().toEpochMilli(), model(in.getModel()),
+                in.getServers().stream().map(AvroMappers::server).toList(), in.getArrivalRatePerSecond(),
+                placement(plan.getPlacements()).servers());
+    }
+
+    /**
+     * Everything a published plan carries (DESIGN.md §2.3).
+     *
+     * @param epoch     the plan epoch
+     * @param createdAt when it was made
+     * @param trigger   why
+     * @param inputs    the inputs exactly as solved ({@code fixedPlacement} set iff the placement was kept)
+     * @param result    the re-plan's outcome
+     * @param previous  the plan it replaces, if any
+     * @return the Avro plan
+     */
+    public static ChainPlan chainPlan(long epoch, Instant createdAt, Trigger trigger, PlanInputs inputs,
+                                      ReplanResult result, Optional<ChainPlan> previous) {
+        Plan p = result.plan();
+        return ChainPlan.newBuilder()
+                .setEpoch(epoch)
+                .setModelId(inputs.getModel().getId())
+                .setCreatedAtMillis(createdAt)
+                .setTrigger(new PlanTrigger(TriggerKind.valueOf(trigger.kind().name()), trigger.detail()))
+                .setStatus(PlanStatus.valueOf(p.status().name()))
+                .setReason(p.reasonText().orElse(null))
+                .setInputs(inputs)
+                .setC(p.c())
+                .setArrivalRate(inputs.getArrivalRatePerSecond())
+                .setPlacements(assignments(p.placement()))
+                .setChains(p.chains().stream().map(AvroMappers::chain).toList())
+                .setTotalServiceRatePerSecond(p.totalServiceRatePerSecond())
+                .setBounds(p.finiteBounds().map(b -> new ResponseTimeBounds(b.lowerSeconds(), b.upperSeconds()))
+                        .orElse(null))
+                .setSolver(new SolverStats(p.solver().millis(), p.solver().objective().cliName(),
+                        p.solver().candidatesTried()))
+                .setReplaces(previous.map(prev -> change(prev, result)).orElse(null))
+                .build();
+    }
+
+    private static PlanChange change(ChainPlan previous, ReplanResult r) {
+        return new PlanChange(previous.getEpoch(), r.diff().serversMoved(), r.diff().blocksMoved(),
+                r.diff().bytesMoved(), boxed(r.keepLowerSeconds()), boxed(r.replaceLowerSeconds()), r.decision());
+    }
+
+    private static Double boxed(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static PlanChain chain(Chain c) {
+        return new PlanChain(c.hops().stream().map(AvroMappers::hop).toList(), c.capacity(), c.serviceSeconds());
+    }
+
+    private static PlanHop hop(Hop h) {
+        return new PlanHop(h.serverId(), h.startBlock(), h.endBlock());
+    }
+
+    /**
+     * @param inputs recorded inputs
+     * @return the objective they name
+     */
+    public static Objective objective(PlanInputs inputs) {
+        return Objective.fromCliName(inputs.getObjective());
+    }
+}

@@ -1,0 +1,216 @@
+package io.chainplan.optimizer.service;
+
+import io.chainplan.optimizer.replan.Solver;
+import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.Topics;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The optimizer service (issue 7): keeps the latest view of every model it owns and publishes a
+ * new {@code ChainPlan} on the plans topic whenever a trigger holds (see
+ * {@link io.chainplan.optimizer.replan.ReplanPolicy}), choosing between moving blocks and keeping
+ * the placement ({@link io.chainplan.optimizer.replan.Replanner}).
+ *
+ * <h2>Inputs and ownership</h2>
+ * Demand estimates are consumed in the consumer group {@code chainplan.optimizer.group.id}; an
+ * instance owns the models whose id hashes (Kafka's default partitioner) to a demand-estimates
+ * partition it is assigned, so instances share models by partition and take over each other's on
+ * failure. Model specs and server estimates are read by every instance in full (like a global
+ * table; server estimates are keyed by server, not model). At start every input topic is restored
+ * from its beginning (they are compacted: the latest record per key), so the view is complete
+ * after a restart and no trigger that was pending is lost.
+ *
+ * <h2>Exactly once</h2>
+ * Each plan is published in a Kafka transaction together with the consumed demand offsets
+ * ({@code sendOffsetsToTransaction} with the consumer's group metadata) and any pending dead
+ * letters. The epoch of a model's next plan is its last committed plan's epoch + 1, recovered
+ * from the plans topic with {@code read_committed} whenever partitions are assigned; the decision
+ * to re-plan compares the view with the last committed plan's inputs, so it is the same after a
+ * restart and a plan is never published twice for one trigger.
+ * <p>Fencing: {@code transactional.id = <group.id>-<instance.id>} and
+ * {@code group.instance.id = <instance.id>} (static membership). A restarted instance with the same
+ * id fences its crashed predecessor ({@code initTransactions} aborts its open transaction) and takes
+ * back its partitions without waiting for a rebalance. An instance that lost its partitions to
+ * another (a zombie) can no longer commit: its offset commit carries a stale generation (KIP-447)
+ * and its transaction aborts. The instance taking over reads committed offsets with
+ * {@code require_stable} (read_committed) and waits until every transaction that was open on the
+ * plans topic has ended before it recovers epochs, so a late commit of the zombie cannot be
+ * missed. A crashed instance's open transaction blocks others at most
+ * {@code chainplan.optimizer.transaction.timeout.ms}; another instance takes over its partitions
+ * after the consumer's {@code session.timeout.ms}.
+ * <p>Dead letters of the broadcast topics are written by the instance owning the demand partition
+ * of the same number (mod the partition count) and only for records read after start-up; a bad
+ * record that arrived while no instance ran is logged at debug level and skipped on restore.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #start()} runs the loop on a thread; {@link #close()} stops it and leaves the group;
+ * {@link #run()} runs it on the caller's thread (the CLI). After an unexpected Kafka error the
+ * session is closed and a new one started from the topics (counted in
+ * {@code chainplan.optimizer.session.restarts}); if another instance with the same transactional
+ * id took over, the service stops and {@link #failure()} says why.
+ */
+public final class OptimizerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OptimizerService.class);
+
+    private final Map<String, Object> kafka;
+    private final Topics topics;
+    private final OptimizerConfig config;
+    private final SchemaRegistry registry;
+    private final Solver solver;
+    private final InstantSource clock;
+    private final OptimizerMetrics metrics;
+    private final CrashHook crash;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile OptimizerSession session;
+    private volatile Throwable failure;
+    private Thread thread;
+
+    /**
+     * @param client   Kafka and registry settings (bootstrap servers, security, topic prefix)
+     * @param config   the optimizer's settings
+     * @param registry the schema registry
+     * @param solver   the solver (normally {@link io.chainplan.optimizer.replan.PaperSolver})
+     * @param clock    time source for plan creation times, debounce and max age
+     * @param metrics  where meters go
+     */
+    public OptimizerService(ClientConfig client, OptimizerConfig config, SchemaRegistry registry, Solver solver,
+                            InstantSource clock, OptimizerMetrics metrics) {
+        this(client, config, registry, solver, clock, metrics, CrashHook.NONE);
+    }
+
+    OptimizerService(ClientConfig client, OptimizerConfig config, SchemaRegistry registry, Solver solver,
+                     InstantSource clock, OptimizerMetrics metrics, CrashHook crash) {
+        this.kafka = Objects.requireNonNull(client, "client").kafkaProperties();
+        this.topics = client.topics();
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.solver = Objects.requireNonNull(solver, "solver");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.crash = Objects.requireNonNull(crash, "crash");
+    }
+
+    /**
+     * Starts the loop on a daemon thread named after the instance.
+     *
+     * @return this
+     */
+    public synchronized OptimizerService start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = new Thread(this::run, "chainplan-optimizer-" + config.instanceId());
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Runs the loop on this thread until {@link #close()} is called or the instance is fenced. */
+    public void run() {
+        try {
+            while (running) {
+                if (!runSession()) {
+                    return;
+                }
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** @return false to stop the service */
+    private boolean runSession() {
+        OptimizerSession s = new OptimizerSession(kafka, topics, config, registry, solver, clock, metrics, crash);
+        session = s;
+        try {
+            s.run(() -> running);
+            s.close();
+            return false;
+        } catch (CrashHook.Abandon e) {
+            LOG.warn("abandoning instance {}: {}", config.instanceId(), e.getMessage());
+            s.abandon();
+            return false;
+        } catch (WakeupException e) {
+            s.close();
+            return false;
+        } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
+            LOG.error("instance {} was fenced by another instance with transactional.id {}; stopping",
+                    config.instanceId(), config.transactionalId(), e);
+            failure = e;
+            s.abandon();
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warn("optimizer session failed, restarting from the topics: {}", e.toString(), e);
+            metrics.restarted();
+            closeQuietly(s);
+            return pause(Duration.ofMillis(500));
+        }
+    }
+
+    private static void closeQuietly(OptimizerSession s) {
+        try {
+            s.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing failed session: {}", e.toString());
+        }
+    }
+
+    private boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return running;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * @param timeout longest wait
+     * @return whether the loop has ended within the timeout
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return why the service stopped on its own, or null */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** @return the meters of this service */
+    public OptimizerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the loop, commits nothing further, leaves the group and closes the clients. */
+    @Override
+    public void close() {
+        running = false;
+        OptimizerSession s = session;
+        if (s != null) {
+            s.wakeup();
+        }
+        try {
+            if (!finished.await(30, TimeUnit.SECONDS)) {
+                LOG.warn("optimizer {} did not stop within 30 s", config.instanceId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
