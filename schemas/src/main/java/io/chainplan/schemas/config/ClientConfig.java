@@ -1,7 +1,14 @@
 package io.chainplan.schemas.config;
 
+import io.chainplan.schemas.registry.RestSchemaRegistryClient;
 import io.chainplan.schemas.serde.Topics;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +49,18 @@ public final class ClientConfig {
     public static final String BASIC_AUTH_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
     /** Doc of {@link #BASIC_AUTH_USER_INFO_CONFIG}. */
     public static final String BASIC_AUTH_USER_INFO_DOC = "user:password for HTTP basic auth against the schema registry.";
+    /** Trust store for an https registry (JKS or PKCS12). */
+    public static final String REGISTRY_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    /** Password of {@link #REGISTRY_TRUSTSTORE_LOCATION_CONFIG}. */
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+    /** Type of the trust store (default: the JDK default, PKCS12). */
+    public static final String REGISTRY_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+    /** Key store with a client certificate for mutual TLS to the registry. */
+    public static final String REGISTRY_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+    /** Password of {@link #REGISTRY_KEYSTORE_LOCATION_CONFIG} and of its key. */
+    public static final String REGISTRY_KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+    /** Type of the key store. */
+    public static final String REGISTRY_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
     /** Topic name prefix (see {@link Topics}). */
     public static final String TOPIC_PREFIX_CONFIG = Topics.TOPIC_PREFIX_CONFIG;
     /** Prefix of the environment variables read. */
@@ -174,6 +193,60 @@ public final class ClientConfig {
      */
     public Optional<String> basicAuthUserInfo() {
         return get(BASIC_AUTH_USER_INFO_CONFIG).filter(s -> !s.isBlank());
+    }
+
+    /**
+     * A REST client for {@link #schemaRegistryUrl()}, with basic auth if
+     * {@value #BASIC_AUTH_USER_INFO_CONFIG} is set and, for https, the trust/key stores of
+     * {@code schema.registry.ssl.*} (else the JDK default trust store).
+     *
+     * @return the client
+     * @throws IllegalArgumentException if a store cannot be loaded
+     */
+    public RestSchemaRegistryClient schemaRegistry() {
+        RestSchemaRegistryClient.Builder b = RestSchemaRegistryClient.builder(schemaRegistryUrl());
+        basicAuthUserInfo().ifPresent(b::basicAuth);
+        if (get(REGISTRY_TRUSTSTORE_LOCATION_CONFIG).isPresent() || get(REGISTRY_KEYSTORE_LOCATION_CONFIG).isPresent()) {
+            b.sslContext(sslContext());
+        }
+        return b.build();
+    }
+
+    private SSLContext sslContext() {
+        try {
+            TrustManagerFactory tmf = null;
+            Optional<String> trust = get(REGISTRY_TRUSTSTORE_LOCATION_CONFIG);
+            if (trust.isPresent()) {
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(loadStore(trust.get(), REGISTRY_TRUSTSTORE_PASSWORD_CONFIG, REGISTRY_TRUSTSTORE_TYPE_CONFIG));
+            }
+            KeyManagerFactory kmf = null;
+            Optional<String> keys = get(REGISTRY_KEYSTORE_LOCATION_CONFIG);
+            if (keys.isPresent()) {
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(loadStore(keys.get(), REGISTRY_KEYSTORE_PASSWORD_CONFIG, REGISTRY_KEYSTORE_TYPE_CONFIG),
+                        password(REGISTRY_KEYSTORE_PASSWORD_CONFIG));
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot set up TLS for the schema registry: " + e.getMessage(), e);
+        }
+    }
+
+    private KeyStore loadStore(String location, String passwordKey, String typeKey) throws GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance(get(typeKey).orElse(KeyStore.getDefaultType()));
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            ks.load(in, password(passwordKey));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read key store " + location + ": " + e.getMessage(), e);
+        }
+        return ks;
+    }
+
+    private char[] password(String key) {
+        return get(key).map(String::toCharArray).orElse(null);
     }
 
     /**
