@@ -1,0 +1,28 @@
+package io.chainplan.ingest.estimate;
+
+/**
+ * One arrival-rate estimate for one model at one step boundary.
+ *
+ * @param atMillis          the step boundary (end of the data used), event time
+ * @param ratePerSecond     lambda: the smoothed rate, requests per second
+ * @param interval          the {@code confidence} interval of the rate (exact Poisson, Garwood)
+ * @param spanSeconds       length of the data behind the estimate: the current regime, at most
+ *                          the horizon
+ * @param arrivals          arrivals in that span (before burst clipping)
+ * @param meanInputTokens   mean prompt length of arrivals in the span, 0 if none reported one
+ * @param meanOutputTokens  mean generated length of completions in the span, 0 if none reported one
+ * @param changePoint       whether a change point was detected at this step
+ */
+public record DemandEstimateValue(long atMillis, double ratePerSecond, PoissonInterval interval, double spanSeconds,
+                                  long arrivals, double meanInputTokens, double meanOutputTokens, boolean changePoint) {
+    /** Validates the numbers. */
+    public DemandEstimateValue {
+        if (interval == null) {
+            throw new NullPointerException("interval");
+        }
+        if (!(ratePerSecond >= 0) || !(spanSeconds > 0) || arrivals < 0 || !(meanInputTokens >= 0) || !(meanOutputTokens >= 0)) {
+            throw new IllegalArgumentException("invalid demand estimate: rate " + ratePerSecond + ", span " + spanSeconds
+                    + ", arrivals " + arrivals + ", tokens " + meanInputTokens + "/" + meanOutputTokens);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.chainplan.ingest.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ArrivalRateEstimatorTest {
+    private static final long COVERAGE_SEED = 20260401L;
+    private static final long STEP_SEED = 424242L;
+    private static final long BURST_SEED = 777L;
+    private static final DemandEstimatorSettings SETTINGS = DemandEstimatorSettings.defaults();
+    private static final long STEP = SETTINGS.stepMillis();
+    private static final ArrivalRateEstimator ESTIMATOR = new ArrivalRateEstimator(SETTINGS);
+
+    /** Arrival counts per step bucket of a Poisson process with a time-varying rate (piecewise constant per bucket). */
+    private static long[] poissonCounts(SplittableRandom random, int buckets, DoubleUnaryOperator ratePerSecondAt) {
+        long[] counts = new long[buckets];
+        for (int b = 0; b < buckets; b++) {
+            double mean = ratePerSecondAt.applyAsDouble(b * STEP / 1000.0) * STEP / 1000.0;
+            counts[b] = poisson(random, mean);
+        }
+        return counts;
+    }
+
+    private static long poisson(SplittableRandom random, double mean) {
+        // Count unit-rate exponential gaps within `mean`: exact for any mean.
+        long n = 0;
+        double t = -Math.log(1 - random.nextDouble());
+        while (t <= mean) {
+            n++;
+            t += -Math.log(1 - random.nextDouble());
+        }
+        return n;
+    }
+
+    private static List<DemandEstimateValue> run(long[] counts) {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        List<DemandEstimateValue> out = new ArrayList<>();
+        for (long c : counts) {
+            ArrivalRateEstimator.Step step = ESTIMATOR.close(s, new BucketTotals(c, 0, 0, 0, 0));
+            s = step.state();
+            out.add(step.estimate());
+        }
+        return out;
+    }
+
+    @Test
+    void shouldCoverTheTrueRateAbout95PercentOfTheTimeForPoissonArrivals() {
+        SplittableRandom random = new SplittableRandom(COVERAGE_SEED);
+        int runs = 1000;
+        int covered = 0;
+        for (int i = 0; i < runs; i++) {
+            List<DemandEstimateValue> estimates = run(poissonCounts(random, 48, t -> 2.0));
+            if (estimates.get(estimates.size() - 1).interval().contains(2.0)) {
+                covered++;
+            }
+        }
+        double coverage = covered / (double) runs;
+        // Garwood is slightly conservative; 1000 runs give a binomial sd of 0.007.
+        assertThat(coverage).isBetween(0.93, 0.975);
+    }
+
+    @Test
+    void shouldUseThreeWindowsOfDataUnderAConstantRate() {
+        List<DemandEstimateValue> estimates = run(poissonCounts(new SplittableRandom(STEP_SEED), 60, t -> 2.0));
+        DemandEstimateValue last = estimates.get(estimates.size() - 1);
+        assertThat(last.spanSeconds()).isEqualTo(180.0);
+        assertThat(last.ratePerSecond()).isCloseTo(2.0, within(0.35));
+        assertThat(last.atMillis()).isEqualTo(60 * STEP);
+    }
+
+    @Test
+    void shouldCrossTheMidpointWithinOneWindowAfterAStepFromTwoToFour() {
+        SplittableRandom random = new SplittableRandom(STEP_SEED);
+        int stepBucket = 60; // 300 s at 2 req/s, then 4 req/s
+        for (int run = 0; run < 50; run++) {
+            List<DemandEstimateValue> estimates = run(poissonCounts(random, 90, t -> t < 300 ? 2.0 : 4.0));
+            int crossed = -1;
+            for (int b = stepBucket; b < estimates.size(); b++) {
+                if (estimates.get(b).ratePerSecond() > 3.0) {
+                    crossed = b;
+                    break;
+                }
+            }
+            assertThat(estimates.get(stepBucket - 1).ratePerSecond()).as("run %d before the step", run).isLessThan(3.0);
+            assertThat(crossed).as("run %d: bucket where the estimate crossed 3 req/s", run)
+                    .isBetween(stepBucket, stepBucket + SETTINGS.windowBuckets() - 1);
+            assertThat(estimates.get(estimates.size() - 1).ratePerSecond()).isCloseTo(4.0, within(0.8));
+        }
+    }
+
+    @Test
+    void shouldFollowAStepDownWithinOneWindow() {
+        SplittableRandom random = new SplittableRandom(STEP_SEED + 1);
+        for (int run = 0; run < 20; run++) {
+            List<DemandEstimateValue> estimates = run(poissonCounts(random, 90, t -> t < 300 ? 4.0 : 2.0));
+            assertThat(estimates.get(60 + SETTINGS.windowBuckets() - 1).ratePerSecond()).as("run %d", run).isLessThan(3.0);
+        }
+    }
+
+    @Test
+    void shouldNotFlapOnATenSecondBurst() {
+        SplittableRandom random = new SplittableRandom(BURST_SEED);
+        for (int run = 0; run < 20; run++) {
+            // 2 req/s, with 10 s at 20 req/s (ten times the rate) starting at 300 s.
+            long[] counts = poissonCounts(random, 90, t -> t >= 300 && t < 310 ? 20.0 : 2.0);
+            List<DemandEstimateValue> estimates = run(counts);
+            double rawWindowPeak = 0;
+            for (int b = 60; b < 75; b++) {
+                long sum = 0;
+                for (int i = b - SETTINGS.windowBuckets() + 1; i <= b; i++) {
+                    sum += counts[i];
+                }
+                rawWindowPeak = Math.max(rawWindowPeak, sum / 60.0);
+            }
+            assertThat(rawWindowPeak).as("a raw 60 s window would jump").isGreaterThan(4.0);
+            for (int b = 60; b < 90; b++) {
+                assertThat(estimates.get(b).changePoint()).as("run %d bucket %d", run, b).isFalse();
+                assertThat(estimates.get(b).ratePerSecond()).as("run %d bucket %d", run, b).isBetween(1.5, 2.6);
+            }
+        }
+    }
+
+    @Test
+    void shouldReportMeanTokensOverTheSpan() {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        BucketTotals t = BucketTotals.EMPTY.withArrival(100).withArrival(300).withArrival(0).withCompletion(10).withCompletion(30);
+        ArrivalRateEstimator.Step step = ESTIMATOR.close(s, t);
+        assertThat(step.estimate().meanInputTokens()).isEqualTo(200.0);
+        assertThat(step.estimate().meanOutputTokens()).isEqualTo(20.0);
+        assertThat(step.estimate().arrivals()).isEqualTo(3);
+        assertThat(step.estimate().ratePerSecond()).isCloseTo(3 / 5.0, within(1e-12));
+    }
+
+    @Test
+    void shouldCountALateEventWithinTheHorizonAndDropOneBeyondIt() {
+        DemandState s1 = ESTIMATOR.close(ESTIMATOR.start(DemandState.EMPTY, 1_000), new BucketTotals(5, 0, 0, 0, 0)).state();
+        DemandState s = ESTIMATOR.close(s1, new BucketTotals(5, 0, 0, 0, 0)).state();
+        DemandState late = ESTIMATOR.addLate(s, 2_000, BucketTotals.EMPTY.withArrival(0));
+        assertThat(ESTIMATOR.estimate(late, false).arrivals()).isEqualTo(11);
+        assertThat(ESTIMATOR.withinHorizon(s, -1)).isFalse();
+        assertThat(ESTIMATOR.addLate(s, -1, BucketTotals.EMPTY.withArrival(0))).isEqualTo(s);
+        assertThatThrownBy(() -> ESTIMATOR.addLate(s, 10_000, BucketTotals.EMPTY)).hasMessageContaining("not late");
+    }
+
+    @Test
+    void shouldSkipLongIdleStretchesToAtMostOneHorizonOfEmptyBuckets() {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        s = ESTIMATOR.close(s, new BucketTotals(10, 0, 0, 0, 0)).state();
+        long target = 3_600_000;
+        DemandState skipped = ESTIMATOR.skipIdle(s, target);
+        assertThat(target - skipped.evaluatedUntilMillis()).isEqualTo(SETTINGS.horizonBuckets() * STEP);
+        assertThat(skipped.buckets()).isEmpty();
+        int closes = 0;
+        while (skipped.evaluatedUntilMillis() < target) {
+            ArrivalRateEstimator.Step step = ESTIMATOR.close(skipped, BucketTotals.EMPTY);
+            skipped = step.state();
+            closes++;
+            assertThat(step.estimate().ratePerSecond()).isZero();
+        }
+        assertThat(closes).isEqualTo(SETTINGS.horizonBuckets());
+    }
+
+    @Test
+    void shouldDetectTrafficStartingAfterSilence() {
+        long[] counts = new long[40];
+        for (int b = 20; b < 40; b++) {
+            counts[b] = 10;
+        }
+        List<DemandEstimateValue> estimates = run(counts);
+        assertThat(estimates.get(25).ratePerSecond()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void shouldRejectCloseBeforeStart() {
+        assertThatThrownBy(() -> ESTIMATOR.close(DemandState.EMPTY, BucketTotals.EMPTY)).hasMessageContaining("has not started");
+    }
+}
