@@ -96,7 +96,7 @@ final class OptimizerSession implements AutoCloseable {
     private final Set<String> dirty = new TreeSet<>();
     private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     private int demandPartitions;
-    private long lastCommitMillis;
+    private long lastCommitNanos;
     private boolean allDirty;
 
     OptimizerSession(Map<String, Object> kafka, Topics topics, OptimizerConfig config, SchemaRegistry registry,
@@ -162,7 +162,7 @@ final class OptimizerSession implements AutoCloseable {
         restoreGlobal(running);
         demandPartitions = partitionCount(topics.demandEstimates());
         demandConsumer.subscribe(List.of(topics.demandEstimates()), new Listener());
-        lastCommitMillis = clock.millis();
+        lastCommitNanos = System.nanoTime();
         while (running.getAsBoolean()) {
             for (ConsumerRecord<byte[], byte[]> r : demandConsumer.poll(config.pollTimeout())) {
                 onDemand(r);
@@ -307,7 +307,7 @@ final class OptimizerSession implements AutoCloseable {
     private void awaitNoOpenTransactions(List<TopicPartition> parts) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        long deadline = clock.millis() + config.transactionTimeout().toMillis() + 5_000;
+        long deadline = System.nanoTime() + config.transactionTimeout().toNanos() + 5_000_000_000L;
         try {
             Map<TopicPartition, Long> hw = offsets(latest, IsolationLevel.READ_UNCOMMITTED);
             while (true) {
@@ -315,7 +315,7 @@ final class OptimizerSession implements AutoCloseable {
                 if (parts.stream().allMatch(tp -> lso.get(tp) >= hw.get(tp))) {
                     return;
                 }
-                if (clock.millis() > deadline) {
+                if (System.nanoTime() - deadline > 0) {
                     LOG.warn("transactions still open on {} after {}; recovering anyway", parts,
                             config.transactionTimeout());
                     return;
@@ -547,7 +547,7 @@ final class OptimizerSession implements AutoCloseable {
 
     private void maybeCommit() {
         boolean advanced = !offsetsToCommit().isEmpty();
-        boolean timeUp = clock.millis() - lastCommitMillis >= config.commitInterval().toMillis();
+        boolean timeUp = System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos();
         if ((advanced || !deadLetters.isEmpty()) && timeUp) {
             commit(Optional.empty());
         }
@@ -573,7 +573,7 @@ final class OptimizerSession implements AutoCloseable {
         crash.at(CrashHook.Stage.COMMITTED);
         deadLetters.clear();
         offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
-        lastCommitMillis = clock.millis();
+        lastCommitNanos = System.nanoTime();
     }
 
     private Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
