@@ -1,0 +1,83 @@
+package io.chainplan.ingest.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ServerEstimatorTest {
+    private static final long GIB = 1L << 30;
+    private static final ServerEstimator ESTIMATOR = new ServerEstimator(GIB, 30_000, 10, EmissionRule.defaults());
+
+    private static TelemetryReport report(long at) {
+        return new TelemetryReport("llama", at, 40 * GIB, 0.02, 0.109, ServerLiveness.UP);
+    }
+
+    @Test
+    void shouldSubtractTheReserveAndFallBackToDeclaredTimings() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        ServerEstimateValue e = ESTIMATOR.estimate(s).orElseThrow();
+        assertThat(e.memoryBytes()).isEqualTo(39 * GIB);
+        assertThat(e.commSeconds()).isEqualTo(0.02);
+        assertThat(e.computeSeconds()).isEqualTo(0.109);
+        assertThat(e.commSamples()).isZero();
+        assertThat(e.status()).isEqualTo(ServerLiveness.UP);
+        assertThat(e.modelId()).isEqualTo("llama");
+    }
+
+    @Test
+    void shouldPreferMeasuredTimingsOnceTheyRestOnEnoughSamples() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 9, 0.2, 9, 2_000));
+        assertThat(ESTIMATOR.estimate(s).orElseThrow().computeSeconds()).isEqualTo(0.109);
+        s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 10, 0.2, 10, 3_000));
+        ServerEstimateValue e = ESTIMATOR.estimate(s).orElseThrow();
+        assertThat(e.computeSeconds()).isEqualTo(0.2);
+        assertThat(e.computeSamples()).isEqualTo(10);
+        assertThat(e.atMillis()).isEqualTo(3_000);
+        assertThat(ESTIMATOR.onTiming(s, new TimingSummary(0.5, 11, 0.5, 11, 2_500))).as("older summary ignored").isEqualTo(s);
+    }
+
+    @Test
+    void shouldUseFewMeasuredSamplesWhenNothingIsDeclared() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY,
+                new TelemetryReport("", 1_000, 20 * GIB, Double.NaN, Double.NaN, ServerLiveness.UP), 1_000);
+        assertThat(ESTIMATOR.estimate(s)).isEmpty();
+        s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 2, 0.2, 2, 2_000));
+        assertThat(ESTIMATOR.estimate(s).orElseThrow().computeSamples()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldGoDownAfterSilenceAndUpOnTheNextFreshRecord() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        assertThat(ESTIMATOR.checkLiveness(s, 31_000).status()).isEqualTo(ServerLiveness.UP);
+        ServerState down = ESTIMATOR.checkLiveness(s, 31_001);
+        assertThat(down.status()).isEqualTo(ServerLiveness.DOWN);
+        assertThat(ESTIMATOR.onTelemetry(down, report(40_000), 40_500).status()).isEqualTo(ServerLiveness.UP);
+        assertThat(ESTIMATOR.onTelemetry(down, report(2_000), 40_500).status()).as("a stale record").isEqualTo(ServerLiveness.DOWN);
+    }
+
+    @Test
+    void shouldTakeMemoryFromGpuMetricsWhenTelemetryHasNone() {
+        ServerState s = ESTIMATOR.onGpuMemory(ServerState.EMPTY, new GpuMemorySample(GpuMemorySample.Kind.USED, 10 * GIB, 1_000), 1_000);
+        assertThat(s.totalMemoryBytes()).isEqualTo(-1);
+        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.FREE, 30 * GIB, 1_000), 1_000);
+        assertThat(s.totalMemoryBytes()).isEqualTo(40 * GIB);
+        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.TOTAL, 41 * GIB, 1_000), 1_000);
+        assertThat(s.totalMemoryBytes()).isEqualTo(41 * GIB);
+        assertThat(s.status()).isEqualTo(ServerLiveness.UP);
+    }
+
+    @Test
+    void shouldPublishOnStatusOrMaterialChangeOrHeartbeatOnly() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        ServerEstimateValue e = ESTIMATOR.estimate(s).orElseThrow();
+        assertThat(ESTIMATOR.shouldEmit(s, e)).isTrue();
+        s = ESTIMATOR.emitted(s, e);
+        s = ESTIMATOR.onTelemetry(s, report(11_000), 11_000);
+        assertThat(ESTIMATOR.shouldEmit(s, ESTIMATOR.estimate(s).orElseThrow())).isFalse();
+        ServerState down = ESTIMATOR.checkLiveness(s, 50_000);
+        assertThat(ESTIMATOR.shouldEmit(down, ESTIMATOR.estimate(down).orElseThrow())).isTrue();
+        s = ESTIMATOR.onTelemetry(s, report(61_000), 61_000);
+        assertThat(ESTIMATOR.shouldEmit(s, ESTIMATOR.estimate(s).orElseThrow())).as("heartbeat").isTrue();
+    }
+}
