@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Block placement, cache allocation and JFFC dispatch for pipeline-parallel model serving.",
         subcommands = {
             VersionCommand.class,
+            LocalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ChainplanCommand implements Runnable {
