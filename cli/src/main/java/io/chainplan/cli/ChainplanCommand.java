@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             VersionCommand.class,
             LocalCommand.class,
+            OptimizerCommand.class,
+            AuditCommand.class,
+            ModelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ChainplanCommand implements Runnable {

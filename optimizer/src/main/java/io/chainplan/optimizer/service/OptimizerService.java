@@ -91,6 +91,23 @@ public final class OptimizerService implements AutoCloseable {
         this(client, config, registry, solver, clock, metrics, CrashHook.NONE);
     }
 
+    /**
+     * The service as {@code chainplan optimizer} and {@code chainplan local} run it: settings from
+     * the client config's {@code chainplan.optimizer.*} keys, the paper's solver, the system clock.
+     * Call {@link #start()} (in-process) or {@link #run()}, and {@link #close()} to stop.
+     *
+     * @param client   Kafka and registry settings
+     * @param registry the schema registry
+     * @param meters   where meters go
+     * @return the service, not yet started
+     */
+    public static OptimizerService create(ClientConfig client, SchemaRegistry registry,
+                                          io.micrometer.core.instrument.MeterRegistry meters) {
+        return new OptimizerService(client, OptimizerConfig.from(client), registry,
+                new io.chainplan.optimizer.replan.PaperSolver(Math.max(1, Runtime.getRuntime().availableProcessors())),
+                InstantSource.system(), new OptimizerMetrics(meters));
+    }
+
     OptimizerService(ClientConfig client, OptimizerConfig config, SchemaRegistry registry, Solver solver,
                      InstantSource clock, OptimizerMetrics metrics, CrashHook crash) {
         this.kafka = Objects.requireNonNull(client, "client").kafkaProperties();

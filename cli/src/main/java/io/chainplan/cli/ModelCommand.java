@@ -1,0 +1,192 @@
+package io.chainplan.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chainplan.optimizer.audit.AvroJson;
+import io.chainplan.optimizer.service.InputChecks;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.AvroDeserializer;
+import io.chainplan.schemas.serde.AvroSerializer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chainplan model put --file FILE} / {@code chainplan model list}: the model specs topic. */
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Publish or list model specs.",
+        subcommands = {ModelCommand.Put.class, ModelCommand.ListModels.class})
+final class ModelCommand implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code model put}: the file is the {@code model} object of a fleet file (DESIGN.md §4.1), or a
+     * fleet file (its {@code model} is used): id, blocks, blockBytes, cacheBytesPerBlockPerJob, and
+     * optionally contextTokens, meanInputTokens, meanOutputTokens.
+     */
+    @Command(name = "put", mixinStandardHelpOptions = true, description = "Publish a model spec (JSON) keyed by its id.")
+    static final class Put implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Properties file (Kafka client + registry).")
+        Path config;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "Model spec JSON.")
+        Path file;
+
+        @Option(names = "--verbose", description = "Print stack traces on errors.")
+        boolean verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelSpec m = parse(file);
+            ClientConfig client = CliSupport.load(config);
+            String topic = client.topics().models();
+            Map<String, Object> props = new HashMap<>(client.kafkaProperties());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                byte[] value = new AvroSerializer<ModelSpec>(CliSupport.registry(client), false).serialize(topic, m);
+                p.send(new ProducerRecord<>(topic, m.getId().getBytes(StandardCharsets.UTF_8), value)).get();
+            }
+            spec.commandLine().getOut().println("published model " + m.getId() + " to " + topic);
+            return 0;
+        }
+
+        static ModelSpec parse(Path file) {
+            JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(Files.readString(file));
+            } catch (IOException e) {
+                throw new UsageException("--file " + file + ": " + e.getMessage());
+            }
+            JsonNode n = root.has("model") ? root.get("model") : root;
+            ModelSpec.Builder b = ModelSpec.newBuilder()
+                    .setId(text(n, "id")).setBlocks((int) number(n, "blocks"))
+                    .setBlockBytes(number(n, "blockBytes")).setCacheBytesPerBlockPerJob(number(n, "cacheBytesPerBlockPerJob"))
+                    .setUpdatedAtMillis(Instant.now());
+            if (n.has("contextTokens")) {
+                b.setContextTokens((int) number(n, "contextTokens"));
+            }
+            if (n.has("meanInputTokens")) {
+                b.setMeanInputTokens(n.get("meanInputTokens").asDouble());
+            }
+            if (n.has("meanOutputTokens")) {
+                b.setMeanOutputTokens(n.get("meanOutputTokens").asDouble());
+            }
+            ModelSpec m = b.build();
+            InputChecks.modelSpec(m.getId(), m).ifPresent(problem -> {
+                throw new UsageException("--file " + file + ": " + problem);
+            });
+            return m;
+        }
+
+        private static String text(JsonNode n, String field) {
+            if (!n.hasNonNull(field) || !n.get(field).isTextual()) {
+                throw new UsageException("model field " + field + " is missing or not a string");
+            }
+            return n.get(field).asText();
+        }
+
+        private static long number(JsonNode n, String field) {
+            if (!n.hasNonNull(field) || !n.get(field).canConvertToLong()) {
+                throw new UsageException("model field " + field + " is missing or not an integer");
+            }
+            return n.get(field).asLong();
+        }
+    }
+
+    /** {@code model list}: the latest spec of every model. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the latest spec of every model.")
+    static final class ListModels implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Properties file (Kafka client + registry).")
+        Path config;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+        String format;
+
+        @Option(names = "--verbose", description = "Print stack traces on errors.")
+        boolean verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            ClientConfig client = CliSupport.load(config);
+            Map<String, ModelSpec> latest = read(client, CliSupport.registry(client));
+            if (format.equals("json")) {
+                var a = new ObjectMapper().createArrayNode();
+                latest.values().forEach(m -> a.add(AvroJson.of(m)));
+                spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(a));
+                return 0;
+            }
+            spec.commandLine().getOut().printf("%-20s %6s %14s %14s %8s%n", "id", "blocks", "blockBytes", "cacheBytes", "context");
+            latest.values().forEach(m -> spec.commandLine().getOut().printf("%-20s %6d %14d %14d %8d%n", m.getId(),
+                    m.getBlocks(), m.getBlockBytes(), m.getCacheBytesPerBlockPerJob(), m.getContextTokens()));
+            return 0;
+        }
+
+        private static Map<String, ModelSpec> read(ClientConfig client, SchemaRegistry registry) {
+            String topic = client.topics().models();
+            Map<String, Object> props = new HashMap<>(client.kafkaProperties());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            AvroDeserializer<ModelSpec> de = new AvroDeserializer<>(ModelSpec.class, registry);
+            Map<String, ModelSpec> latest = new TreeMap<>();
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                c.assign(parts);
+                c.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = c.endOffsets(parts);
+                while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                        if (key == null) {
+                            continue;
+                        }
+                        if (r.value() == null) {
+                            latest.remove(key);
+                            continue;
+                        }
+                        try {
+                            latest.put(key, de.deserialize(topic, r.value()));
+                        } catch (RuntimeException e) {
+                            // an unreadable spec is skipped; the optimizer dead-letters it
+                        }
+                    }
+                }
+            }
+            return latest;
+        }
+    }
+}
