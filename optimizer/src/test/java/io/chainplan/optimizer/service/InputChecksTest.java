@@ -1,0 +1,46 @@
+package io.chainplan.optimizer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ServerEstimate;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InputChecksTest {
+    private static DemandEstimate demand(String model, double rate, double lower, double upper) {
+        return DemandEstimate.newBuilder().setModelId(model).setTimestampMillis(Instant.EPOCH)
+                .setArrivalRatePerSecond(rate).setLowerPerSecond(lower).setUpperPerSecond(upper)
+                .setWindowSeconds(60).setArrivals(1).build();
+    }
+
+    private static ServerEstimate server(String id, long memory, double comm, double compute) {
+        return ServerEstimate.newBuilder().setServerId(id).setTimestampMillis(Instant.EPOCH).setMemoryBytes(memory)
+                .setCommSeconds(comm).setPerBlockComputeSeconds(compute).setLastSeenMillis(Instant.EPOCH).build();
+    }
+
+    @Test
+    void shouldAcceptAGoodDemandEstimateIncludingAnIdleModel() {
+        assertThat(InputChecks.demandEstimate("m", demand("m", 1, 0.9, 1.1))).isEmpty();
+        assertThat(InputChecks.demandEstimate("m", demand("m", 0, 0, 0.1))).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheFieldOfABadDemandEstimate() {
+        assertThat(InputChecks.demandEstimate("m", demand("m", Double.NaN, 0, 1))).get().asString()
+                .contains("arrivalRatePerSecond", "NaN");
+        assertThat(InputChecks.demandEstimate("m", demand("m", -1, 0, 1))).get().asString().contains("-1.0");
+        assertThat(InputChecks.demandEstimate("m", demand("m", 1, 2, 1))).get().asString().contains("lowerPerSecond");
+        assertThat(InputChecks.demandEstimate("x", demand("m", 1, 1, 1))).get().asString().contains("key x");
+    }
+
+    @Test
+    void shouldNameTheFieldOfABadServerEstimate() {
+        assertThat(InputChecks.serverEstimate("s", server("s", 10, 0.1, 0.1))).isEmpty();
+        assertThat(InputChecks.serverEstimate("s", server("s", -1, 0.1, 0.1))).get().asString().contains("memoryBytes");
+        assertThat(InputChecks.serverEstimate("s", server("s", 10, Double.POSITIVE_INFINITY, 0.1))).get().asString()
+                .contains("commSeconds");
+        assertThat(InputChecks.serverEstimate("s", server("s", 10, 0.1, 0))).get().asString()
+                .contains("perBlockComputeSeconds");
+    }
+}
