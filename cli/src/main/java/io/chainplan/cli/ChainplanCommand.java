@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Block placement, cache allocation and JFFC dispatch for pipeline-parallel model serving.",
         subcommands = {
             VersionCommand.class,
+            SolveCommand.class,
+            BenchCommand.class,
             LocalCommand.class,
             OptimizerCommand.class,
             AuditCommand.class,

@@ -1,0 +1,257 @@
+package io.chainplan.cli;
+
+import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
+import io.chainplan.optimizer.io.FleetFileException;
+import io.chainplan.optimizer.io.FleetFiles;
+import io.chainplan.optimizer.io.PlanFiles;
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.optimizer.model.Objective;
+import io.chainplan.optimizer.model.Plan;
+import io.chainplan.optimizer.model.PlanStatus;
+import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.tuning.CapacitySearch;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.jgrapht.Graph;
+import org.jgrapht.graph.DefaultWeightedEdge;
+import org.jgrapht.nio.Attribute;
+import org.jgrapht.nio.DefaultAttribute;
+import org.jgrapht.nio.dot.DOTExporter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chainplan solve}: reads a fleet file (DESIGN.md §4.1), runs the search over c
+ * (GBP-CR + GCA + Theorem 4 bounds) and writes the plan as a table, a plan file (§4.2) or the hop
+ * graph in Graphviz DOT with the chains marked. Exit 0 on OK, 0 with a warning on UNSTABLE,
+ * 1 on INFEASIBLE, 2 on a bad fleet file or option.
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true,
+        description = "Place blocks and allocate cache for a fleet file; print or write the plan.")
+public final class SolveCommand implements Callable<Integer> {
+    /** Output formats. */
+    enum Format { table, json, dot }
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--fleet", required = true, paramLabel = "FILE", description = "Fleet file (DESIGN.md 4.1).")
+    private Path fleetFile;
+
+    @Option(names = "--c", paramLabel = "N", description = "Use this cache reservation c instead of searching.")
+    private Integer fixedC;
+
+    @Option(names = "--objective", paramLabel = "NAME", defaultValue = "lower-bound",
+            description = "Score of the search over c: lower-bound (default), upper-bound or surrogate.")
+    private String objective;
+
+    @Option(names = "--target-load", paramLabel = "X", description = "Override the fleet's target load rho_bar, in (0, 1).")
+    private Double targetLoad;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
+            description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    private Format format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the output here instead of stdout.")
+    private Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the search (default: available processors).")
+    private Integer threads;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        Fleet fleet = readFleet();
+        Objective o = parseObjective();
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new UsageException("--threads must be >= 1, was " + n);
+        }
+        if (fixedC != null && fixedC < 1) {
+            throw new UsageException("--c must be >= 1, was " + fixedC);
+        }
+        CapacitySearch search = new CapacitySearch(o, n);
+        long t0 = System.nanoTime();
+        Plan plan = fixedC == null ? search.solve(fleet) : search.solve(fleet, fixedC);
+        plan = plan.withSolverMillis((System.nanoTime() - t0) / 1e6);
+        emit(render(fleet, plan));
+        return report(plan);
+    }
+
+    private Fleet readFleet() throws IOException {
+        Fleet fleet;
+        try {
+            fleet = FleetFiles.read(fleetFile);
+        } catch (FleetFileException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (targetLoad != null) {
+            if (!(targetLoad > 0 && targetLoad < 1)) {
+                throw new UsageException("--target-load must be in (0, 1), was " + targetLoad);
+            }
+            fleet = fleet.withTargetLoad(targetLoad);
+        }
+        return fleet;
+    }
+
+    private Objective parseObjective() {
+        try {
+            return Objective.fromCliName(objective);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--objective " + e.getMessage());
+        }
+    }
+
+    private int report(Plan plan) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (plan.status() == PlanStatus.UNSTABLE) {
+            err.println("chainplan solve: warning: UNSTABLE: " + plan.reason());
+        } else if (plan.status() == PlanStatus.INFEASIBLE) {
+            err.println("chainplan solve: INFEASIBLE: " + plan.reason());
+            return 1;
+        }
+        return 0;
+    }
+
+    private String render(Fleet fleet, Plan plan) {
+        return switch (format) {
+            case json -> PlanFiles.toJson(plan);
+            case dot -> dot(fleet, plan);
+            case table -> table(plan);
+        };
+    }
+
+    private void emit(String text) throws IOException {
+        if (out == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A readable summary: status, c, bounds and solve time, then per server its blocks and slots,
+     * then per chain its capacity, service time and hops.
+     *
+     * @param plan the plan
+     * @return the table
+     */
+    static String table(Plan plan) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "model %s  status %s  c %d  objective %s%n", plan.modelId(), plan.status(),
+                plan.c(), plan.solver().objective().cliName()));
+        plan.reasonText().ifPresent(r -> sb.append("reason: ").append(r).append(System.lineSeparator()));
+        sb.append(String.format(Locale.ROOT, "arrival rate %.6g req/s  total service rate %.6g req/s  total capacity %d%n",
+                plan.arrivalRatePerSecond(), plan.totalServiceRatePerSecond(), plan.totalCapacity()));
+        sb.append(plan.finiteBounds().map(b -> String.format(Locale.ROOT,
+                "mean response time bounds (Theorem 4): %.4f s .. %.4f s%n", b.lowerSeconds(), b.upperSeconds()))
+                .orElse("mean response time bounds: none (not stable)" + System.lineSeparator()));
+        sb.append(String.format(Locale.ROOT, "solve time %.1f ms  c candidates %d  distinct placements %d%n%n",
+                plan.solver().millis(), plan.solver().candidatesTried(), plan.solver().placementsEvaluated()));
+        sb.append(String.format(Locale.ROOT, "%-12s %-12s %10s%n", "server", "blocks", "cacheSlots"));
+        for (ServerPlacement sp : plan.placement().servers()) {
+            sb.append(String.format(Locale.ROOT, "%-12s %-12s %10d%n", sp.serverId(), sp.range(), sp.cacheSlots()));
+        }
+        sb.append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "%-6s %8s %12s  %s%n", "chain", "capacity", "service s", "hops"));
+        for (int k = 0; k < plan.chains().size(); k++) {
+            Chain ch = plan.chains().get(k);
+            String hops = ch.hops().stream().map(h -> h.serverId() + h.range()).collect(Collectors.joining(" -> "));
+            sb.append(String.format(Locale.ROOT, "%-6d %8d %12.4f  %s%n", k + 1, ch.capacity(), ch.serviceSeconds(), hops));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The hop DAG of the plan's placement (DESIGN.md §1.2 GCA step 1) in DOT, through JGraphT's
+     * {@link DOTExporter}; edges used by chains are drawn bold red and labelled with the chain numbers.
+     *
+     * @param fleet the fleet
+     * @param plan the plan
+     * @return DOT text
+     */
+    static String dot(Fleet fleet, Plan plan) {
+        Graph<Integer, DefaultWeightedEdge> g = DijkstraGcaCacheAllocation.buildGraph(fleet, plan.placement());
+        List<ServerPlacement> servers = plan.placement().servers();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < servers.size(); i++) {
+            index.put(servers.get(i).serverId(), i);
+        }
+        int source = servers.size();
+        int sink = servers.size() + 1;
+        Map<DefaultWeightedEdge, List<Integer>> used = chainEdges(g, plan, index, source, sink);
+        DOTExporter<Integer, DefaultWeightedEdge> exporter = new DOTExporter<>(v -> "v" + v);
+        exporter.setGraphIdProvider(() -> "\"" + plan.modelId() + "\"");
+        exporter.setVertexAttributeProvider(v -> vertexAttributes(v, servers, source, sink));
+        exporter.setEdgeAttributeProvider(e -> edgeAttributes(g, e, used.get(e)));
+        Writer w = new StringWriter();
+        exporter.exportGraph(g, w);
+        return w.toString();
+    }
+
+    private static Map<DefaultWeightedEdge, List<Integer>> chainEdges(Graph<Integer, DefaultWeightedEdge> g, Plan plan,
+            Map<String, Integer> index, int source, int sink) {
+        Map<DefaultWeightedEdge, List<Integer>> used = new LinkedHashMap<>();
+        for (int k = 0; k < plan.chains().size(); k++) {
+            int prev = source;
+            List<Hop> hops = plan.chains().get(k).hops();
+            for (int i = 0; i <= hops.size(); i++) {
+                int next = i < hops.size() ? index.get(hops.get(i).serverId()) : sink;
+                DefaultWeightedEdge e = g.getEdge(prev, next);
+                if (e != null) {
+                    used.computeIfAbsent(e, x -> new ArrayList<>()).add(k + 1);
+                }
+                prev = next;
+            }
+        }
+        return used;
+    }
+
+    private static Map<String, Attribute> vertexAttributes(int v, List<ServerPlacement> servers, int source, int sink) {
+        Map<String, Attribute> a = new TreeMap<>();
+        if (v == source || v == sink) {
+            a.put("label", DefaultAttribute.createAttribute(v == source ? "source" : "sink"));
+            a.put("shape", DefaultAttribute.createAttribute("point"));
+        } else {
+            ServerPlacement sp = servers.get(v);
+            a.put("label", DefaultAttribute.createAttribute(sp.serverId() + "\n" + sp.range() + "\nslots " + sp.cacheSlots()));
+            a.put("shape", DefaultAttribute.createAttribute("box"));
+        }
+        return a;
+    }
+
+    private static Map<String, Attribute> edgeAttributes(Graph<Integer, DefaultWeightedEdge> g, DefaultWeightedEdge e,
+            List<Integer> chains) {
+        Map<String, Attribute> a = new TreeMap<>();
+        String weight = String.format(Locale.ROOT, "%.3f s", g.getEdgeWeight(e));
+        if (chains == null) {
+            a.put("label", DefaultAttribute.createAttribute(weight));
+            a.put("color", DefaultAttribute.createAttribute("gray"));
+        } else {
+            String names = chains.stream().map(Object::toString).collect(Collectors.joining(","));
+            a.put("label", DefaultAttribute.createAttribute(weight + " [chain " + names + "]"));
+            a.put("color", DefaultAttribute.createAttribute("red"));
+            a.put("penwidth", DefaultAttribute.createAttribute(2));
+        }
+        return a;
+    }
+}
