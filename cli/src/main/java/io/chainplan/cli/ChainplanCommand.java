@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             VersionCommand.class,
             SolveCommand.class,
+            SimulateCommand.class,
+            ExperimentCommand.class,
             BenchCommand.class,
             LocalCommand.class,
             OptimizerCommand.class,

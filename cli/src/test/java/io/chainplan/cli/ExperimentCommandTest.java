@@ -1,0 +1,55 @@
+package io.chainplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ExperimentCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = ChainplanCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void shouldRunThePoliciesExperimentQuicklyAndWriteCsvAndPng() throws Exception {
+        Path o = dir.resolve("policies");
+        int code = run("experiment", "policies", "--quick", "--out", o.toString(), "--rtt-csv", dir.resolve("none.csv").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("# experiment policies").contains("seeds [1, 2]").contains("jffc");
+        assertThat(Files.readAllLines(o.resolve("policies.csv"))).hasSize(4)
+                .first().asString().startsWith("load,lambda,lower_bound,upper_bound,jffc");
+        assertThat(Files.size(o.resolve("policies.png"))).isPositive();
+        assertThat(o.resolve("fleet.json")).exists();
+    }
+
+    @Test
+    void shouldRunTheTuneCExperimentQuicklyAndWriteCsvAndPng() throws Exception {
+        Path o = dir.resolve("tune-c");
+        int code = run("experiment", "tune-c", "--quick", "--out", o.toString(), "--rtt-csv", dir.resolve("none.csv").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("# experiment tune-c").contains("sim best c");
+        assertThat(Files.readAllLines(o.resolve("tune-c.csv"))).hasSize(3)
+                .first().asString().startsWith("lambda,lower-bound_c");
+        assertThat(Files.size(o.resolve("tune-c.png"))).isPositive();
+    }
+
+    @Test
+    void shouldListItsSubcommands() {
+        assertThat(run("experiment")).isZero();
+        assertThat(out.toString()).contains("policies").contains("tune-c");
+    }
+}
