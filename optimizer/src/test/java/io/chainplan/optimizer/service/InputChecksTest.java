@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,8 @@ class InputChecksTest {
 
     private static ServerEstimate server(String id, long memory, double comm, double compute) {
         return ServerEstimate.newBuilder().setServerId(id).setTimestampMillis(Instant.EPOCH).setMemoryBytes(memory)
-                .setCommSeconds(comm).setPerBlockComputeSeconds(compute).setLastSeenMillis(Instant.EPOCH).build();
+                .setCommSeconds(comm).setPerBlockComputeSeconds(compute).setStatus(ServerStatus.UP)
+                .setLastSeenMillis(Instant.EPOCH).build();
     }
 
     @Test
