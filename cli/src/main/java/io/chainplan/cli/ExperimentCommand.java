@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
         description = "Run an experiment of the paper on the simulator; writes CSV and PNG.",
         subcommands = {
             ExperimentPoliciesCommand.class,
-            ExperimentTuneCCommand.class
+            ExperimentTuneCCommand.class,
+            PaperGridCommand.class,
+            PetalsMigCommand.class
         })
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
