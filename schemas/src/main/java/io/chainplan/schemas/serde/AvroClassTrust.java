@@ -17,7 +17,11 @@ final class AvroClassTrust {
 
     /** Trusts the package of {@code type} (the generated classes of one schema namespace). */
     static void trustPackageOf(Class<?> type) {
-        String pkg = type.getPackageName();
+        trustPackage(type.getPackageName());
+    }
+
+    /** Trusts the classes of one package. */
+    static void trustPackage(String pkg) {
         if (TRUSTED.contains(pkg)) {
             return;
         }
