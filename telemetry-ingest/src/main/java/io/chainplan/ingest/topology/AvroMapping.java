@@ -1,0 +1,53 @@
+package io.chainplan.ingest.topology;
+
+import io.chainplan.ingest.estimate.DemandEstimateValue;
+import io.chainplan.ingest.estimate.ServerEstimateValue;
+import io.chainplan.ingest.estimate.ServerLiveness;
+import io.chainplan.ingest.estimate.TelemetryReport;
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerStatus;
+import io.chainplan.schemas.avro.ServerTelemetry;
+import java.time.Instant;
+
+/** Converts between the Avro records of the topics and the pure estimator values, in one place. */
+final class AvroMapping {
+    private AvroMapping() {
+    }
+
+    static DemandEstimate demand(String modelId, DemandEstimateValue e) {
+        return DemandEstimate.newBuilder()
+                .setModelId(modelId)
+                .setTimestampMillis(Instant.ofEpochMilli(e.atMillis()))
+                .setArrivalRatePerSecond(e.ratePerSecond())
+                .setLowerPerSecond(e.interval().lowerPerSecond())
+                .setUpperPerSecond(e.interval().upperPerSecond())
+                .setWindowSeconds(e.spanSeconds())
+                .setArrivals(e.arrivals())
+                .setMeanInputTokens(e.meanInputTokens())
+                .setMeanOutputTokens(e.meanOutputTokens())
+                .build();
+    }
+
+    static ServerEstimate server(String serverId, ServerEstimateValue e) {
+        return ServerEstimate.newBuilder()
+                .setServerId(serverId)
+                .setModelId(e.modelId().isEmpty() ? null : e.modelId())
+                .setTimestampMillis(Instant.ofEpochMilli(Math.max(0, e.atMillis())))
+                .setMemoryBytes(e.memoryBytes())
+                .setCommSeconds(e.commSeconds())
+                .setPerBlockComputeSeconds(e.computeSeconds())
+                .setCommSamples(e.commSamples())
+                .setComputeSamples(e.computeSamples())
+                .setStatus(ServerStatus.valueOf(e.status().name()))
+                .setLastSeenMillis(Instant.ofEpochMilli(Math.max(0, e.lastSeenMillis())))
+                .build();
+    }
+
+    static TelemetryReport telemetry(ServerTelemetry t) {
+        return new TelemetryReport(t.getModelId() == null ? "" : t.getModelId(), t.getTimestampMillis().toEpochMilli(),
+                t.getTotalMemoryBytes(), t.getDeclaredCommSeconds() == null ? Double.NaN : t.getDeclaredCommSeconds(),
+                t.getDeclaredPerBlockComputeSeconds() == null ? Double.NaN : t.getDeclaredPerBlockComputeSeconds(),
+                ServerLiveness.valueOf(t.getStatus().name()));
+    }
+}

@@ -1,0 +1,56 @@
+package io.chainplan.ingest.topology;
+
+/**
+ * What the topology reports while it runs; the app binds it to Micrometer. Implementations must
+ * be thread-safe (every stream thread calls them) and cheap (called per record).
+ */
+public interface IngestMetrics {
+    /** Records nothing. */
+    IngestMetrics NOOP = new IngestMetrics() {
+    };
+
+    /**
+     * A record was consumed from a source topic.
+     *
+     * @param topic       source topic
+     * @param eventMillis its event time (for the processing-lag gauge), {@code -1} if unknown
+     */
+    default void recordIn(String topic, long eventMillis) {
+    }
+
+    /**
+     * A record failed to deserialize or validate.
+     *
+     * @param topic source topic
+     * @param stage {@code deserialize}, {@code validate} or {@code process}
+     */
+    default void badRecord(String topic, String stage) {
+    }
+
+    /**
+     * A bad record was written to the dead-letter topic.
+     *
+     * @param topic source topic
+     * @param stage as in {@link #badRecord}
+     */
+    default void deadLettered(String topic, String stage) {
+    }
+
+    /**
+     * A valid record was deliberately not used (an unrelated metric, an event older than the
+     * horizon).
+     *
+     * @param topic  source topic
+     * @param reason short reason, e.g. {@code unrelated-metric}
+     */
+    default void skipped(String topic, String reason) {
+    }
+
+    /**
+     * An estimate was published.
+     *
+     * @param topic output topic
+     */
+    default void estimateOut(String topic) {
+    }
+}

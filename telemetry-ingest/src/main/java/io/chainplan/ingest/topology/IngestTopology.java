@@ -1,0 +1,174 @@
+package io.chainplan.ingest.topology;
+
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerTelemetry;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.AvroDeserializer;
+import io.chainplan.schemas.serde.Topics;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToLongFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The telemetry-ingest topology (DESIGN.md §2): request events, server telemetry, model specs
+ * and, optionally, Prometheus-adapter GPU metrics in; demand and server estimates out.
+ *
+ * <pre>
+ * models ──> global store model-blocks-store (model id -> L)
+ * requests ─> requests-validate ─┬─ invalid ─> requests-dead-letter ─> dead-letters
+ *                                └─ valid ─┬─> demand-estimator [demand-pending-store, demand-state-store] ─> demand-estimates
+ *                                          └─> hop-timings [server-timing-store] ─┐ (timing summaries, by server id)
+ * telemetry ─> telemetry-validate ─┬─ invalid ─> dead-letters                     │
+ *                                  └─ valid ─────────────────────────────────────┤
+ * gpu-metrics (JSON, optional) ─> gpu-metrics-validate ─┬─ invalid ─> dead-letters│
+ *                                                       └─ valid ────────────────┤
+ *                        server-inputs (repartition by server id) <───────────────┘
+ *                          ─> server-estimator [server-state-store] (+ wall-clock liveness) ─> server-estimates
+ * </pre>
+ *
+ * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
+ * validation branch with their original bytes; event time is taken from each record's
+ * {@code timestampMillis} by an {@link EventTimeExtractor}. Every processor, store, repartition
+ * topic, source and sink is named ({@link Names}), so changelog and repartition topic names are
+ * stable. State stores are in-memory with changelogs (small: one entry per model or server).
+ * <p>Why not KIP-1034's built-in dead-letter queue ({@code errors.dead.letter.queue.topic.name},
+ * available in Kafka Streams 4.3): validation failures need the original bytes too, which a
+ * processor after a typed source no longer has, and one path for both kinds keeps the headers
+ * ({@code chainplan.error.*}) identical. The app still installs KIP-1034 handlers
+ * ({@link DeadLetterExceptionHandlers}) as a safety net for unexpected exceptions.
+ */
+public final class IngestTopology {
+    /**
+     * Names of stores and the repartition topic.
+     *
+     * @param modelStore         global store, model id to block count
+     * @param demandPendingStore open demand buckets per model
+     * @param demandStateStore   arrival-rate estimator state per model
+     * @param serverTimingStore  hop-timing state per server (in the requests task)
+     * @param serverStateStore   server state per server
+     * @param serverInputs       repartition topic name suffix of the server inputs
+     */
+    public record Names(String modelStore, String demandPendingStore, String demandStateStore, String serverTimingStore,
+                        String serverStateStore, String serverInputs) {
+        /** The names used by {@link #build}. */
+        public static final Names DEFAULT = new Names("model-blocks-store", "demand-pending-store", "demand-state-store",
+                "server-timing-store", "server-state-store", "server-inputs");
+    }
+
+    private IngestTopology() {
+    }
+
+    /**
+     * Builds the topology.
+     *
+     * @param topics   topic names
+     * @param registry schema registry for the Avro topics
+     * @param settings tuning
+     * @param metrics  where to report counts
+     * @return the topology, ready for {@code new KafkaStreams(...)} or {@code TopologyTestDriver}
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics) {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(metrics, "metrics");
+        Names names = Names.DEFAULT;
+        StreamsBuilder b = new StreamsBuilder();
+        EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
+        addStores(b, names, topics, registry, time, metrics);
+
+        KStream<String, RequestEvent> requests = route(b.stream(topics.requests(),
+                        consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
+                .process(() -> new RequestValidator(topics.requests(), metrics, names.modelStore(), settings.maxFutureSkewMillis()),
+                        Named.as("requests-validate")), "requests", topics, settings, metrics);
+        requests.process(() -> new DemandProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics),
+                        Named.as("demand-estimator"), names.demandPendingStore(), names.demandStateStore())
+                .to(topics.demandEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(DemandEstimate.class, registry))
+                        .withName("demand-estimates-sink"));
+        KStream<String, ServerInput> inputs = requests.process(
+                () -> new HopTimingProcessor(names.serverTimingStore(), settings.hopTimingTracker()),
+                Named.as("hop-timings"), names.serverTimingStore());
+
+        KStream<String, ServerTelemetry> telemetry = route(b.stream(topics.telemetry(),
+                        consumed(avro(ServerTelemetry.class, registry, t -> t.getTimestampMillis().toEpochMilli()), time, "telemetry-source"))
+                .process(() -> new TelemetryValidator(topics.telemetry(), metrics, settings.maxFutureSkewMillis()),
+                        Named.as("telemetry-validate")), "telemetry", topics, settings, metrics);
+        inputs = inputs.merge(telemetry.mapValues(t -> (ServerInput) new ServerInput.Telemetry(AvroMapping.telemetry(t)),
+                Named.as("telemetry-to-server-input")), Named.as("server-inputs-merge-telemetry"));
+        if (settings.readsGpuMetrics()) {
+            inputs = inputs.merge(gpuMetrics(b, topics, settings, metrics, time), Named.as("server-inputs-merge-gpu"));
+        }
+        inputs.repartition(Repartitioned.with(Serdes.String(), InternalSerdes.serverInput()).withName(names.serverInputs()))
+                .process(() -> new ServerProcessor(names.serverStateStore(), settings, topics.serverEstimates(), metrics),
+                        Named.as("server-estimator"), names.serverStateStore())
+                .to(topics.serverEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(ServerEstimate.class, registry))
+                        .withName("server-estimates-sink"));
+        return b.build();
+    }
+
+    private static void addStores(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
+                                  EventTimeExtractor time, IngestMetrics metrics) {
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
+                        Serdes.Integer()).withLoggingDisabled(),
+                topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
+                        "models-source"),
+                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), metrics));
+        b.addStateStore(store(names.demandPendingStore(), InternalSerdes.demandPending()));
+        b.addStateStore(store(names.demandStateStore(), InternalSerdes.demandState()));
+        b.addStateStore(store(names.serverTimingStore(), InternalSerdes.serverTiming()));
+        b.addStateStore(store(names.serverStateStore(), InternalSerdes.serverState()));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> serde) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde).withCachingEnabled();
+    }
+
+    private static KStream<String, ServerInput> gpuMetrics(StreamsBuilder b, Topics topics, IngestSettings settings,
+                                                          IngestMetrics metrics, EventTimeExtractor time) {
+        String topic = settings.gpuMetricsTopic();
+        return route(b.stream(topic, consumed(new DecodingSerde<>(new GpuMetricJsonDeserializer(), GpuMetric::timestampMillis),
+                                time, "gpu-metrics-source"))
+                        .process(() -> new GpuMetricValidator(topic, metrics, settings.gpuServerLabels(), settings.maxFutureSkewMillis()),
+                                Named.as("gpu-metrics-validate")), "gpu-metrics", topics, settings, metrics)
+                .mapValues(g -> (ServerInput) new ServerInput.Gpu(g), Named.as("gpu-metrics-to-server-input"));
+    }
+
+    private static <T> Consumed<byte[], Decoded<T>> consumed(DecodingSerde<T> serde, EventTimeExtractor time, String name) {
+        return Consumed.with(Serdes.ByteArray(), serde).withTimestampExtractor(time).withName(name);
+    }
+
+    private static <T extends SpecificRecord> DecodingSerde<T> avro(Class<T> type, SchemaRegistry registry,
+                                                                     ToLongFunction<T> eventTime) {
+        return new DecodingSerde<>(new AvroDeserializer<>(type, registry), eventTime);
+    }
+
+    /** Splits checked records: invalid ones to the dead-letter handling, valid values onward. */
+    private static <V> KStream<String, V> route(KStream<String, Checked<V>> checked, String name, Topics topics,
+                                                IngestSettings settings, IngestMetrics metrics) {
+        Map<String, KStream<String, Checked<V>>> branches = checked.split(Named.as(name + "-"))
+                .branch((k, v) -> v.isValid(), Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        branches.get(name + "-invalid")
+                .process(() -> new DeadLetterProcessor<V>(topics.deadLetters(), settings.failureMode(), metrics),
+                        Named.as(name + "-dead-letter"))
+                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dead-letter-sink"));
+        return branches.get(name + "-valid").mapValues(Checked::value, Named.as(name + "-valid-values"));
+    }
+}

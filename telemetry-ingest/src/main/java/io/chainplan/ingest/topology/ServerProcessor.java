@@ -1,0 +1,89 @@
+package io.chainplan.ingest.topology;
+
+import io.chainplan.ingest.estimate.ServerEstimateValue;
+import io.chainplan.ingest.estimate.ServerEstimator;
+import io.chainplan.ingest.estimate.ServerState;
+import io.chainplan.schemas.avro.ServerEstimate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per-server estimates: applies telemetry, GPU memory readings and learned timings to the
+ * server's {@link ServerState} ({@link ServerEstimator}) and publishes a {@code ServerEstimate}
+ * when it changes materially or at the heartbeat. A wall-clock punctuator marks servers DOWN
+ * when they have been silent for longer than the timeout; the next fresh record brings them UP.
+ */
+final class ServerProcessor implements Processor<String, ServerInput, String, ServerEstimate> {
+    private final String storeName;
+    private final ServerEstimator estimator;
+    private final long checkIntervalMillis;
+    private final String outputTopic;
+    private final IngestMetrics metrics;
+    private ProcessorContext<String, ServerEstimate> context;
+    private KeyValueStore<String, ServerState> store;
+
+    ServerProcessor(String storeName, IngestSettings settings, String outputTopic, IngestMetrics metrics) {
+        this.storeName = storeName;
+        this.estimator = settings.serverEstimator();
+        this.checkIntervalMillis = settings.livenessCheckIntervalMillis();
+        this.outputTopic = outputTopic;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ServerEstimate> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        context.schedule(Duration.ofMillis(checkIntervalMillis), PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
+    }
+
+    @Override
+    public void process(Record<String, ServerInput> record) {
+        String server = record.key();
+        ServerState s = store.get(server);
+        s = s == null ? ServerState.EMPTY : s;
+        long now = context.currentSystemTimeMs();
+        ServerInput in = record.value();
+        if (in instanceof ServerInput.Telemetry t) {
+            s = estimator.onTelemetry(s, t.report(), now);
+        } else if (in instanceof ServerInput.Gpu g) {
+            s = estimator.onGpuMemory(s, g.sample(), now);
+        } else if (in instanceof ServerInput.Timing t) {
+            s = estimator.onTiming(s, t.summary());
+        }
+        store.put(server, maybeEmit(server, s));
+    }
+
+    private ServerState maybeEmit(String server, ServerState s) {
+        Optional<ServerEstimateValue> e = estimator.estimate(s);
+        if (e.isEmpty() || !estimator.shouldEmit(s, e.get())) {
+            return s;
+        }
+        ServerEstimate out = AvroMapping.server(server, e.get());
+        context.forward(new Record<>(server, out, out.getTimestampMillis().toEpochMilli()));
+        metrics.estimateOut(outputTopic);
+        return estimator.emitted(s, e.get());
+    }
+
+    private void checkLiveness(long nowMillis) {
+        List<KeyValue<String, ServerState>> all = new ArrayList<>();
+        try (KeyValueIterator<String, ServerState> it = store.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, ServerState> kv : all) {
+            ServerState checked = estimator.checkLiveness(kv.value, nowMillis);
+            if (checked != kv.value) {
+                store.put(kv.key, maybeEmit(kv.key, checked));
+            }
+        }
+    }
+}

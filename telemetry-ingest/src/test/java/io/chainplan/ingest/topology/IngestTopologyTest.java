@@ -1,0 +1,256 @@
+package io.chainplan.ingest.topology;
+
+import static io.chainplan.ingest.testing.Events.arrived;
+import static io.chainplan.ingest.testing.Events.completed;
+import static io.chainplan.ingest.testing.Events.gpuMetricJson;
+import static io.chainplan.ingest.testing.Events.hop;
+import static io.chainplan.ingest.testing.Events.model;
+import static io.chainplan.ingest.testing.Events.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chainplan.ingest.testing.RecordingIngestMetrics;
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerStatus;
+import io.chainplan.schemas.avro.ServerTelemetry;
+import io.chainplan.schemas.registry.InMemorySchemaRegistry;
+import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IngestTopologyTest {
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String GPU_TOPIC = "dcgm.metrics";
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long GIB = 1L << 30;
+    private static final String MODEL = "llama-2-7b";
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final RecordingIngestMetrics metrics = new RecordingIngestMetrics();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ModelSpec> models;
+    private TestInputTopic<String, RequestEvent> requests;
+    private TestInputTopic<String, ServerTelemetry> telemetry;
+    private TestInputTopic<byte[], byte[]> rawRequests;
+    private TestInputTopic<String, String> gpu;
+    private TestOutputTopic<String, DemandEstimate> demand;
+    private TestOutputTopic<String, ServerEstimate> servers;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void setUp() {
+        IngestSettings settings = IngestSettings.defaults().withGpuMetrics(GPU_TOPIC, List.of("Hostname", "gpu"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
+        props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, TOPICS.deadLetters());
+        driver = new TopologyTestDriver(IngestTopology.build(TOPICS, registry, settings, metrics), props, Instant.ofEpochMilli(T0));
+        StringSerializer keys = new StringSerializer();
+        models = driver.createInputTopic(TOPICS.models(), keys, Topics.valueSerde(ModelSpec.class, registry).serializer());
+        requests = driver.createInputTopic(TOPICS.requests(), keys, Topics.valueSerde(RequestEvent.class, registry).serializer());
+        telemetry = driver.createInputTopic(TOPICS.telemetry(), keys, Topics.valueSerde(ServerTelemetry.class, registry).serializer());
+        rawRequests = driver.createInputTopic(TOPICS.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+        gpu = driver.createInputTopic(GPU_TOPIC, keys, keys);
+        demand = driver.createOutputTopic(TOPICS.demandEstimates(), new StringDeserializer(),
+                Topics.valueSerde(DemandEstimate.class, registry).deserializer());
+        servers = driver.createOutputTopic(TOPICS.serverEstimates(), new StringDeserializer(),
+                Topics.valueSerde(ServerEstimate.class, registry).deserializer());
+        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        models.pipeInput(MODEL, model(MODEL, 32), T0 - 60_000);
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void arrivals(long from, long to, long gapMillis) {
+        for (long t = from; t < to; t += gapMillis) {
+            requests.pipeInput(MODEL, arrived(MODEL, "r" + t, t, 1000), t);
+        }
+    }
+
+    @Test
+    void shouldPublishADemandEstimateAtTheFirstStepThenOnHeartbeatsUnderAConstantRate() {
+        arrivals(T0, T0 + 130_000, 500);
+        List<TestRecord<String, DemandEstimate>> out = demand.readRecordsToList();
+        assertThat(out).isNotEmpty();
+        DemandEstimate first = out.get(0).value();
+        assertThat(first.getModelId()).isEqualTo(MODEL);
+        assertThat(first.getTimestampMillis()).isEqualTo(Instant.ofEpochMilli(T0 + 5_000));
+        assertThat(first.getArrivals()).isEqualTo(10);
+        DemandEstimate last = out.get(out.size() - 1).value();
+        assertThat(last.getArrivalRatePerSecond()).isCloseTo(2.0, within(1e-9));
+        assertThat(last.getLowerPerSecond()).isLessThan(2.0);
+        assertThat(last.getUpperPerSecond()).isGreaterThan(2.0);
+        assertThat(last.getMeanInputTokens()).isEqualTo(1000.0);
+        // constant rate: the first estimate, then only heartbeats (every 60 s of event time)
+        assertThat(out).extracting(r -> r.value().getTimestampMillis().toEpochMilli() - T0)
+                .containsExactly(5_000L, 65_000L, 125_000L);
+        assertThat(out.get(1).timestamp()).isEqualTo(T0 + 65_000);
+        assertThat(metrics.count("in:" + TOPICS.requests())).isEqualTo(260);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPublishPromptlyWhenTheRateDoubles() {
+        arrivals(T0, T0 + 300_000, 500);
+        demand.readRecordsToList();
+        driver.advanceWallClockTime(Duration.ofSeconds(300));
+        arrivals(T0 + 300_000, T0 + 360_000, 250);
+        List<DemandEstimate> out = demand.readValuesToList();
+        assertThat(out).isNotEmpty();
+        DemandEstimate crossed = out.stream().filter(e -> e.getArrivalRatePerSecond() > 3).findFirst().orElseThrow();
+        assertThat(crossed.getTimestampMillis().toEpochMilli() - (T0 + 300_000)).isLessThanOrEqualTo(60_000);
+    }
+
+    @Test
+    void shouldDeadLetterPoisonWithOriginalBytesAndHeadersAndKeepGoing() {
+        byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        rawRequests.pipeInput(new TestRecord<>(MODEL.getBytes(StandardCharsets.UTF_8), garbage, headers, T0));
+        requests.pipeInput(MODEL, completed(MODEL, "bad-hop", T0, 5, List.of(hop("s1", 0, 16, -1.0, 0.01))), T0);
+        requests.pipeInput("other", arrived("other", "unknown-model", T0, 10), T0);
+        requests.pipeInput(MODEL, arrived(MODEL, "future", T0 + 3_600_000, 10), T0);
+        requests.pipeInput(MODEL, completed(MODEL, "nan", T0, 5, List.of(hop("s1", 0, 16, Double.NaN, 0.01))), T0);
+        requests.pipeInput(MODEL, completed(MODEL, "past-L", T0, 5, List.of(hop("s1", 0, 33, 1.0, 0.01))), T0);
+        arrivals(T0, T0 + 10_000, 500);
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(6);
+        TestRecord<byte[], byte[]> first = dead.get(0);
+        assertThat(first.value()).isEqualTo(garbage);
+        assertThat(first.key()).isEqualTo(MODEL.getBytes(StandardCharsets.UTF_8));
+        assertThat(DeadLetters.header(first.headers(), DeadLetters.HEADER_STAGE)).isEqualTo("deserialize");
+        assertThat(DeadLetters.header(first.headers(), DeadLetters.HEADER_TOPIC)).isEqualTo(TOPICS.requests());
+        assertThat(DeadLetters.header(first.headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("0");
+        assertThat(DeadLetters.header(first.headers(), DeadLetters.HEADER_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetters.header(first.headers(), DeadLetters.HEADER_EXCEPTION_CLASS)).contains("WireFormatException");
+        assertThat(DeadLetters.header(first.headers(), "trace-id")).isEqualTo("abc");
+        assertThat(dead.subList(1, 6)).allSatisfy(r ->
+                assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE)).isEqualTo("validate"));
+        assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .satisfiesExactly(
+                        m -> assertThat(m).contains("magic byte"),
+                        m -> assertThat(m).contains("computeSeconds must be finite and >= 0, was -1.0"),
+                        m -> assertThat(m).contains("unknown model \"other\""),
+                        m -> assertThat(m).contains("in the future"),
+                        m -> assertThat(m).contains("computeSeconds must be finite and >= 0, was NaN"),
+                        m -> assertThat(m).contains("0 <= start < end <= 32"));
+        assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("2");
+        assertThat(metrics.count("dead:" + TOPICS.requests() + ":validate")).isEqualTo(5);
+        assertThat(metrics.count("dead:" + TOPICS.requests() + ":deserialize")).isEqualTo(1);
+        assertThat(demand.readValuesToList()).as("good records after the poison are still processed").isNotEmpty();
+    }
+
+    @Test
+    void shouldEstimateAServerFromTelemetryThenFromMeasuredHops() {
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        ServerEstimate declared = servers.readValue();
+        assertThat(declared.getMemoryBytes()).isEqualTo(39 * GIB);
+        assertThat(declared.getPerBlockComputeSeconds()).isEqualTo(0.109);
+        assertThat(declared.getComputeSamples()).isZero();
+        assertThat(declared.getStatus()).isEqualTo(ServerStatus.UP);
+        assertThat(declared.getModelId()).isEqualTo(MODEL);
+        for (int i = 0; i < 30; i++) {
+            long t = T0 + 1_000L * i;
+            double noise = i % 7 == 3 ? 30.0 : 1.0 + 0.01 * (i % 3);
+            requests.pipeInput(MODEL, completed(MODEL, "c" + i, t, 20,
+                    List.of(hop("s1", 0, 20, 0.2 * 20 * noise, 0.05), hop("s2", 20, 32, 0.15 * 12, 0.04))), t);
+        }
+        List<ServerEstimate> out = servers.readValuesToList();
+        ServerEstimate measured = out.get(out.size() - 1);
+        assertThat(measured.getServerId()).isEqualTo("s1");
+        assertThat(measured.getComputeSamples()).isGreaterThanOrEqualTo(10);
+        assertThat(measured.getPerBlockComputeSeconds()).isCloseTo(0.2, within(0.01));
+        assertThat(measured.getCommSeconds()).isCloseTo(0.05, within(1e-3));
+        assertThat(out).noneMatch(e -> e.getServerId().equals("s2")); // no telemetry, no memory: no estimate
+    }
+
+    @Test
+    void shouldMarkAServerDownAfterSilenceAndUpOnItsNextRecord() {
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        assertThat(servers.readValue().getStatus()).isEqualTo(ServerStatus.UP);
+        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        assertThat(servers.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(15));
+        ServerEstimate down = servers.readValue();
+        assertThat(down.getStatus()).isEqualTo(ServerStatus.DOWN);
+        assertThat(down.getLastSeenMillis()).isEqualTo(Instant.ofEpochMilli(T0));
+        long now = T0 + 35_000;
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, now, 40 * GIB, 0.02, 0.109), now);
+        assertThat(servers.readValue().getStatus()).isEqualTo(ServerStatus.UP);
+    }
+
+    @Test
+    void shouldTakeMemoryFromDcgmMetricsAndDeadLetterBadOnes() {
+        String at = Instant.ofEpochMilli(T0).toString();
+        gpu.pipeInput("k", gpuMetricJson("DCGM_FI_DEV_FB_TOTAL", "40960", at, "Hostname", "node1", "gpu", "0"), T0);
+        gpu.pipeInput("k", gpuMetricJson("DCGM_FI_DEV_GPU_UTIL", "93", at, "Hostname", "node1", "gpu", "0"), T0);
+        gpu.pipeInput("k", gpuMetricJson("DCGM_FI_DEV_FB_TOTAL", "40", at, "Hostname", "node1", "gpu", "1", "unit", "furlongs"), T0);
+        gpu.pipeInput("k", gpuMetricJson("DCGM_FI_DEV_FB_TOTAL", "40960", at, "gpu", "2"), T0);
+        gpu.pipeInput("k", gpuMetricJson("DCGM_FI_DEV_FB_TOTAL", "NaN", at, "Hostname", "node1", "gpu", "3"), T0);
+        gpu.pipeInput("k", "{not json", T0);
+        // timings for node1/0 from request hops (nothing declared, so a few samples suffice)
+        requests.pipeInput(MODEL, completed(MODEL, "c", T0, 5, List.of(hop("node1/0", 0, 32, 3.2, 0.03))), T0);
+
+        ServerEstimate e = servers.readValue();
+        assertThat(e.getServerId()).isEqualTo("node1/0");
+        assertThat(e.getMemoryBytes()).isEqualTo(40960L * (1 << 20) - GIB);
+        assertThat(e.getPerBlockComputeSeconds()).isCloseTo(0.1, within(1e-12));
+        assertThat(e.getComputeSamples()).isEqualTo(1);
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .satisfiesExactly(
+                        m -> assertThat(m).contains("unknown unit \"furlongs\""),
+                        m -> assertThat(m).contains("missing label \"Hostname\""),
+                        m -> assertThat(m).contains("finite number >= 0"),
+                        m -> assertThat(m).contains("not JSON"));
+        assertThat(metrics.count("skipped:" + GPU_TOPIC + ":unrelated-metric")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterTelemetryWhoseKeyDiffersOrWhoseMemoryIsNotPositive() {
+        telemetry.pipeInput("s9", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 0, 0.02, 0.109), T0);
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, -0.02, 0.109), T0);
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .satisfiesExactly(
+                        m -> assertThat(m).contains("must equal serverId"),
+                        m -> assertThat(m).contains("totalMemoryBytes must be > 0"),
+                        m -> assertThat(m).contains("declaredCommSeconds"));
+        assertThat(servers.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldTreatRequestsForABadOrDeletedModelSpecAsUnknown() {
+        models.pipeInput("broken", ModelSpec.newBuilder(model("broken", 32)).setBlocks(0).build(), T0);
+        models.pipeInput(MODEL, null, T0);
+        requests.pipeInput("broken", arrived("broken", "r1", T0, 10), T0);
+        requests.pipeInput(MODEL, arrived(MODEL, "r2", T0, 10), T0);
+        assertThat(deadLetters.readRecordsToList()).hasSize(2);
+        assertThat(metrics.count("skipped:" + TOPICS.models() + ":bad-model-spec")).isEqualTo(1);
+    }
+}
