@@ -140,6 +140,7 @@ public final class PaperGridCommand implements Callable<Integer> {
             Function<Cell, Number> x, String xTitle, String groupName) {
         XYChart chart = ExperimentPlots.chart("Mean response time, BLOOM-176B", xTitle, "mean response time (s, log)");
         chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (ServingMethod m : PaperGridExperiment.METHODS) {
             for (double g : groups) {
                 List<Double> xs = new ArrayList<>();
