@@ -55,7 +55,7 @@ public final class DeadLetterExceptionHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-            if (exception instanceof DeadLetterProcessor.BadRecordFailure) {
+            if (exception instanceof BadRecordFailure) {
                 return Response.fail();
             }
             LOG.error("processing failed at {}-{}@{} in {}; dead-lettering the record", context.topic(), context.partition(),

@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -40,15 +39,6 @@ final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-    }
-
-    /** Thrown in {@code fail} mode; the processing-exception handler lets it stop the application. */
-    static final class BadRecordFailure extends StreamsException {
-        private static final long serialVersionUID = 1L;
-
-        BadRecordFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 
     @Override

@@ -9,7 +9,9 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * <p>Guards stream time against bad records, which are extracted before they are validated and
  * dead-lettered: a record that did not decode, or whose event time is negative or more than
  * {@code maxFutureSkewMillis} after the record's own timestamp (its producer's clock), gets the
- * record timestamp instead (or the partition's stream time if that is negative too).
+ * partition's current stream time, so it moves stream time neither forward (a replay of old
+ * events with a poison record produced now would otherwise close every open bucket) nor back;
+ * only the first record of a partition falls back to the record timestamp.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
     private final long maxFutureSkewMillis;
@@ -26,7 +28,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long fallback = record.timestamp() >= 0 ? record.timestamp() : Math.max(0, partitionTime);
+        long fallback = partitionTime >= 0 ? partitionTime : Math.max(0, record.timestamp());
         if (record.value() instanceof Decoded<?> d && d.ok() && d.eventMillis() >= 0) {
             boolean plausible = record.timestamp() < 0 || d.eventMillis() - record.timestamp() <= maxFutureSkewMillis;
             return plausible ? d.eventMillis() : fallback;

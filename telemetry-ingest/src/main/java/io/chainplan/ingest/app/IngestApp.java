@@ -1,0 +1,166 @@
+package io.chainplan.ingest.app;
+
+import io.chainplan.ingest.topology.BadRecordFailure;
+import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
+import io.chainplan.ingest.topology.IngestSettings;
+import io.chainplan.ingest.topology.IngestTopology;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running telemetry-ingest application: builds the {@link IngestTopology}, starts
+ * {@link KafkaStreams} (exactly-once v2 unless configured otherwise), binds metrics to a
+ * Prometheus registry and serves them on the configured port. In-process use (e.g. by
+ * {@code chainplan local}): {@code try (IngestApp app = IngestApp.start(config, registry)) { ... }}.
+ * <p>Failures: bad records never stop it (they are dead-lettered, unless the failure mode is
+ * {@code fail}); an unexpected exception in a stream thread replaces the thread; a
+ * {@link BadRecordFailure} shuts the client down.
+ */
+public final class IngestApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final MicrometerIngestMetrics metrics;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final MetricsServer metricsServer;
+
+    private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
+                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer) {
+        this.streams = streams;
+        this.meterRegistry = meterRegistry;
+        this.metrics = metrics;
+        this.streamsMetrics = streamsMetrics;
+        this.metricsServer = metricsServer;
+    }
+
+    /**
+     * Starts with the schema registry named in the config ({@code schema.registry.url}).
+     *
+     * @param config the configuration
+     * @return the started application (check {@link #awaitRunning})
+     */
+    public static IngestApp start(IngestConfig config) {
+        return start(config, config.client().schemaRegistry());
+    }
+
+    /**
+     * Starts with a given schema registry client.
+     *
+     * @param config   the configuration
+     * @param registry schema registry for the Avro topics
+     * @return the started application (check {@link #awaitRunning})
+     * @throws IllegalArgumentException if a setting is invalid
+     */
+    public static IngestApp start(IngestConfig config, SchemaRegistry registry) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        IngestSettings settings = config.settings();
+        int port = config.metricsPort();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, InstantSource.system());
+        Topology topology = IngestTopology.build(config.topics(), registry, settings, metrics);
+        Properties props = config.streamsProperties();
+        props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(IngestApp::onUncaught);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        MetricsServer server = null;
+        try {
+            server = port < 0 ? null : MetricsServer.start(meters, port);
+            streams.start();
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            streams.close(CLOSE_TIMEOUT);
+            throw e;
+        }
+        LOG.info("telemetry-ingest started: application.id {}, processing.guarantee {}, metrics {}",
+                props.get("application.id"), props.get("processing.guarantee"),
+                server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
+        return new IngestApp(streams, meters, metrics, streamsMetrics, server);
+    }
+
+    private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BadRecordFailure) {
+                LOG.error("stopping: a bad record in failure mode 'fail'", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        LOG.error("stream thread failed; replacing it", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return whether the application reached RUNNING within the timeout
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** @return the Kafka Streams state */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** @return the ingest counters */
+    public MicrometerIngestMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return all meters, in Prometheus form */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** @return the port of the scrape endpoint, if it is on */
+    public OptionalInt metricsPort() {
+        return metricsServer == null ? OptionalInt.empty() : OptionalInt.of(metricsServer.port());
+    }
+
+    /**
+     * Stops Kafka Streams (committing what was processed; the consumer leaves its group so that a
+     * restarted instance takes over at once instead of after the session timeout) and the metrics
+     * endpoint.
+     */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        streamsMetrics.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        meterRegistry.close();
+    }
+}

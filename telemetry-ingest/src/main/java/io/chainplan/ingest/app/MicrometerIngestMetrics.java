@@ -1,0 +1,96 @@
+package io.chainplan.ingest.app;
+
+import io.chainplan.ingest.topology.IngestMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link IngestMetrics} on Micrometer. Meters (Prometheus names):
+ * {@code chainplan_ingest_records_in_total{topic}}, {@code chainplan_ingest_bad_records_total{topic,stage}},
+ * {@code chainplan_ingest_dead_lettered_total{topic,stage}}, {@code chainplan_ingest_skipped_total{topic,reason}},
+ * {@code chainplan_ingest_estimates_out_total{topic}}, and the processing lag
+ * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time
+ * seen on the topic. Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
+ * separately by {@link IngestApp}. Thread-safe.
+ */
+public final class MicrometerIngestMetrics implements IngestMetrics {
+    private final MeterRegistry registry;
+    private final InstantSource clock;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> newestEvent = new ConcurrentHashMap<>();
+
+    /**
+     * @param registry where the meters live
+     * @param clock    wall clock for the lag gauge
+     */
+    public MicrometerIngestMetrics(MeterRegistry registry, InstantSource clock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private Counter counter(String name, String... tags) {
+        String key = name + String.join("|", tags);
+        Counter c = counters.get(key);
+        if (c == null) {
+            c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        }
+        return c;
+    }
+
+    @Override
+    public void recordIn(String topic, long eventMillis) {
+        counter("chainplan.ingest.records.in", "topic", topic).increment();
+        if (eventMillis >= 0) {
+            AtomicLong newest = newestEvent.get(topic);
+            if (newest == null) {
+                newest = newestEvent.computeIfAbsent(topic, this::lagGauge);
+            }
+            newest.accumulateAndGet(eventMillis, Math::max);
+        }
+    }
+
+    private AtomicLong lagGauge(String topic) {
+        AtomicLong newest = new AtomicLong(Long.MIN_VALUE);
+        Gauge.builder("chainplan.ingest.event.time.lag", newest,
+                        n -> n.get() == Long.MIN_VALUE ? Double.NaN : (clock.millis() - n.get()) / 1000.0)
+                .tag("topic", topic).baseUnit("seconds")
+                .description("Wall clock minus the newest event time processed").register(registry);
+        return newest;
+    }
+
+    @Override
+    public void badRecord(String topic, String stage) {
+        counter("chainplan.ingest.bad.records", "topic", topic, "stage", stage).increment();
+    }
+
+    @Override
+    public void deadLettered(String topic, String stage) {
+        counter("chainplan.ingest.dead.lettered", "topic", topic, "stage", stage).increment();
+    }
+
+    @Override
+    public void skipped(String topic, String reason) {
+        counter("chainplan.ingest.skipped", "topic", topic, "reason", reason).increment();
+    }
+
+    @Override
+    public void estimateOut(String topic) {
+        counter("chainplan.ingest.estimates.out", "topic", topic).increment();
+    }
+
+    /**
+     * @param name  meter name, e.g. {@code chainplan.ingest.records.in}
+     * @param tags  tag key-value pairs
+     * @return the count so far (0 if the counter does not exist yet)
+     */
+    public double count(String name, String... tags) {
+        Counter c = counters.get(name + String.join("|", tags));
+        return c == null ? 0 : c.count();
+    }
+}

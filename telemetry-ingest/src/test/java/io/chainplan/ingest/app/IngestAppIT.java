@@ -1,0 +1,244 @@
+package io.chainplan.ingest.app;
+
+import static io.chainplan.ingest.testing.Events.arrived;
+import static io.chainplan.ingest.testing.Events.completed;
+import static io.chainplan.ingest.testing.Events.hop;
+import static io.chainplan.ingest.testing.Events.model;
+import static io.chainplan.ingest.testing.Events.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerTelemetry;
+import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.local.LocalStack;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on the in-process broker and the embedded registry (over HTTP): poison mixed into
+ * good records, and a restart in the middle on a fresh state directory (state restored from the
+ * changelogs), under exactly-once.
+ */
+class IngestAppIT {
+    private static final String MODEL = "llama-it-restart";
+    private static final String SERVER_MODEL = "llama-it-servers";
+    private static final long STEP = 5_000;
+    @TempDir
+    static Path dir;
+    private static LocalStack stack;
+    private static SchemaRegistry registry;
+    /** Topics of the test running now: each test has its own prefix, so stream time is not shared. */
+    private Topics topics;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.start(LocalStack.Settings.ephemeral(dir));
+        registry = stack.schemaRegistryClient();
+    }
+
+    private void useTopics(String prefix) {
+        topics = Topics.withPrefix(prefix);
+        LocalStack.createTopics(stack.bootstrapServers(), topics);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private IngestConfig config(String appId, String stateDir) {
+        ClientConfig c = stack.clientConfig()
+                .with(ClientConfig.TOPIC_PREFIX_CONFIG, topics.prefix())
+                .with(StreamsConfig.APPLICATION_ID_CONFIG, appId)
+                .with(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(stateDir).toString())
+                .with(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")
+                .with(IngestConfig.METRICS_PORT_CONFIG, "0")
+                .with(IngestConfig.EMIT_HEARTBEAT_MS_CONFIG, Long.toString(STEP));
+        return IngestConfig.of(c);
+    }
+
+    private static byte[] avro(String topic, SpecificRecord value) {
+        @SuppressWarnings("unchecked")
+        Class<SpecificRecord> type = (Class<SpecificRecord>) value.getClass();
+        return Topics.valueSerde(type, registry).serializer().serialize(topic, value);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) {
+        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    /** Good arrivals at 2/s in [from, to), with poison every 25th record; returns {good, poison}. */
+    private int[] produceRequests(KafkaProducer<byte[], byte[]> p, long from, long to) {
+        int good = 0;
+        int poison = 0;
+        for (long t = from; t < to; t += 500) {
+            send(p, topics.requests(), MODEL, avro(topics.requests(), arrived(MODEL, "r" + t, t, 1000)));
+            good++;
+            if (good % 25 == 0) {
+                send(p, topics.requests(), MODEL, "garbage".getBytes(StandardCharsets.UTF_8));
+                send(p, topics.requests(), MODEL, avro(topics.requests(),
+                        completed(MODEL, "neg" + t, t, 5, List.of(hop("s1", 0, 32, -1, 0.01)))));
+                send(p, topics.requests(), "gpt-x", avro(topics.requests(), arrived("gpt-x", "u" + t, t, 5)));
+                poison += 3;
+            }
+        }
+        p.flush();
+        return new int[] {good, poison};
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expectedAtLeast) throws InterruptedException {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int idlePolls = 0;
+            while (System.nanoTime() < deadline && (out.size() < expectedAtLeast || idlePolls < 3)) {
+                int n = 0;
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    out.add(r);
+                    n++;
+                }
+                idlePolls = n == 0 ? idlePolls + 1 : 0;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldCountEveryGoodRecordDeadLetterEveryBadOneAndNeitherLoseNorDoubleEstimatesAcrossARestart() throws Exception {
+        useTopics("restart.");
+        long base = (System.currentTimeMillis() - 600_000) / STEP * STEP;
+        int[] first;
+        int[] second;
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            send(p, topics.models(), MODEL, avro(topics.models(), model(MODEL, 32)));
+            p.flush();
+            first = produceRequests(p, base, base + 60_000);
+            try (IngestApp app = IngestApp.start(config("ingest-it", "state-a"), registry)) {
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                await("the first half", () -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests())
+                        >= first[0] + first[1]);
+                assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.requests(), "stage", "validate"))
+                        .isEqualTo(2.0 * first[1] / 3);
+            }
+            second = produceRequests(p, base + 60_000, base + 120_000);
+            try (IngestApp app = IngestApp.start(config("ingest-it", "state-b"), registry)) {
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                await("the second half", () -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests())
+                        >= second[0] + second[1]);
+                assertThat(app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests()))
+                        .as("nothing is processed twice after the restart").isEqualTo(second[0] + second[1]);
+                String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + app.metricsPort().orElseThrow() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(scrape).contains("chainplan_ingest_records_in_total", "chainplan_ingest_dead_lettered_total",
+                        "chainplan_ingest_estimates_out_total", "chainplan_ingest_event_time_lag_seconds");
+            }
+        }
+        int poison = first[1] + second[1];
+        List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), poison);
+        assertThat(dead).hasSize(poison);
+        assertThat(dead).allSatisfy(r -> assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_TOPIC))
+                .isEqualTo(topics.requests()));
+        assertThat(dead.stream().filter(r -> "deserialize".equals(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE))))
+                .hasSize(poison / 3).allSatisfy(r -> assertThat(r.value()).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8)));
+
+        var deserializer = Topics.valueSerde(DemandEstimate.class, registry).deserializer();
+        List<DemandEstimate> estimates = readAll(topics.demandEstimates(), 20).stream()
+                .filter(r -> MODEL.equals(r.key()))
+                .map(r -> deserializer.deserialize(r.topic(), r.value())).toList();
+        List<Long> boundaries = estimates.stream().map(e -> e.getTimestampMillis().toEpochMilli()).toList();
+        // heartbeat = step: one estimate per step boundary, none lost and none doubled across the restart
+        List<Long> expected = new ArrayList<>();
+        long last = boundaries.get(boundaries.size() - 1);
+        for (long b = base + STEP; b <= last; b += STEP) {
+            expected.add(b);
+        }
+        assertThat(boundaries).containsExactlyElementsOf(expected);
+        assertThat(last).isGreaterThanOrEqualTo(base + 110_000);
+        DemandEstimate end = estimates.get(estimates.size() - 1);
+        long goodBeforeEnd = (end.getTimestampMillis().toEpochMilli() - base) / 500;
+        assertThat(end.getArrivals()).as("every good arrival counted exactly once").isEqualTo(goodBeforeEnd);
+        assertThat(end.getArrivalRatePerSecond()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldPublishServerEstimatesFromTelemetryAndHops() throws Exception {
+        useTopics("servers.");
+        long now = System.currentTimeMillis();
+        String server = "it-server-1";
+        try (KafkaProducer<byte[], byte[]> p = producer();
+             IngestApp app = IngestApp.start(config("ingest-it-servers", "state-s"), registry)) {
+            send(p, topics.models(), SERVER_MODEL, avro(topics.models(), model(SERVER_MODEL, 32)));
+            send(p, topics.telemetry(), server, avro(topics.telemetry(), telemetry(server, SERVER_MODEL, now, 20L << 30, 0.02, 0.175)));
+            for (int i = 0; i < 12; i++) {
+                send(p, topics.requests(), SERVER_MODEL, avro(topics.requests(),
+                        completed(SERVER_MODEL, "c" + i, now + i, 10, List.of(hop(server, 0, 32, 32 * 0.2, 0.05)))));
+            }
+            p.flush();
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            var deserializer = Topics.valueSerde(ServerEstimate.class, registry).deserializer();
+            List<ServerEstimate> out = new ArrayList<>();
+            await("a measured server estimate", () -> {
+                try {
+                    out.clear();
+                    readAll(topics.serverEstimates(), 2).forEach(r -> out.add(deserializer.deserialize(r.topic(), r.value())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return out.stream().anyMatch(e -> e.getServerId().equals(server) && e.getComputeSamples() >= 10);
+            });
+            ServerEstimate e = out.stream().filter(x -> x.getServerId().equals(server)).reduce((a, b) -> b).orElseThrow();
+            assertThat(e.getMemoryBytes()).isEqualTo((20L << 30) - (1L << 30));
+            assertThat(e.getPerBlockComputeSeconds()).isEqualTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+}
