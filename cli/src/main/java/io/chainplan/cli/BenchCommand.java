@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchSolveCommand.class,
             BenchOptimizerCommand.class,
-            BenchSimulateCommand.class
+            BenchSimulateCommand.class,
+            BenchIngestCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             LocalCommand.class,
             OptimizerCommand.class,
+            IngestCommand.class,
             AuditCommand.class,
             ModelCommand.class,
             CommandLine.HelpCommand.class

@@ -13,6 +13,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -38,14 +39,16 @@ public final class IngestApp implements AutoCloseable {
     private final MicrometerIngestMetrics metrics;
     private final KafkaStreamsMetrics streamsMetrics;
     private final MetricsServer metricsServer;
+    private final CountDownLatch stopped;
 
     private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
-                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer) {
+                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer, CountDownLatch stopped) {
         this.streams = streams;
         this.meterRegistry = meterRegistry;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
         this.metricsServer = metricsServer;
+        this.stopped = stopped;
     }
 
     /**
@@ -78,6 +81,13 @@ public final class IngestApp implements AutoCloseable {
         props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(IngestApp::onUncaught);
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.PENDING_ERROR) {
+                stopped.countDown();
+            }
+        });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         MetricsServer server = null;
@@ -94,7 +104,7 @@ public final class IngestApp implements AutoCloseable {
         LOG.info("telemetry-ingest started: application.id {}, processing.guarantee {}, metrics {}",
                 props.get("application.id"), props.get("processing.guarantee"),
                 server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
-        return new IngestApp(streams, meters, metrics, streamsMetrics, server);
+        return new IngestApp(streams, meters, metrics, streamsMetrics, server, stopped);
     }
 
     private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
@@ -126,6 +136,15 @@ public final class IngestApp implements AutoCloseable {
             Thread.sleep(20);
         }
         return false;
+    }
+
+    /**
+     * Blocks until the application stops (closed, or failed for good).
+     *
+     * @throws InterruptedException if interrupted
+     */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
     }
 
     /** @return the Kafka Streams state */

@@ -1,0 +1,52 @@
+package io.chainplan.cli;
+
+import io.chainplan.ingest.app.IngestApp;
+import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.schemas.config.ClientConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chainplan ingest --config FILE}: runs the telemetry-ingest Kafka Streams application until
+ * interrupted (Ctrl-C / SIGTERM close it cleanly: it commits and leaves its group). Exit 1 if the
+ * application stops on its own with an error.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Run telemetry-ingest: request events, telemetry, model specs (and optional GPU metrics) in; "
+            + "demand and server estimates out.",
+            "Settings: Kafka client and Streams properties (application.id, processing.guarantee=exactly_once_v2, ...), "
+                + "schema.registry.url, topic.prefix, and chainplan.ingest.* keys (demand.window.ms, demand.step.ms, "
+                + "emit.heartbeat.ms, memory.reserve.bytes, liveness.down.after.ms, gpu.metrics.topic, "
+                + "failure.handling.mode, metrics.port, ...)."})
+final class IngestCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (Kafka client + chainplan.* keys).")
+    private Path config;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        ClientConfig client = CliSupport.load(config);
+        IngestConfig ingest = IngestConfig.of(client);
+        ingest.settings();
+        IngestApp app = IngestApp.start(ingest, CliSupport.registry(client));
+        Thread hook = new Thread(app::close, "chainplan-ingest-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getErr().println("chainplan ingest: running against " + client.bootstrapServers()
+                + app.metricsPort().stream().mapToObj(p -> ", metrics on http://localhost:" + p + "/metrics").findFirst().orElse("")
+                + " (Ctrl-C to stop)");
+        app.awaitStopped();
+        if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.PENDING_ERROR) {
+            throw new IllegalStateException("telemetry-ingest stopped with an error (state " + app.state() + "); see the log");
+        }
+        return 0;
+    }
+}
