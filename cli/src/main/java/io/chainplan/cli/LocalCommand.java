@@ -1,9 +1,17 @@
 package io.chainplan.cli;
 
+import io.chainplan.cli.local.ClosedLoop;
+import io.chainplan.cli.local.ClosedLoopOptions;
+import io.chainplan.cli.local.DurationConverter;
+import io.chainplan.cli.local.LocalServices;
+import io.chainplan.cli.local.Scenario;
 import io.chainplan.schemas.local.LocalStack;
 import io.chainplan.schemas.serde.Topics;
 import java.io.PrintWriter;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
@@ -14,20 +22,67 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chainplan local}: a real single-node Kafka broker (KRaft, in-process), the embedded schema
- * registry and every chainplan topic, in one process, until Ctrl-C. Data survives restarts unless
- * {@code --fresh}. The stack itself is {@link LocalStack}; {@link #attachComponents} is where the
- * services and a simulated fleet join it.
+ * {@code chainplan local}: the whole system in one process. By default the closed loop
+ * ({@link ClosedLoop}): a real single-node Kafka broker (KRaft, in-process), the embedded schema
+ * registry and every chainplan topic, telemetry-ingest, the optimizer service, a simulated fleet and
+ * its JFFC router, for {@code --duration} of wall time with simulated time running {@code --speedup}
+ * times faster; then a summary. Each closed-loop run starts from empty topics.
+ * <p>With {@code --stack-only}: just the broker, the registry and the topics, until Ctrl-C; data
+ * survives restarts unless {@code --fresh}. The stack itself is {@link LocalStack};
+ * {@link #attachComponents} is where components join it.
  */
-@Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Run a local Kafka broker (KRaft), the schema registry and all chainplan topics until Ctrl-C.",
-            "Clients in any language can use the broker and the registry's REST API."})
+@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run chainplan end to end in one process: Kafka (KRaft) + schema registry, telemetry-ingest, the "
+                + "optimizer, and a simulated fleet (LLaMA-2-7B on nine A100 MIG slices by default) with a JFFC router,",
+            "in a closed loop with accelerated time; prints a live status line and, at the end, a summary.",
+            "With --stack-only: just the broker, the registry and the topics until Ctrl-C, for clients in any language."})
 public final class LocalCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./.chainplan/data",
-            description = "Data directory; kept across restarts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", paramLabel = "D", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Wall-clock length of the closed loop, e.g. 60s, 5m (default: ${DEFAULT-VALUE}).")
+    private Duration duration;
+
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "10",
+            description = "Simulated seconds per wall second (default: ${DEFAULT-VALUE}).")
+    private double speedup;
+
+    @Option(names = "--scenario", paramLabel = "S", defaultValue = "shift",
+            description = "steady, shift (the arrival rate doubles half way) or failure (a server goes down half way)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String scenario;
+
+    @Option(names = "--fleet", paramLabel = "FILE",
+            description = "Fleet file (DESIGN.md 4.1) to simulate instead of the paper's nine MIG slices.")
+    private Path fleetFile;
+
+    @Option(names = "--trace", paramLabel = "PATH",
+            description = "Replay an Azure LLM trace CSV (e.g. ../shared/data/azure-llm-2023-code.csv) instead of Poisson arrivals.")
+    private Path trace;
+
+    @Option(names = "--rate", paramLabel = "R",
+            description = "Poisson arrival rate before any shift, req/s (default: the fleet file's arrivalRate, else "
+                    + ClosedLoopOptions.DEFAULT_RATE + ").")
+    private Double rate;
+
+    @Option(names = "--compare", paramLabel = "BASELINE",
+            description = "petals: also serve the same arrivals with PETALS' placement and routing (simulated) and compare.")
+    private String compare;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write PNG charts of the run to DIR.")
+    private Path reportDir;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed of the arrivals and the fleet's noise (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--stack-only", description = "Only the broker, the registry and the topics, until Ctrl-C.")
+    private boolean stackOnly;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory (default: ./.chainplan/data with --stack-only, kept across restarts; "
+                    + "./.chainplan/local-run for the closed loop, wiped at every run).")
     private Path dataDir;
 
     @Option(names = "--fresh", description = "Wipe the broker data (topics and registered schemas) before starting.")
@@ -52,7 +107,10 @@ public final class LocalCommand implements Callable<Integer> {
     private final CompletableFuture<LocalStack> ready = new CompletableFuture<>();
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        if (!stackOnly) {
+            return closedLoop();
+        }
         PrintWriter out = spec.commandLine().getOut();
         LocalStack stack = LocalStack.start(settings());
         Thread hook = new Thread(() -> stop(stack, out), "chainplan-local-shutdown");
@@ -79,8 +137,54 @@ public final class LocalCommand implements Callable<Integer> {
         if (registryPort < 0 || registryPort > 65535) {
             throw new UsageException("--registry-port must be in [0, 65535], was " + registryPort);
         }
-        return new LocalStack.Settings(dataDir.toAbsolutePath().normalize(), port, registryPort, fresh,
+        Path dir = dataDir != null ? dataDir : Path.of(stackOnly ? "./.chainplan/data" : "./.chainplan/local-run");
+        return new LocalStack.Settings(dir.toAbsolutePath().normalize(), port, registryPort, fresh || !stackOnly,
                 Topics.withPrefix(topicPrefix));
+    }
+
+    /** Runs the closed loop on a fresh stack and prints its summary; exit 1 if no plan was published. */
+    private int closedLoop() throws IOException {
+        ClosedLoopOptions options;
+        try {
+            options = new ClosedLoopOptions(duration, speedup, Optional.ofNullable(fleetFile), Optional.ofNullable(trace),
+                    Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        LocalStack stack = LocalStack.start(settings());
+        try {
+            out.printf(Locale.ROOT, "chainplan local: Kafka %s, schema registry %s (ready in %.1f s)%n",
+                    stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.startupTime().toMillis() / 1000.0);
+            out.flush();
+            ready.complete(stack);
+            ClosedLoop.Result r = new ClosedLoop(options, new LocalServices())
+                    .run(stack, out, spec.commandLine().getErr(), System.console() != null);
+            if (r.summary().plans().isEmpty()) {
+                throw new IllegalStateException("no plan was published during the run (see the log above)");
+            }
+            return 0;
+        } finally {
+            stack.close();
+        }
+    }
+
+    private Scenario scenario() {
+        try {
+            return Scenario.valueOf(scenario.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--scenario must be steady, shift or failure, was " + scenario);
+        }
+    }
+
+    private boolean comparePetals() {
+        if (compare == null) {
+            return false;
+        }
+        if (!compare.trim().equalsIgnoreCase("petals")) {
+            throw new UsageException("--compare must be petals, was " + compare);
+        }
+        return true;
     }
 
     /**

@@ -42,7 +42,7 @@ class LocalCommandIT {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
-                "--data-dir", dir.toString(), "--port", "0", "--registry-port", "0"));
+                "--stack-only", "--data-dir", dir.toString(), "--port", "0", "--registry-port", "0"));
 
         LocalStack stack = local.ready().get(60, TimeUnit.SECONDS);
         Serde<ModelSpec> serde = AvroSerdes.specific(ModelSpec.class,
@@ -67,7 +67,7 @@ class LocalCommandIT {
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));
 
-            int code = cl.execute("--data-dir", dir.toString(), "--port", Integer.toString(taken.getLocalPort()));
+            int code = cl.execute("--stack-only", "--data-dir", dir.toString(), "--port", Integer.toString(taken.getLocalPort()));
 
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).startsWith("chainplan local: Kafka port " + taken.getLocalPort() + " is already in use")
@@ -82,7 +82,7 @@ class LocalCommandIT {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
 
-        int code = cl.execute("--data-dir", file.toString(), "--port", "0", "--registry-port", "0");
+        int code = cl.execute("--stack-only", "--data-dir", file.toString(), "--port", "0", "--registry-port", "0");
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).startsWith("chainplan local: data dir " + file.resolve("kafka")).hasLineCount(1);

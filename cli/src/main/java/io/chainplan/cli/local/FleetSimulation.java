@@ -26,7 +26,8 @@ import java.util.random.RandomGenerator;
  * or queues them, the servers on the chain take token-driven compute and network time per hop
  * ({@link SimServer}, with multiplicative noise), and the router emits {@code ARRIVED} /
  * {@code COMPLETED} (with per-hop timings) / {@code FAILED} request events; every server reports
- * {@link ServerTelemetry} periodically, with noisy declared timings and memory use. A failed server
+ * {@link ServerTelemetry} periodically: its memory use (noisy) and the timings its start-up benchmark
+ * measured (the true means with a one-off error). A failed server
  * stops reporting and serving: requests on it fail after a client timeout and are retried.
  * <p>Not thread-safe except {@link #pendingGrants}: the dispatcher may grant queued requests from the
  * plan-subscriber thread (on a plan switch); grants are queued and started by the simulation thread.
@@ -36,8 +37,23 @@ public final class FleetSimulation {
     /** Settings of the simulation. */
     public record Settings(double telemetryIntervalSeconds, double computeNoiseCv, double networkNoiseCv,
             double declaredNoiseCv, double clientTimeoutSeconds, int maxAttempts) {
-        /** Telemetry every 5 s, 10% compute and 20% network noise, 3% declared noise, 5 s timeout, 3 attempts. */
-        public static final Settings DEFAULTS = new Settings(5, 0.10, 0.20, 0.03, 5, 3);
+        /** Validates the fields. */
+        public Settings {
+            if (!(telemetryIntervalSeconds > 0) || computeNoiseCv < 0 || networkNoiseCv < 0 || declaredNoiseCv < 0
+                    || !(clientTimeoutSeconds > 0) || maxAttempts < 1) {
+                throw new IllegalArgumentException("simulation settings need a positive telemetry interval and timeout,"
+                        + " non-negative noise and at least 1 attempt, were " + telemetryIntervalSeconds + ", "
+                        + clientTimeoutSeconds + ", " + computeNoiseCv + "/" + networkNoiseCv + "/" + declaredNoiseCv + ", "
+                        + maxAttempts);
+            }
+        }
+
+        /**
+         * Telemetry every 5 s; per-hop noise 5% on compute and on network (a hop's network time is the sum
+         * of one round trip per generated token, so its relative noise is the RTT's divided by
+         * sqrt(l_out)); 3% noise on declared timings; 5 s client timeout; 3 attempts.
+         */
+        public static final Settings DEFAULTS = new Settings(5, 0.05, 0.05, 0.03, 5, 3);
     }
 
     private final SimFleet fleet;
@@ -52,6 +68,8 @@ public final class FleetSimulation {
     private final ConcurrentLinkedQueue<Grant> pendingGrants = new ConcurrentLinkedQueue<>();
     private final Map<Long, Request> inService = new HashMap<>();
     private final boolean[] down;
+    private final double[] declaredComm;
+    private final double[] declaredCompute;
     private long seq;
     private long nextRequestId;
     private double now;
@@ -69,6 +87,25 @@ public final class FleetSimulation {
      */
     public FleetSimulation(SimFleet fleet, LoadSource load, Dispatcher dispatcher, EventSink sink,
             RunRecorder recorder, RandomGenerator random, VirtualClock clock, Settings settings) {
+        this(0, fleet, load, dispatcher, sink, recorder, random, clock, settings);
+    }
+
+    /**
+     * A simulation starting at virtual time {@code startSeconds}: every server reports at once then
+     * (spread over the first half second), so the estimates know the fleet before the first request.
+     *
+     * @param startSeconds virtual time of the start
+     * @param fleet      the fleet (true timings)
+     * @param load       the arrivals (none before the start)
+     * @param dispatcher the router's dispatcher (its plans come from a plan subscriber)
+     * @param sink       where events go
+     * @param recorder   what the run records
+     * @param random     noise, owned by the simulation
+     * @param clock      converts virtual seconds to event timestamps
+     * @param settings   noise and timing settings
+     */
+    public FleetSimulation(double startSeconds, SimFleet fleet, LoadSource load, Dispatcher dispatcher, EventSink sink,
+            RunRecorder recorder, RandomGenerator random, VirtualClock clock, Settings settings) {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.load = Objects.requireNonNull(load, "load");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -78,9 +115,17 @@ public final class FleetSimulation {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.down = new boolean[fleet.servers().size()];
+        this.now = startSeconds;
+        this.declaredComm = new double[down.length];
+        this.declaredCompute = new double[down.length];
         for (int j = 0; j < down.length; j++) {
-            double offset = settings.telemetryIntervalSeconds() * j / down.length;
-            schedule(new Event(offset, EventKind.TELEMETRY, j, null));
+            // a server declares what its start-up benchmark measured: the true mean with a one-off error
+            declaredComm[j] = fleet.servers().get(j).tauC(fleet.model()) * noise(settings.declaredNoiseCv());
+            declaredCompute[j] = fleet.servers().get(j).tauP(fleet.model()) * noise(settings.declaredNoiseCv());
+        }
+        for (int j = 0; j < down.length; j++) {
+            double offset = 0.5 * j / down.length;
+            schedule(new Event(startSeconds + offset, EventKind.TELEMETRY, j, null));
         }
         pullArrival();
     }
@@ -131,6 +176,19 @@ public final class FleetSimulation {
     public double nextEventSeconds() {
         double e = events.isEmpty() ? Double.POSITIVE_INFINITY : events.peek().time;
         return nextArrival == null ? e : Math.min(e, nextArrival.timeSeconds());
+    }
+
+    /**
+     * @return the id of the server with the most memory (ties: smallest id)
+     */
+    public String largestServerId() {
+        SimServer best = fleet.servers().get(0);
+        for (SimServer s : fleet.servers()) {
+            if (s.memoryBytes() > best.memoryBytes()) {
+                best = s;
+            }
+        }
+        return best.id();
     }
 
     /**
@@ -262,8 +320,7 @@ public final class FleetSimulation {
         sink.telemetry(ServerTelemetry.newBuilder().setServerId(s.id()).setModelId(m.id())
                 .setTimestampMillis(Instant.ofEpochMilli(clock.toMillis(now))).setTotalMemoryBytes(s.memoryBytes())
                 .setUsedMemoryBytes(Math.min(s.memoryBytes(), used))
-                .setDeclaredCommSeconds(s.tauC(m) * noise(settings.declaredNoiseCv()))
-                .setDeclaredPerBlockComputeSeconds(s.tauP(m) * noise(settings.declaredNoiseCv()))
+                .setDeclaredCommSeconds(declaredComm[j]).setDeclaredPerBlockComputeSeconds(declaredCompute[j])
                 .setStatus(ServerStatus.UP).setGpuModel(s.gpuModel()).build());
         schedule(new Event(now + settings.telemetryIntervalSeconds(), EventKind.TELEMETRY, j, null));
     }

@@ -7,8 +7,8 @@ import java.util.random.RandomGenerator;
 /**
  * Poisson arrivals at a rate that is multiplied by {@code shiftFactor} from {@code shiftAtSeconds} on
  * (the {@code shift} scenario doubles it half way). Token counts are uniform around the model's typical
- * lengths: prompt in {@code [0.75, 1.25] x} the mean, generation in {@code [0.5, 1.5] x} the mean (so the
- * means are the model's, and the service-time spread stays moderate).
+ * lengths, in {@code [0.75, 1.25] x} the mean (so the means are the model's, and the per-request
+ * service-time spread stays moderate, as in a fleet serving one kind of request).
  * <p>Deterministic for a given generator seed.
  */
 public final class PoissonLoad implements LoadSource {
@@ -21,6 +21,8 @@ public final class PoissonLoad implements LoadSource {
     private double t;
 
     /**
+     * A source whose arrivals start at time 0.
+     *
      * @param ratePerSecond  base rate, {@code > 0}
      * @param shiftAtSeconds virtual time the rate changes, or +infinity for none
      * @param shiftFactor    factor applied from then on, {@code > 0}
@@ -30,6 +32,20 @@ public final class PoissonLoad implements LoadSource {
      */
     public PoissonLoad(double ratePerSecond, double shiftAtSeconds, double shiftFactor, double endSeconds,
             SimModel model, RandomGenerator random) {
+        this(0, ratePerSecond, shiftAtSeconds, shiftFactor, endSeconds, model, random);
+    }
+
+    /**
+     * @param startSeconds   arrivals start after this virtual time
+     * @param ratePerSecond  base rate, {@code > 0}
+     * @param shiftAtSeconds virtual time the rate changes, or +infinity for none
+     * @param shiftFactor    factor applied from then on, {@code > 0}
+     * @param endSeconds     no arrivals at or after this virtual time
+     * @param model          the model (token means)
+     * @param random         randomness, owned by this source
+     */
+    public PoissonLoad(double startSeconds, double ratePerSecond, double shiftAtSeconds, double shiftFactor,
+            double endSeconds, SimModel model, RandomGenerator random) {
         if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("ratePerSecond must be finite and > 0, was " + ratePerSecond);
         }
@@ -42,6 +58,7 @@ public final class PoissonLoad implements LoadSource {
         this.endSeconds = endSeconds;
         this.model = model;
         this.random = random;
+        this.t = startSeconds;
     }
 
     @Override
@@ -57,7 +74,7 @@ public final class PoissonLoad implements LoadSource {
         }
         t = next;
         int in = (int) Math.round(model.meanInputTokens() * (0.75 + 0.5 * random.nextDouble()));
-        int out = (int) Math.round(model.meanOutputTokens() * (0.5 + random.nextDouble()));
+        int out = (int) Math.round(model.meanOutputTokens() * (0.75 + 0.5 * random.nextDouble()));
         return Optional.of(new Arrival(t, Math.max(1, in), Math.max(1, out)));
     }
 

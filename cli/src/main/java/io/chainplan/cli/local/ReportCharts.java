@@ -50,17 +50,18 @@ public final class ReportCharts {
      * @param dir      output directory (created)
      * @param summary  the run's summary
      * @param recorder the run's record
+     * @param load     the load (true rate)
      * @return the files written
      * @throws IOException if a file cannot be written
      */
-    public static List<Path> write(Path dir, RunSummary summary, RunRecorder recorder) throws IOException {
+    public static List<Path> write(Path dir, RunSummary summary, RunRecorder recorder, LoadSource load) throws IOException {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         if (!summary.plans().isEmpty()) {
             out.add(save(placement(summary.plans().get(summary.plans().size() - 1).plan()), dir.resolve("placement")));
         }
         out.add(save(responseTime(summary, recorder), dir.resolve("response-time")));
-        out.add(save(rate(summary, recorder), dir.resolve("rate")));
+        out.add(save(rate(summary, recorder, load), dir.resolve("rate")));
         return out;
     }
 
@@ -75,20 +76,23 @@ public final class ReportCharts {
         XYChart c = new XYChartBuilder().width(WIDTH).height(Math.max(360, 90 + 46 * rows))
                 .title(String.format(Locale.ROOT, "Placement of plan %d (%s): %d chains, c = %d", plan.getEpoch(),
                         plan.getTrigger().getKind(), plan.getChains().size(), plan.getC()))
-                .xAxisTitle("block").yAxisTitle("server (row index, see legend order)").build();
+                .xAxisTitle("block").yAxisTitle("server").build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setXAxisMin(0.0);
         c.getStyler().setXAxisMax((double) plan.getInputs().getModel().getBlocks());
         c.getStyler().setYAxisMin(-0.7);
         c.getStyler().setYAxisMax(rows - 0.3);
-        c.getStyler().setYAxisDecimalPattern("#");
-        c.getStyler().setYAxisTicksVisible(true);
+        c.setCustomYAxisTickLabelsFormatter(v -> {
+            long i = Math.round(v);
+            return Math.abs(v - i) < 1e-6 && i >= 0 && i < rows ? servers.get((int) i) : "";
+        });
         for (var a : plan.getPlacements()) {
             int y = servers.indexOf(a.getServerId());
-            XYSeries s = c.addSeries(a.getServerId() + " [" + a.getStartBlock() + "," + a.getEndBlock() + ") row " + y,
+            XYSeries s = c.addSeries(y == 0 ? "hosted blocks (grey)" : a.getServerId() + " hosted",
                     new double[] {a.getStartBlock(), a.getEndBlock()}, new double[] {y, y});
             line(s, new Color(200, 200, 200), new BasicStroke(22f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+            s.setShowInLegend(y == 0);
         }
         List<PlanChain> chains = plan.getChains();
         int shown = Math.min(chains.size(), PALETTE.length);
@@ -148,7 +152,7 @@ public final class ReportCharts {
         return c;
     }
 
-    static XYChart rate(RunSummary summary, RunRecorder recorder) {
+    static XYChart rate(RunSummary summary, RunRecorder recorder, LoadSource load) {
         List<RunRecorder.ObservedDemand> d = recorder.demand();
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Arrival rate: telemetry-ingest's estimate (95% interval) vs the true rate; vertical lines: plans")
@@ -156,10 +160,22 @@ public final class ReportCharts {
         style(c);
         if (!d.isEmpty()) {
             double[] t = d.stream().mapToDouble(RunRecorder.ObservedDemand::atSeconds).toArray();
-            line(c.addSeries("true rate", t, d.stream().mapToDouble(RunRecorder.ObservedDemand::trueRate).toArray()),
-                    Color.BLACK, new BasicStroke(2f));
-            line(c.addSeries("estimate", t, d.stream().mapToDouble(RunRecorder.ObservedDemand::rate).toArray()),
-                    PALETTE[0], new BasicStroke(2f));
+            List<Arrival> arrivals = recorder.arrivals();
+            double from = arrivals.isEmpty() ? 0 : arrivals.get(0).timeSeconds();
+            double to = arrivals.isEmpty() ? 1 : arrivals.get(arrivals.size() - 1).timeSeconds();
+            int n = 600;
+            double[] gx = new double[n + 1];
+            double[] gy = new double[n + 1];
+            for (int i = 0; i <= n; i++) {
+                gx[i] = from + (to - from) * i / n;
+                gy[i] = load.trueRatePerSecond(gx[i]);
+            }
+            line(c.addSeries("true rate", gx, gy), Color.BLACK, new BasicStroke(2f));
+            XYSeries est = c.addSeries("estimate (points: published estimates)", t,
+                    d.stream().mapToDouble(RunRecorder.ObservedDemand::rate).toArray());
+            line(est, PALETTE[0], new BasicStroke(2f));
+            est.setMarker(SeriesMarkers.CIRCLE);
+            est.setMarkerColor(PALETTE[0]);
             line(c.addSeries("95% interval low", t, d.stream().mapToDouble(RunRecorder.ObservedDemand::lower).toArray()),
                     PALETTE[0], dashed());
             line(c.addSeries("95% interval high", t, d.stream().mapToDouble(RunRecorder.ObservedDemand::upper).toArray()),

@@ -24,6 +24,7 @@ public final class RunRecorder {
     private int recentCount;
     private long failedAttempts;
     private long droppedRequests;
+    private double backlogClearedSeconds = Double.NaN;
 
     /**
      * A plan seen on {@code chainplan.plans}.
@@ -79,6 +80,25 @@ public final class RunRecorder {
     /** A request was given up after its last retry. */
     public synchronized void dropped() {
         droppedRequests++;
+    }
+
+    /**
+     * Notes that the router has a plan and an empty queue at {@code t}; the first such time is kept.
+     *
+     * @param t virtual seconds
+     */
+    public synchronized void backlogCleared(double t) {
+        if (Double.isNaN(backlogClearedSeconds)) {
+            backlogClearedSeconds = t;
+        }
+    }
+
+    /**
+     * @return the first time the router had a plan and nobody waiting (the requests that arrived before
+     *         the first plan had all been dispatched), +infinity if never
+     */
+    public synchronized double backlogClearedSeconds() {
+        return Double.isNaN(backlogClearedSeconds) ? Double.POSITIVE_INFINITY : backlogClearedSeconds;
     }
 
     /**

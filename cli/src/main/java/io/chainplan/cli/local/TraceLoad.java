@@ -57,6 +57,23 @@ public final class TraceLoad implements LoadSource {
      */
     public static TraceLoad read(Path path, double shiftAtSeconds, double shiftFactor, double endSeconds)
             throws IOException {
+        return read(path, 0, shiftAtSeconds, shiftFactor, endSeconds);
+    }
+
+    /**
+     * Reads the trace, its first row arriving at {@code startSeconds}.
+     *
+     * @param path           the CSV file
+     * @param startSeconds   virtual time of the first row
+     * @param shiftAtSeconds time from which the replay is sped up, or +infinity
+     * @param shiftFactor    speed-up of the replay from then on, {@code > 0}
+     * @param endSeconds     arrivals at or after this (transformed) time are dropped
+     * @return the source
+     * @throws IOException              if the file cannot be read
+     * @throws IllegalArgumentException naming the line of a malformed row
+     */
+    public static TraceLoad read(Path path, double startSeconds, double shiftAtSeconds, double shiftFactor,
+            double endSeconds) throws IOException {
         List<Arrival> out = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -77,7 +94,7 @@ public final class TraceLoad implements LoadSource {
                 }
                 double epoch = parseSeconds(f[0].trim(), path, lineNo);
                 first = Double.isNaN(first) ? epoch : first;
-                double t = transform(epoch - first, shiftAtSeconds, shiftFactor);
+                double t = transform(startSeconds + epoch - first, shiftAtSeconds, shiftFactor);
                 if (t >= endSeconds) {
                     break;
                 }

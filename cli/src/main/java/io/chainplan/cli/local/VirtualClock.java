@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The accelerated clock of {@code chainplan local}: virtual time runs {@code speedup} times as fast
- * as the wall clock, from a fixed virtual origin. Every event the simulated fleet and router emit
+ * The accelerated clock of {@code chainplan local}: virtual time starts at a fixed virtual origin,
+ * runs at wall speed while the services start, and {@code speedup} times as fast as the wall clock from
+ * {@link #accelerate()} on. Every event the simulated fleet and router emit
  * carries a virtual timestamp, so Kafka Streams windows (event time) see the simulated rates; the
  * wall-clock settings of the services (liveness punctuator, debounce, poll) are divided by the
  * speedup with {@link #toWall(Duration)} so that both kinds of time agree.
@@ -19,10 +20,11 @@ public final class VirtualClock implements InstantSource {
     private final double speedup;
     private final LongSupplier nanos;
     private final long startNanos;
+    private volatile long accelNanos = Long.MAX_VALUE;
 
     /**
      * @param originMillis virtual time at the start, ms since the epoch
-     * @param speedup      virtual seconds per wall second, {@code >= 1}
+     * @param speedup      virtual seconds per wall second once accelerated, {@code >= 1}
      * @param nanos        monotonic wall nanoseconds, e.g. {@code System::nanoTime}
      */
     public VirtualClock(long originMillis, double speedup, LongSupplier nanos) {
@@ -47,7 +49,19 @@ public final class VirtualClock implements InstantSource {
     }
 
     /**
-     * @return virtual seconds per wall second
+     * From now on, virtual time runs {@code speedup} times as fast as the wall clock. Idempotent.
+     *
+     * @return this
+     */
+    public synchronized VirtualClock accelerate() {
+        if (accelNanos == Long.MAX_VALUE) {
+            accelNanos = nanos.getAsLong();
+        }
+        return this;
+    }
+
+    /**
+     * @return virtual seconds per wall second (once accelerated)
      */
     public double speedup() {
         return speedup;
@@ -66,7 +80,12 @@ public final class VirtualClock implements InstantSource {
      * @return seconds, {@code >= 0}
      */
     public double elapsedSeconds() {
-        return (nanos.getAsLong() - startNanos) * 1e-9 * speedup;
+        long now = nanos.getAsLong();
+        long accel = accelNanos;
+        if (now < accel) {
+            return (now - startNanos) * 1e-9;
+        }
+        return (accel - startNanos) * 1e-9 + (now - accel) * 1e-9 * speedup;
     }
 
     /**
@@ -105,7 +124,8 @@ public final class VirtualClock implements InstantSource {
      * @return nanoseconds, {@code <= 0} if already reached
      */
     public long wallNanosUntil(double virtualSeconds) {
-        return (long) ((virtualSeconds - elapsedSeconds()) / speedup * 1e9);
+        double rate = accelNanos == Long.MAX_VALUE ? 1 : speedup;
+        return (long) ((virtualSeconds - elapsedSeconds()) / rate * 1e9);
     }
 
     /**
