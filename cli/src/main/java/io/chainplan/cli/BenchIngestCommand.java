@@ -62,6 +62,8 @@ final class BenchIngestCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-34s %10s %12s%n", "measurement", "seconds", "events/s");
         out.printf(Locale.ROOT, "%-34s %10.3f %,12.0f%n", "raw produce + consume (bytes)", r.rawSeconds(), r.rawPerSecond());
         out.printf(Locale.ROOT, "%-34s %10.3f %,12.0f%n", "produce + ingest app", r.appSeconds(), r.appPerSecond());
+        out.printf(Locale.ROOT, "%-34s %10.3f   (%.0f%% of the app's wall time)%n", "stream thread CPU seconds",
+                r.streamThreadCpuSeconds(), 100 * r.streamThreadCpuSeconds() / r.appSeconds());
         out.printf(Locale.ROOT, "%-34s %10.2f   (goal >= 0.50: %s)%n", "ratio app / raw", r.ratio(), r.ratio() >= 0.5 ? "met" : "NOT met");
         out.printf(Locale.ROOT, "%-34s %,10.0f   (goal >= 50,000: %s)%n", "app events/s", r.appPerSecond(),
                 r.appPerSecond() >= 50_000 ? "met" : "NOT met");

@@ -8,6 +8,9 @@ import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +42,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * running broker, beside the raw produce-and-consume rate of the same broker measured in the same
  * run. Both rates are timed the same way: from the first send of N pre-serialized events (same
  * producer settings) until the last one has been consumed (raw: a plain consumer of byte arrays;
- * app: the application's records-in counter reaches N). Events: half ARRIVED, half COMPLETED with
+ * app: the application's records-in counter reaches N), after a warm-up of N/5 (at most 50,000)
+ * events through each path. Events: half ARRIVED, half COMPLETED with
  * three hops, over four models and twelve servers, Avro in the Confluent wire format, event times
  * 1000 per second ending now.
  */
@@ -48,6 +52,13 @@ public final class IngestBenchmark {
     private static final int SERVERS_PER_MODEL = 3;
     private static final long SEED = 7_2026L;
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * One partition per topic and one stream thread: on a 2-core machine a second partition and
+     * thread halved the application's rate (the broker and the producer need the CPU too).
+     */
+    private static final int PARTITIONS = 1;
+    /** Events sent through each path before measuring, so that the JIT has compiled the hot code. */
+    private static final int MAX_WARMUP = 50_000;
 
     /**
      * The measurement.
@@ -56,8 +67,10 @@ public final class IngestBenchmark {
      * @param rawSeconds       raw produce-and-consume time
      * @param appSeconds       produce-and-process time through the application
      * @param processingGuarantee the application's guarantee
+     * @param streamThreadCpuSeconds CPU time of the application's stream threads during its measurement
      */
-    public record Result(long events, double rawSeconds, double appSeconds, String processingGuarantee) {
+    public record Result(long events, double rawSeconds, double appSeconds, String processingGuarantee,
+                         double streamThreadCpuSeconds) {
         /** @return raw events per second */
         public double rawPerSecond() {
             return events / rawSeconds;
@@ -93,31 +106,57 @@ public final class IngestBenchmark {
             throw new IllegalArgumentException("events must be >= 1000, was " + events);
         }
         Topics topics = Topics.withPrefix("bench.");
-        LocalStack.createTopics(stack.bootstrapServers(), topics);
+        for (Topics.Spec spec : topics.all()) {
+            createTopic(stack.bootstrapServers(), spec.name(), PARTITIONS);
+        }
         SchemaRegistry registry = stack.schemaRegistryClient();
-        List<ProducerRecord<byte[], byte[]>> payload = events(topics.requests(), registry, events);
-        double raw = rawSeconds(stack.bootstrapServers(), topics.prefix() + "raw", payload);
+        int warmup = Math.min(events / 5, MAX_WARMUP);
+        List<ProducerRecord<byte[], byte[]>> all = events(topics.requests(), registry, warmup + events);
+        List<ProducerRecord<byte[], byte[]>> payload = all.subList(warmup, all.size());
+        rawSeconds(stack.bootstrapServers(), topics.prefix() + "raw-warmup", all.subList(0, warmup), PARTITIONS);
+        double raw = rawSeconds(stack.bootstrapServers(), topics.prefix() + "raw", payload, PARTITIONS);
         sendModels(stack.bootstrapServers(), topics, registry);
         ClientConfig client = stack.clientConfig()
                 .with(ClientConfig.TOPIC_PREFIX_CONFIG, topics.prefix())
                 .with(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-bench-" + System.nanoTime())
                 .with(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString())
-                .with(IngestConfig.METRICS_PORT_CONFIG, "-1");
+                .with(IngestConfig.METRICS_PORT_CONFIG, "-1")
+                .with(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(PARTITIONS));
         IngestConfig config = IngestConfig.of(client);
         try (IngestApp app = IngestApp.start(config, registry)) {
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the ingest app did not reach RUNNING: " + app.state());
             }
+            java.util.function.LongSupplier processed =
+                    () -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests());
+            try (KafkaProducer<byte[], byte[]> p = producer(stack.bootstrapServers())) {
+                all.subList(0, warmup).forEach(p::send);
+                p.flush();
+            }
+            awaitCount(processed, warmup);
+            long cpu0 = streamThreadCpuNanos();
             long t0 = System.nanoTime();
             try (KafkaProducer<byte[], byte[]> p = producer(stack.bootstrapServers())) {
                 payload.forEach(p::send);
                 p.flush();
             }
-            awaitCount(() -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests()), events);
+            awaitCount(processed, (long) warmup + events);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = (streamThreadCpuNanos() - cpu0) / 1e9;
             return new Result(events, raw, seconds, String.valueOf(config.streamsProperties()
-                    .get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+                    .get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)), cpu);
         }
+    }
+
+    private static long streamThreadCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo t : mx.dumpAllThreads(false, false)) {
+            if (t.getThreadName().contains("StreamThread-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static void awaitCount(java.util.function.LongSupplier count, long target) throws InterruptedException {
@@ -130,20 +169,23 @@ public final class IngestBenchmark {
         }
     }
 
-    private static double rawSeconds(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> payload)
+    private static double rawSeconds(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> payload, int partitions)
             throws InterruptedException {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         AtomicLong received = new AtomicLong();
-        TopicPartition tp = new TopicPartition(topic, 0);
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            tps.add(new TopicPartition(topic, i));
+        }
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            createTopic(bootstrap, topic);
+            createTopic(bootstrap, topic, partitions);
             p.partitionsFor(topic); // warms the producer's metadata up
-            c.assign(List.of(tp));
-            c.seekToEnd(List.of(tp));
-            c.position(tp);
+            c.assign(tps);
+            c.seekToEnd(tps);
+            tps.forEach(c::position);
             Thread consumer = new Thread(() -> {
                 while (received.get() < payload.size() && !Thread.currentThread().isInterrupted()) {
                     received.addAndGet(c.poll(Duration.ofMillis(100)).count());
@@ -164,9 +206,9 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void createTopic(String bootstrap, String topic) {
+    private static void createTopic(String bootstrap, String topic, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());

@@ -24,6 +24,7 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
     private final InstantSource clock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> newestEvent = new ConcurrentHashMap<>();
+    private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
 
     /**
      * @param registry where the meters live
@@ -45,7 +46,11 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
 
     @Override
     public void recordIn(String topic, long eventMillis) {
-        counter("chainplan.ingest.records.in", "topic", topic).increment();
+        Counter in = recordsIn.get(topic);
+        if (in == null) {
+            in = recordsIn.computeIfAbsent(topic, t -> counter("chainplan.ingest.records.in", "topic", t));
+        }
+        in.increment();
         if (eventMillis >= 0) {
             AtomicLong newest = newestEvent.get(topic);
             if (newest == null) {

@@ -5,66 +5,58 @@ import io.chainplan.ingest.estimate.BucketTotals;
 import io.chainplan.ingest.estimate.DemandPending;
 import io.chainplan.ingest.estimate.DemandState;
 import io.chainplan.ingest.estimate.EmissionRule;
-import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.RequestEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Per-model demand: adds each valid request event to the model's open bucket (a small
- * {@link DemandPending} value, the only per-event store update), and whenever event time passes
- * a bucket's end plus the grace, closes buckets through the {@link ArrivalRateEstimator} and
- * publishes the estimates the {@link EmissionRule} asks for. Events older than the closed
- * boundary are added to their closed bucket if it is still within the horizon, and counted as
- * skipped otherwise. A stream-time punctuator every step closes the buckets of models that fell
- * silent while others kept stream time moving.
+ * Per-model demand, inside the request processor: adds each valid request event to the model's
+ * open bucket (a small {@link DemandPending} value, the only per-event store update), and
+ * whenever event time passes a bucket's end plus the grace, closes buckets through the
+ * {@link ArrivalRateEstimator} and forwards the estimates the {@link EmissionRule} asks for.
+ * Events older than the closed boundary are added to their closed bucket if it is still within
+ * the horizon, and counted as skipped otherwise. {@link #closeIdle} (a stream-time punctuator
+ * every step) closes the buckets of models that fell silent while others kept stream time moving.
  */
-final class DemandProcessor implements Processor<String, RequestEvent, String, DemandEstimate> {
-    private final String pendingStoreName;
-    private final String stateStoreName;
+final class DemandUpdater {
     private final ArrivalRateEstimator estimator;
     private final EmissionRule rule;
     private final long graceMillis;
+    private final long stepMillis;
+    private final double windowSeconds;
     private final String sourceTopic;
     private final String outputTopic;
     private final IngestMetrics metrics;
-    private final long stepMillis;
-    private ProcessorContext<String, DemandEstimate> context;
-    private KeyValueStore<String, DemandPending> pending;
-    private KeyValueStore<String, DemandState> states;
+    private final ProcessorContext<String, RequestOutput> context;
+    private final KeyValueStore<String, DemandPending> pending;
+    private final KeyValueStore<String, DemandState> states;
 
-    DemandProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String outputTopic,
-                    IngestMetrics metrics) {
-        this.pendingStoreName = names.demandPendingStore();
-        this.stateStoreName = names.demandStateStore();
+    DemandUpdater(IngestSettings settings, String sourceTopic, String outputTopic, IngestMetrics metrics,
+                  ProcessorContext<String, RequestOutput> context, KeyValueStore<String, DemandPending> pending,
+                  KeyValueStore<String, DemandState> states) {
         this.estimator = settings.arrivalRateEstimator();
         this.rule = settings.demandEmission();
         this.graceMillis = settings.graceMillis();
+        this.stepMillis = settings.demand().stepMillis();
+        this.windowSeconds = settings.demand().windowMillis() / 1000.0;
         this.sourceTopic = sourceTopic;
         this.outputTopic = outputTopic;
         this.metrics = metrics;
-        this.stepMillis = settings.demand().stepMillis();
-    }
-
-    @Override
-    public void init(ProcessorContext<String, DemandEstimate> context) {
         this.context = context;
-        this.pending = context.getStateStore(pendingStoreName);
-        this.states = context.getStateStore(stateStoreName);
-        context.schedule(Duration.ofMillis(stepMillis), PunctuationType.STREAM_TIME, this::closeIdle);
+        this.pending = pending;
+        this.states = states;
     }
 
-    @Override
-    public void process(Record<String, RequestEvent> record) {
-        RequestEvent e = record.value();
+    /**
+     * @param model the event's model id
+     * @param e     a valid event
+     */
+    void onEvent(String model, RequestEvent e) {
         BucketTotals delta = switch (e.getKind()) {
             case ARRIVED -> BucketTotals.EMPTY.withArrival(e.getInputTokens());
             case COMPLETED -> BucketTotals.EMPTY.withCompletion(e.getOutputTokens());
@@ -73,7 +65,6 @@ final class DemandProcessor implements Processor<String, RequestEvent, String, D
         if (delta == null) {
             return;
         }
-        String model = record.key();
         long t = e.getTimestampMillis().toEpochMilli();
         DemandPending p = pending.get(model);
         if (p == null) {
@@ -109,8 +100,9 @@ final class DemandProcessor implements Processor<String, RequestEvent, String, D
             ArrivalRateEstimator.Step step = estimator.close(s, p.atBoundary());
             s = step.state();
             p = p.advanceTo(s.evaluatedUntilMillis());
-            if (rule.shouldEmitDemand(s.lastEmitted(), step.estimate(), estimator.settings().windowMillis() / 1000.0)) {
-                context.forward(new Record<>(model, AvroMapping.demand(model, step.estimate()), step.estimate().atMillis()));
+            if (rule.shouldEmitDemand(s.lastEmitted(), step.estimate(), windowSeconds)) {
+                context.forward(new Record<>(model, new RequestOutput.Demand(AvroMapping.demand(model, step.estimate())),
+                        step.estimate().atMillis()));
                 metrics.estimateOut(outputTopic);
                 s = s.withEmitted(step.estimate());
             }
@@ -119,7 +111,10 @@ final class DemandProcessor implements Processor<String, RequestEvent, String, D
         return p;
     }
 
-    private void closeIdle(long streamTimeMillis) {
+    /**
+     * @param streamTimeMillis current stream time
+     */
+    void closeIdle(long streamTimeMillis) {
         List<KeyValue<String, DemandPending>> all = new ArrayList<>();
         try (KeyValueIterator<String, DemandPending> it = pending.all()) {
             it.forEachRemaining(all::add);

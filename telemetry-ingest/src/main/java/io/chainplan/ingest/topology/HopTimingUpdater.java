@@ -7,37 +7,33 @@ import io.chainplan.schemas.avro.HopTiming;
 import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.avro.RequestEventKind;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Learns per-server timings from COMPLETED requests' hops ({@link HopTimingTracker}) where the
- * requests are (keyed by model id: a server serves one model, so all its hops meet in one task)
- * and forwards a {@link ServerInput.Timing} keyed by server id when the tracker says so, which
- * keeps the repartition traffic to a trickle.
+ * Learns per-server timings from COMPLETED requests' hops ({@link HopTimingTracker}) inside the
+ * request processor (keyed by model id: a server serves one model, so all its hops meet in one
+ * task) and forwards a {@link ServerInput.Timing} keyed by server id when the tracker says so,
+ * which keeps the repartition traffic to a trickle.
  */
-final class HopTimingProcessor implements Processor<String, RequestEvent, String, ServerInput> {
-    private final String storeName;
+final class HopTimingUpdater {
     private final HopTimingTracker tracker;
-    private ProcessorContext<String, ServerInput> context;
-    private KeyValueStore<String, ServerTiming> store;
+    private final ProcessorContext<String, RequestOutput> context;
+    private final KeyValueStore<String, ServerTiming> store;
 
-    HopTimingProcessor(String storeName, HopTimingTracker tracker) {
-        this.storeName = storeName;
+    HopTimingUpdater(HopTimingTracker tracker, ProcessorContext<String, RequestOutput> context,
+                     KeyValueStore<String, ServerTiming> store) {
         this.tracker = tracker;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, ServerInput> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        this.store = store;
     }
 
-    @Override
-    public void process(Record<String, RequestEvent> record) {
-        RequestEvent e = record.value();
+    /**
+     * @param e               a valid event (only COMPLETED ones with hops count)
+     * @param recordTimestamp the record's timestamp, for the forwarded updates
+     */
+    void onEvent(RequestEvent e, long recordTimestamp) {
         if (e.getKind() != RequestEventKind.COMPLETED || e.getHops().isEmpty()) {
             return;
         }
@@ -49,7 +45,7 @@ final class HopTimingProcessor implements Processor<String, RequestEvent, String
                     h.getNetworkSeconds(), t);
             Optional<TimingSummary> out = tracker.toEmit(s);
             if (out.isPresent()) {
-                context.forward(new Record<>(server, new ServerInput.Timing(out.get()), record.timestamp()));
+                context.forward(new Record<>(server, new RequestOutput.Timing(new ServerInput.Timing(out.get())), recordTimestamp));
                 s = tracker.emitted(s, out.get());
             }
             store.put(server, s);

@@ -32,10 +32,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * models ──> global store model-blocks-store (model id -> L)
- * requests ─> requests-validate ─┬─ invalid ─> requests-dead-letter ─> dead-letters
- *                                └─ valid ─┬─> demand-estimator [demand-pending-store, demand-state-store] ─> demand-estimates
- *                                          └─> hop-timings [server-timing-store] ─┐ (timing summaries, by server id)
- * telemetry ─> telemetry-validate ─┬─ invalid ─> dead-letters                     │
+ * requests ─> requests-process [demand-pending-store, demand-state-store, server-timing-store]
+ *               ├─ invalid ─> requests-dead-letter ─> dead-letters
+ *               ├─ demand estimates (by model id) ─> demand-estimates
+ *               └─ timing summaries (by server id) ───────────────────────────────┐
+ * telemetry ─> telemetry-validate ─┬─ invalid ─> dead-letters                      │
  *                                  └─ valid ─────────────────────────────────────┤
  * gpu-metrics (JSON, optional) ─> gpu-metrics-validate ─┬─ invalid ─> dead-letters│
  *                                                       └─ valid ────────────────┤
@@ -94,17 +95,23 @@ public final class IngestTopology {
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         addStores(b, names, topics, registry, time, metrics);
 
-        KStream<String, RequestEvent> requests = route(b.stream(topics.requests(),
+        Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
-                .process(() -> new RequestValidator(topics.requests(), metrics, names.modelStore(), settings.maxFutureSkewMillis()),
-                        Named.as("requests-validate")), "requests", topics, settings, metrics);
-        requests.process(() -> new DemandProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics),
-                        Named.as("demand-estimator"), names.demandPendingStore(), names.demandStateStore())
+                .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics),
+                        Named.as("requests-process"), names.demandPendingStore(), names.demandStateStore(), names.serverTimingStore())
+                .split(Named.as("requests-out-"))
+                .branch((k, v) -> v instanceof RequestOutput.Demand, Branched.as("demand"))
+                .branch((k, v) -> v instanceof RequestOutput.Timing, Branched.as("timing"))
+                .defaultBranch(Branched.as("invalid"));
+        requestOut.get("requests-out-demand")
+                .mapValues(v -> ((RequestOutput.Demand) v).estimate(), Named.as("demand-estimates-values"))
                 .to(topics.demandEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(DemandEstimate.class, registry))
                         .withName("demand-estimates-sink"));
-        KStream<String, ServerInput> inputs = requests.process(
-                () -> new HopTimingProcessor(names.serverTimingStore(), settings.hopTimingTracker()),
-                Named.as("hop-timings"), names.serverTimingStore());
+        deadLetter(requestOut.get("requests-out-invalid")
+                .mapValues(v -> ((RequestOutput.Invalid) v).checked(), Named.as("requests-invalid-values")), "requests", topics,
+                settings, metrics);
+        KStream<String, ServerInput> inputs = requestOut.get("requests-out-timing")
+                .mapValues(v -> ((RequestOutput.Timing) v).input(), Named.as("server-timing-values"));
 
         KStream<String, ServerTelemetry> telemetry = route(b.stream(topics.telemetry(),
                         consumed(avro(ServerTelemetry.class, registry, t -> t.getTimestampMillis().toEpochMilli()), time, "telemetry-source"))
@@ -165,10 +172,14 @@ public final class IngestTopology {
         Map<String, KStream<String, Checked<V>>> branches = checked.split(Named.as(name + "-"))
                 .branch((k, v) -> v.isValid(), Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
-        branches.get(name + "-invalid")
-                .process(() -> new DeadLetterProcessor<V>(topics.deadLetters(), settings.failureMode(), metrics),
+        deadLetter(branches.get(name + "-invalid"), name, topics, settings, metrics);
+        return branches.get(name + "-valid").mapValues(Checked::value, Named.as(name + "-valid-values"));
+    }
+
+    private static <V> void deadLetter(KStream<String, Checked<V>> invalid, String name, Topics topics, IngestSettings settings,
+                                       IngestMetrics metrics) {
+        invalid.process(() -> new DeadLetterProcessor<V>(topics.deadLetters(), settings.failureMode(), metrics),
                         Named.as(name + "-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dead-letter-sink"));
-        return branches.get(name + "-valid").mapValues(Checked::value, Named.as(name + "-valid-values"));
     }
 }

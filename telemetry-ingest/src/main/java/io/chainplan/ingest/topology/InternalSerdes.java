@@ -13,9 +13,7 @@ import io.chainplan.ingest.estimate.ServerState;
 import io.chainplan.ingest.estimate.ServerTiming;
 import io.chainplan.ingest.estimate.TelemetryReport;
 import io.chainplan.ingest.estimate.TimingSummary;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,20 +29,20 @@ public final class InternalSerdes {
     /** @return serde of {@link DemandPending} */
     public static Serde<DemandPending> demandPending() {
         return new BinarySerde<>("DemandPending", 1, (out, p) -> {
-            out.writeLong(p.evaluatedUntilMillis());
-            out.writeLong(p.maxEventMillis());
-            out.writeInt(p.buckets().size());
+            out.putLong(p.evaluatedUntilMillis());
+            out.putLong(p.maxEventMillis());
+            out.putInt(p.buckets().size());
             for (DemandPending.PendingBucket b : p.buckets()) {
-                out.writeLong(b.startMillis());
+                out.putLong(b.startMillis());
                 writeTotals(out, b.totals());
             }
         }, in -> {
-            long until = in.readLong();
-            long max = in.readLong();
-            int n = in.readInt();
+            long until = in.getLong();
+            long max = in.getLong();
+            int n = in.getInt();
             List<DemandPending.PendingBucket> buckets = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                buckets.add(new DemandPending.PendingBucket(in.readLong(), readTotals(in)));
+                buckets.add(new DemandPending.PendingBucket(in.getLong(), readTotals(in)));
             }
             return new DemandPending(until, max, buckets);
         });
@@ -55,39 +53,39 @@ public final class InternalSerdes {
         return new BinarySerde<>("DemandState", 1, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
     }
 
-    private static void writeDemandState(DataOutputStream out, DemandState s) throws IOException {
-        out.writeLong(s.evaluatedUntilMillis());
-        out.writeLong(s.regimeStartMillis());
-        out.writeInt(s.buckets().size());
+    private static void writeDemandState(ByteBuffer out, DemandState s) {
+        out.putLong(s.evaluatedUntilMillis());
+        out.putLong(s.regimeStartMillis());
+        out.putInt(s.buckets().size());
         for (ClosedBucket b : s.buckets()) {
-            out.writeLong(b.startMillis());
+            out.putLong(b.startMillis());
             writeTotals(out, b.totals());
-            out.writeLong(b.clippedArrivals());
+            out.putLong(b.clippedArrivals());
         }
         for (DemandState.Cusum c : List.of(s.up(), s.down())) {
-            out.writeDouble(c.value());
-            out.writeLong(c.startMillis());
+            out.putDouble(c.value());
+            out.putLong(c.startMillis());
         }
-        out.writeLong(s.changePoints());
+        out.putLong(s.changePoints());
         EmittedDemand e = s.lastEmitted();
-        out.writeLong(e.atMillis());
-        out.writeDouble(e.ratePerSecond());
-        out.writeDouble(e.meanInputTokens());
-        out.writeDouble(e.meanOutputTokens());
+        out.putLong(e.atMillis());
+        out.putDouble(e.ratePerSecond());
+        out.putDouble(e.meanInputTokens());
+        out.putDouble(e.meanOutputTokens());
     }
 
-    private static DemandState readDemandState(DataInputStream in) throws IOException {
-        long until = in.readLong();
-        long regime = in.readLong();
-        int n = in.readInt();
+    private static DemandState readDemandState(ByteBuffer in) {
+        long until = in.getLong();
+        long regime = in.getLong();
+        int n = in.getInt();
         List<ClosedBucket> buckets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            buckets.add(new ClosedBucket(in.readLong(), readTotals(in), in.readLong()));
+            buckets.add(new ClosedBucket(in.getLong(), readTotals(in), in.getLong()));
         }
-        DemandState.Cusum up = new DemandState.Cusum(in.readDouble(), in.readLong());
-        DemandState.Cusum down = new DemandState.Cusum(in.readDouble(), in.readLong());
-        long changes = in.readLong();
-        EmittedDemand e = new EmittedDemand(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble());
+        DemandState.Cusum up = new DemandState.Cusum(in.getDouble(), in.getLong());
+        DemandState.Cusum down = new DemandState.Cusum(in.getDouble(), in.getLong());
+        long changes = in.getLong();
+        EmittedDemand e = new EmittedDemand(in.getLong(), in.getDouble(), in.getDouble(), in.getDouble());
         return new DemandState(until, regime, buckets, up, down, changes, e);
     }
 
@@ -96,9 +94,9 @@ public final class InternalSerdes {
         return new BinarySerde<>("ServerTiming", 1, (out, t) -> {
             writeMean(out, t.compute());
             writeMean(out, t.comm());
-            out.writeLong(t.latestMillis());
+            out.putLong(t.latestMillis());
             writeSummary(out, t.lastEmitted());
-        }, in -> new ServerTiming(readMean(in), readMean(in), in.readLong(), readSummary(in)));
+        }, in -> new ServerTiming(readMean(in), readMean(in), in.getLong(), readSummary(in)));
     }
 
     /** @return serde of {@link ServerState} */
@@ -106,35 +104,35 @@ public final class InternalSerdes {
         return new BinarySerde<>("ServerState", 1, InternalSerdes::writeServerState, InternalSerdes::readServerState);
     }
 
-    private static void writeServerState(DataOutputStream out, ServerState s) throws IOException {
-        out.writeUTF(s.modelId());
-        out.writeLong(s.lastSeenMillis());
-        out.writeLong(s.latestInputMillis());
-        out.writeLong(s.telemetryTotalBytes());
+    private static void writeServerState(ByteBuffer out, ServerState s) {
+        BinarySerde.putString(out, s.modelId());
+        out.putLong(s.lastSeenMillis());
+        out.putLong(s.latestInputMillis());
+        out.putLong(s.telemetryTotalBytes());
         ServerState.GpuMemory g = s.gpu();
-        out.writeLong(g.totalBytes());
-        out.writeLong(g.usedBytes());
-        out.writeLong(g.freeBytes());
-        out.writeLong(g.reservedBytes());
-        out.writeDouble(s.declaredCommSeconds());
-        out.writeDouble(s.declaredComputeSeconds());
+        out.putLong(g.totalBytes());
+        out.putLong(g.usedBytes());
+        out.putLong(g.freeBytes());
+        out.putLong(g.reservedBytes());
+        out.putDouble(s.declaredCommSeconds());
+        out.putDouble(s.declaredComputeSeconds());
         writeSummary(out, s.measured());
-        out.writeByte(s.reported().ordinal());
-        out.writeByte(s.status().ordinal());
+        out.put((byte) (s.reported().ordinal()));
+        out.put((byte) (s.status().ordinal()));
         writeEstimate(out, s.lastEmitted());
     }
 
-    private static ServerState readServerState(DataInputStream in) throws IOException {
-        String model = in.readUTF();
-        long seen = in.readLong();
-        long latest = in.readLong();
-        long total = in.readLong();
-        ServerState.GpuMemory g = new ServerState.GpuMemory(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-        double comm = in.readDouble();
-        double compute = in.readDouble();
+    private static ServerState readServerState(ByteBuffer in) {
+        String model = BinarySerde.getString(in);
+        long seen = in.getLong();
+        long latest = in.getLong();
+        long total = in.getLong();
+        ServerState.GpuMemory g = new ServerState.GpuMemory(in.getLong(), in.getLong(), in.getLong(), in.getLong());
+        double comm = in.getDouble();
+        double compute = in.getDouble();
         TimingSummary measured = readSummary(in);
-        ServerLiveness reported = liveness(in.readByte());
-        ServerLiveness status = liveness(in.readByte());
+        ServerLiveness reported = liveness(in.get());
+        ServerLiveness status = liveness(in.get());
         return new ServerState(model, seen, latest, total, g, comm, compute, measured, reported, status, readEstimate(in));
     }
 
@@ -143,106 +141,106 @@ public final class InternalSerdes {
         return new BinarySerde<>("ServerInput", 1, InternalSerdes::writeInput, InternalSerdes::readInput);
     }
 
-    private static void writeInput(DataOutputStream out, ServerInput input) throws IOException {
+    private static void writeInput(ByteBuffer out, ServerInput input) {
         if (input instanceof ServerInput.Telemetry t) {
             TelemetryReport r = t.report();
-            out.writeByte(0);
-            out.writeUTF(r.modelId());
-            out.writeLong(r.atMillis());
-            out.writeLong(r.totalMemoryBytes());
-            out.writeDouble(r.declaredCommSeconds());
-            out.writeDouble(r.declaredComputeSeconds());
-            out.writeByte(r.reported().ordinal());
+            out.put((byte) (0));
+            BinarySerde.putString(out, r.modelId());
+            out.putLong(r.atMillis());
+            out.putLong(r.totalMemoryBytes());
+            out.putDouble(r.declaredCommSeconds());
+            out.putDouble(r.declaredComputeSeconds());
+            out.put((byte) (r.reported().ordinal()));
         } else if (input instanceof ServerInput.Gpu g) {
-            out.writeByte(1);
-            out.writeByte(g.sample().kind().ordinal());
-            out.writeLong(g.sample().bytes());
-            out.writeLong(g.sample().atMillis());
+            out.put((byte) (1));
+            out.put((byte) (g.sample().kind().ordinal()));
+            out.putLong(g.sample().bytes());
+            out.putLong(g.sample().atMillis());
         } else if (input instanceof ServerInput.Timing t) {
-            out.writeByte(2);
+            out.put((byte) (2));
             writeSummary(out, t.summary());
         }
     }
 
-    private static ServerInput readInput(DataInputStream in) throws IOException {
-        int type = in.readByte();
+    private static ServerInput readInput(ByteBuffer in) {
+        int type = in.get();
         return switch (type) {
-            case 0 -> new ServerInput.Telemetry(new TelemetryReport(in.readUTF(), in.readLong(), in.readLong(),
-                    in.readDouble(), in.readDouble(), liveness(in.readByte())));
-            case 1 -> new ServerInput.Gpu(new GpuMemorySample(GpuMemorySample.Kind.values()[in.readByte()],
-                    in.readLong(), in.readLong()));
+            case 0 -> new ServerInput.Telemetry(new TelemetryReport(BinarySerde.getString(in), in.getLong(), in.getLong(),
+                    in.getDouble(), in.getDouble(), liveness(in.get())));
+            case 1 -> new ServerInput.Gpu(new GpuMemorySample(GpuMemorySample.Kind.values()[in.get()],
+                    in.getLong(), in.getLong()));
             case 2 -> new ServerInput.Timing(readSummary(in));
-            default -> throw new IOException("unknown server input type " + type);
+            default -> throw new IllegalArgumentException("unknown server input type " + type);
         };
     }
 
-    private static void writeTotals(DataOutputStream out, BucketTotals t) throws IOException {
-        out.writeLong(t.arrivals());
-        out.writeLong(t.inputTokenCount());
-        out.writeLong(t.inputTokenSum());
-        out.writeLong(t.outputTokenCount());
-        out.writeLong(t.outputTokenSum());
+    private static void writeTotals(ByteBuffer out, BucketTotals t) {
+        out.putLong(t.arrivals());
+        out.putLong(t.inputTokenCount());
+        out.putLong(t.inputTokenSum());
+        out.putLong(t.outputTokenCount());
+        out.putLong(t.outputTokenSum());
     }
 
-    private static BucketTotals readTotals(DataInputStream in) throws IOException {
-        return new BucketTotals(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    private static BucketTotals readTotals(ByteBuffer in) {
+        return new BucketTotals(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
     }
 
-    private static void writeMean(DataOutputStream out, RobustMean m) throws IOException {
-        out.writeLong(m.samples());
-        out.writeDouble(m.mean());
-        out.writeDouble(m.scale());
-        out.writeInt(m.warmup().size());
+    private static void writeMean(ByteBuffer out, RobustMean m) {
+        out.putLong(m.samples());
+        out.putDouble(m.mean());
+        out.putDouble(m.scale());
+        out.putInt(m.warmup().size());
         for (double x : m.warmup()) {
-            out.writeDouble(x);
+            out.putDouble(x);
         }
     }
 
-    private static RobustMean readMean(DataInputStream in) throws IOException {
-        long samples = in.readLong();
-        double mean = in.readDouble();
-        double scale = in.readDouble();
-        int n = in.readInt();
+    private static RobustMean readMean(ByteBuffer in) {
+        long samples = in.getLong();
+        double mean = in.getDouble();
+        double scale = in.getDouble();
+        int n = in.getInt();
         List<Double> w = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            w.add(in.readDouble());
+            w.add(in.getDouble());
         }
         return new RobustMean(samples, mean, scale, w);
     }
 
-    private static void writeSummary(DataOutputStream out, TimingSummary s) throws IOException {
-        out.writeDouble(s.commSeconds());
-        out.writeLong(s.commSamples());
-        out.writeDouble(s.computeSeconds());
-        out.writeLong(s.computeSamples());
-        out.writeLong(s.atMillis());
+    private static void writeSummary(ByteBuffer out, TimingSummary s) {
+        out.putDouble(s.commSeconds());
+        out.putLong(s.commSamples());
+        out.putDouble(s.computeSeconds());
+        out.putLong(s.computeSamples());
+        out.putLong(s.atMillis());
     }
 
-    private static TimingSummary readSummary(DataInputStream in) throws IOException {
-        return new TimingSummary(in.readDouble(), in.readLong(), in.readDouble(), in.readLong(), in.readLong());
+    private static TimingSummary readSummary(ByteBuffer in) {
+        return new TimingSummary(in.getDouble(), in.getLong(), in.getDouble(), in.getLong(), in.getLong());
     }
 
-    private static void writeEstimate(DataOutputStream out, ServerEstimateValue e) throws IOException {
-        out.writeUTF(e.modelId());
-        out.writeLong(e.atMillis());
-        out.writeLong(e.memoryBytes());
-        out.writeDouble(e.commSeconds());
-        out.writeDouble(e.computeSeconds());
-        out.writeLong(e.commSamples());
-        out.writeLong(e.computeSamples());
-        out.writeByte(e.status().ordinal());
-        out.writeLong(e.lastSeenMillis());
+    private static void writeEstimate(ByteBuffer out, ServerEstimateValue e) {
+        BinarySerde.putString(out, e.modelId());
+        out.putLong(e.atMillis());
+        out.putLong(e.memoryBytes());
+        out.putDouble(e.commSeconds());
+        out.putDouble(e.computeSeconds());
+        out.putLong(e.commSamples());
+        out.putLong(e.computeSamples());
+        out.put((byte) (e.status().ordinal()));
+        out.putLong(e.lastSeenMillis());
     }
 
-    private static ServerEstimateValue readEstimate(DataInputStream in) throws IOException {
-        return new ServerEstimateValue(in.readUTF(), in.readLong(), in.readLong(), in.readDouble(), in.readDouble(),
-                in.readLong(), in.readLong(), liveness(in.readByte()), in.readLong());
+    private static ServerEstimateValue readEstimate(ByteBuffer in) {
+        return new ServerEstimateValue(BinarySerde.getString(in), in.getLong(), in.getLong(), in.getDouble(), in.getDouble(),
+                in.getLong(), in.getLong(), liveness(in.get()), in.getLong());
     }
 
-    private static ServerLiveness liveness(byte ordinal) throws IOException {
+    private static ServerLiveness liveness(byte ordinal) {
         ServerLiveness[] all = ServerLiveness.values();
         if (ordinal < 0 || ordinal >= all.length) {
-            throw new IOException("unknown server status ordinal " + ordinal);
+            throw new IllegalArgumentException("unknown server status ordinal " + ordinal);
         }
         return all[ordinal];
     }

@@ -1,0 +1,79 @@
+package io.chainplan.ingest.topology;
+
+import io.chainplan.schemas.avro.RequestEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The one processor every request event passes through (the hot path, so it does in one node
+ * what would otherwise be five): counts it, checks it ({@link RequestRules}; the model must be in
+ * the global model store), forwards an invalid one as {@link RequestOutput.Invalid}, and feeds a
+ * valid one to the demand ({@link DemandUpdater}) and hop-timing ({@link HopTimingUpdater})
+ * state, which forward estimates and timing updates only when they are due.
+ */
+final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>, String, RequestOutput> {
+    private final IngestTopology.Names names;
+    private final IngestSettings settings;
+    private final String sourceTopic;
+    private final String demandTopic;
+    private final IngestMetrics metrics;
+    private ProcessorContext<String, RequestOutput> context;
+    private KeyValueStore<String, Integer> models;
+    private DemandUpdater demand;
+    private HopTimingUpdater timings;
+
+    RequestProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String demandTopic,
+                     IngestMetrics metrics) {
+        this.names = names;
+        this.settings = settings;
+        this.sourceTopic = sourceTopic;
+        this.demandTopic = demandTopic;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, RequestOutput> context) {
+        this.context = context;
+        this.models = context.getStateStore(names.modelStore());
+        this.demand = new DemandUpdater(settings, sourceTopic, demandTopic, metrics, context,
+                context.getStateStore(names.demandPendingStore()), context.getStateStore(names.demandStateStore()));
+        this.timings = new HopTimingUpdater(settings.hopTimingTracker(), context, context.getStateStore(names.serverTimingStore()));
+        context.schedule(Duration.ofMillis(settings.demand().stepMillis()), PunctuationType.STREAM_TIME, demand::closeIdle);
+    }
+
+    @Override
+    public void process(Record<byte[], Decoded<RequestEvent>> record) {
+        Decoded<RequestEvent> d = record.value();
+        metrics.recordIn(sourceTopic, d == null ? -1 : d.eventMillis());
+        if (d == null || d.raw() == null) {
+            invalid(record, Checked.DESERIALIZE, new InvalidRecordException("null value (tombstone) on " + sourceTopic));
+            return;
+        }
+        if (!d.ok()) {
+            invalid(record, Checked.DESERIALIZE, d.error() != null ? d.error() : new InvalidRecordException("value decoded to null"));
+            return;
+        }
+        RequestEvent e = d.value();
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Integer blocks = key == null ? null : models.get(key);
+        String problem = RequestRules.problem(e, key, blocks, context.currentSystemTimeMs(), settings.maxFutureSkewMillis());
+        if (problem != null) {
+            invalid(record, Checked.VALIDATE, new InvalidRecordException(problem));
+            return;
+        }
+        demand.onEvent(key, e);
+        timings.onEvent(e, record.timestamp());
+    }
+
+    private void invalid(Record<byte[], Decoded<RequestEvent>> record, String stage, RuntimeException error) {
+        metrics.badRecord(sourceTopic, stage);
+        byte[] raw = record.value() == null ? null : record.value().raw();
+        context.forward(new Record<String, RequestOutput>(null,
+                new RequestOutput.Invalid(Checked.invalid(record.key(), raw, stage, error)), record.timestamp(), record.headers()));
+    }
+}
