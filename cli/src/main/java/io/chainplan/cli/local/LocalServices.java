@@ -1,24 +1,28 @@
 package io.chainplan.cli.local;
 
-import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
-import io.chainplan.ingest.topology.FailureMode;
+import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.ingest.topology.IngestMetrics;
-import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.router.Dispatcher;
+import io.chainplan.router.PlanSubscriber;
+import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The services of the closed loop, started in-process on a {@link LocalStack}: telemetry-ingest's
- * topology in a {@link KafkaStreams} instance (exactly-once, state under the stack's data directory)
- * and the router library's plan subscriber.
+ * topology ({@link IngestTopology}, the same one {@code chainplan ingest} runs) in a {@link KafkaStreams}
+ * instance on the run's virtual clock (exactly-once, dead-letter handlers, state under the stack's data
+ * directory), and the router library's plan subscriber. (The ingest app itself cannot be given a Kafka
+ * {@code Time}, hence the topology is run directly.)
  */
 public final class LocalServices implements ClosedLoop.Services {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -37,18 +41,12 @@ public final class LocalServices implements ClosedLoop.Services {
 
     @Override
     public AutoCloseable startIngest(LocalStack stack, VirtualClock clock) {
-        IngestSettings settings = ingestSettings(clock);
-        Properties p = new Properties();
-        p.putAll(stack.clientConfig().kafkaProperties());
+        IngestConfig config = ingestConfig(stack, clock);
+        Properties p = config.streamsProperties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-local");
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Streams runs on the virtual clock (VirtualKafkaTime): commit every 100 ms of wall time
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(100, Math.round(100 * clock.speedup())));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stack).toString());
-        p.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, stack.topics().deadLetters());
         KafkaStreams streams = new KafkaStreams(
-                IngestTopology.build(stack.topics(), stack.schemaRegistryClient(), settings, IngestMetrics.NOOP), p,
+                IngestTopology.build(config.topics(), stack.schemaRegistryClient(), config.settings(), IngestMetrics.NOOP), p,
                 new VirtualKafkaTime(clock));
         streams.start();
         awaitRunning(streams);
@@ -56,18 +54,25 @@ public final class LocalServices implements ClosedLoop.Services {
     }
 
     /**
-     * The ingest's default settings (they are in simulated time, as Streams runs on the virtual
-     * clock): DOWN after 30 s of silence, checked every 5 s; but no memory reserve, as the simulated
-     * servers report exactly the memory they have, and a longer timing window trusted from 400 samples on.
+     * The ingest's configuration for the closed loop: the stack's client settings plus the keys
+     * {@code chainplan ingest} reads ({@code chainplan.ingest.*}). Streams runs on the virtual clock
+     * ({@link VirtualKafkaTime}), so every time setting is in simulated time and keeps its default
+     * (DOWN after 30 s of silence, checked every 5 s, ...), except: no memory reserve (the simulated
+     * servers report exactly the memory they have), a longer timing window trusted from 400 samples on,
+     * and a commit interval of 100 ms of wall time.
      *
+     * @param stack the stack
      * @param clock the run's clock
-     * @return the settings
+     * @return the config
      */
-    static IngestSettings ingestSettings(VirtualClock clock) {
-        IngestSettings d = IngestSettings.defaults();
-        return new IngestSettings(d.demand(), d.graceMillis(), d.demandEmission(), d.serverEmission(),
-                TIMING_WINDOW_SAMPLES, d.timingClipSigmas(), TIMING_MIN_SAMPLES, 0, d.downAfterMillis(),
-                d.livenessCheckIntervalMillis(), d.maxFutureSkewMillis(), "", d.gpuServerLabels(), FailureMode.DEAD_LETTER);
+    static IngestConfig ingestConfig(LocalStack stack, VirtualClock clock) {
+        ClientConfig c = stack.clientConfig()
+                .with(IngestConfig.MEMORY_RESERVE_BYTES_CONFIG, "0")
+                .with(IngestConfig.TIMING_WINDOW_SAMPLES_CONFIG, Integer.toString(TIMING_WINDOW_SAMPLES))
+                .with(IngestConfig.TIMING_MIN_SAMPLES_CONFIG, Long.toString(TIMING_MIN_SAMPLES))
+                .with(IngestConfig.METRICS_PORT_CONFIG, "-1")
+                .with(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.round(100 * clock.speedup()))));
+        return IngestConfig.of(c);
     }
 
     private static Path stateDir(LocalStack stack) {
@@ -95,12 +100,17 @@ public final class LocalServices implements ClosedLoop.Services {
         }
     }
 
+    /**
+     * The router library's {@link PlanSubscriber}, reading committed plans only (the optimizer publishes
+     * in transactions) and applying each new plan of the dispatcher's model to it.
+     */
     @Override
     public AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher) {
-        return InterimPlanFeed.start(stack, dispatcher);
-    }
-
-    static Map<String, Object> kafka(LocalStack stack) {
-        return stack.clientConfig().kafkaProperties();
+        Map<String, Object> props = new HashMap<>(stack.clientConfig().kafkaProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        PlanSubscriber subscriber = PlanSubscriber.builder(props, stack.schemaRegistryClient(),
+                PlanSubscriber.applyingTo(Map.of(dispatcher.modelId(), dispatcher))).topics(stack.topics()).build();
+        subscriber.start();
+        return subscriber;
     }
 }

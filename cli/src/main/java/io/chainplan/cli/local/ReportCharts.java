@@ -120,7 +120,7 @@ public final class ReportCharts {
         List<Completion> done = new ArrayList<>(recorder.completions());
         done.sort(Comparator.comparingDouble(Completion::arrivalSeconds));
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Response time by arrival time (dots: requests; line: 10 s mean; bands: each plan's bounds)")
+                .title("Response time by arrival: requests (dots), 10 s mean (line), each plan's lower/upper bound (solid/dashed)")
                 .xAxisTitle("simulated time (s)").yAxisTitle("response time (s)").build();
         style(c);
         if (!done.isEmpty()) {
@@ -145,10 +145,11 @@ public final class ReportCharts {
                     dashed());
         }
         markPlans(c, summary);
-        double p99 = done.stream().mapToDouble(Completion::responseSeconds).sorted()
-                .skip((long) Math.floor(done.size() * 0.99)).findFirst().orElse(1);
+        double[] planned = done.stream().filter(x -> x.epochAtArrival() >= 0).mapToDouble(Completion::responseSeconds)
+                .sorted().toArray();
+        double p99 = planned.length == 0 ? 1 : planned[(int) Math.min(planned.length - 1, Math.floor(planned.length * 0.99))];
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setYAxisMax(Math.max(p99, maxUpper(summary)) * 1.15);
+        c.getStyler().setYAxisMax(Math.max(p99, maxUpper(summary)) * 1.3);
         return c;
     }
 

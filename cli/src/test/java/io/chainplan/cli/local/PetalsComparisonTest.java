@@ -18,7 +18,7 @@ class PetalsComparisonTest {
     @Test
     void shouldReplayTheSameArrivalsUnderPetalsAndBeSlowerThanGcaChainsWithJffc() {
         SimFleet fleet = SimFleet.paperMig();
-        double rate = Double.parseDouble(System.getProperty("rate", "6.0"));
+        double rate = 6.0;
         PoissonLoad load = new PoissonLoad(rate, Double.POSITIVE_INFINITY, 1, 800, fleet.model(), new SplittableRandom(SEED));
         RunRecorder recorder = new RunRecorder();
         Dispatcher d = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
