@@ -1,9 +1,17 @@
 package io.chainplan.cli;
 
+import io.chainplan.optimizer.service.MetricsEndpoint;
+import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.optimizer.service.OptimizerService;
 import io.chainplan.schemas.config.ClientConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,13 +20,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code chainplan optimizer --config FILE}: runs the optimizer service until interrupted
  * (Ctrl-C / SIGTERM stop it cleanly: the consumer leaves the group so another instance takes over
- * at once).
+ * at once), with a Prometheus scrape endpoint ({@code GET /metrics} on
+ * {@code chainplan.optimizer.metrics.port}, default 9465, -1 off).
  */
 @Command(name = "optimizer", mixinStandardHelpOptions = true,
         description = {"Run the optimizer service: consume model specs, server and demand estimates, publish chain plans.",
             "Settings: Kafka client properties plus chainplan.optimizer.* keys (instance.id, group.id, min.interval.ms, "
                 + "max.age.ms, server.relative.threshold, rate.relative.threshold, move.gain.threshold, target.load, "
-                + "objective, default.model.id, ...)."})
+                + "objective, default.model.id, models|server.estimates|demand.estimates.failure.handling.mode "
+                + "(fail, log-and-skip, dead-letter), metrics.port (Prometheus /metrics, default 9465, -1 off), ...)."})
 final class OptimizerCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -32,14 +42,23 @@ final class OptimizerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientConfig client = CliSupport.load(config);
-        OptimizerService service = OptimizerService.create(client, CliSupport.registry(client), new SimpleMeterRegistry());
-        Thread hook = new Thread(service::close, "chainplan-optimizer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        spec.commandLine().getErr().println("chainplan optimizer: running against " + client.bootstrapServers()
-                + " (Ctrl-C to stop)");
-        service.run();
-        if (service.failure() != null) {
-            throw new IllegalStateException("stopped: " + service.failure().getMessage(), service.failure());
+        OptimizerConfig settings = OptimizerConfig.from(client);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(meters, settings).orElse(null)) {
+            OptimizerService service = OptimizerService.create(client, CliSupport.registry(client), meters);
+            Thread hook = new Thread(service::close, "chainplan-optimizer-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getErr().println("chainplan optimizer: running against " + client.bootstrapServers()
+                    + Optional.ofNullable(endpoint).map(e -> ", metrics on http://localhost:" + e.port() + "/metrics")
+                            .orElse("") + " (Ctrl-C to stop)");
+            service.run();
+            if (service.failure() != null) {
+                throw new IllegalStateException("stopped: " + service.failure().getMessage(), service.failure());
+            }
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.chainplan.optimizer.service;
 
 import io.chainplan.optimizer.model.BlockRange;
+import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Chain;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Hop;
@@ -149,6 +150,32 @@ public final class AvroMappers {
                         p.solver().candidatesTried()))
                 .setReplaces(previous.map(prev -> change(prev, result)).orElse(null))
                 .build();
+    }
+
+    /**
+     * The domain plan a published plan carries (the inverse of {@link #chainPlan} on the solved
+     * fields). {@code SolverStats.placementsEvaluated} is not recorded on the topic and comes back
+     * as 0; a missing reason comes back as "", missing bounds as {@link Bounds#UNBOUNDED}.
+     *
+     * @param plan a published plan
+     * @return its status, reason, c, rate, placement, chains, nu, bounds and solver statistics
+     */
+    public static Plan plan(ChainPlan plan) {
+        ResponseTimeBounds b = plan.getBounds();
+        SolverStats s = plan.getSolver();
+        return new Plan(plan.getModelId(),
+                io.chainplan.optimizer.model.PlanStatus.valueOf(plan.getStatus().name()),
+                plan.getReason() == null ? "" : plan.getReason(), plan.getC(), plan.getArrivalRate(),
+                placement(plan.getPlacements()), plan.getChains().stream().map(AvroMappers::chain).toList(),
+                plan.getTotalServiceRatePerSecond(),
+                b == null ? Bounds.UNBOUNDED : new Bounds(b.getLowerSeconds(), b.getUpperSeconds()),
+                new io.chainplan.optimizer.model.SolverStats(s.getMillis(), Objective.fromCliName(s.getObjective()),
+                        s.getCandidatesTried(), 0));
+    }
+
+    private static Chain chain(PlanChain c) {
+        return new Chain(c.getHops().stream().map(h -> new Hop(h.getServerId(), h.getStartBlock(), h.getEndBlock()))
+                .toList(), c.getCapacity(), c.getServiceSeconds());
     }
 
     private static PlanChange change(ChainPlan previous, ReplanResult r) {

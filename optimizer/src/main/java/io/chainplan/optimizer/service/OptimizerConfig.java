@@ -26,7 +26,14 @@ import java.util.TreeMap;
  * @param pollTimeout         longest wait of one consumer poll
  * @param commitInterval      longest time consumed offsets stay uncommitted when no plan is made
  * @param transactionTimeout  producer {@code transaction.timeout.ms}: how long a crashed
- *                            instance's open transaction blocks readers at most
+ *                            instance's open transaction blocks readers at most (plus the broker's
+ *                            abort check interval)
+ * @param modelsFailureMode   what to do with a bad model spec (default dead-letter: keep the last
+ *                            good spec; see {@link #MODELS_FAILURE_MODE_DOC})
+ * @param serversFailureMode  what to do with a bad server estimate (default dead-letter)
+ * @param demandFailureMode   what to do with a bad demand estimate (default dead-letter)
+ * @param metricsPort         port of the Prometheus scrape endpoint of {@code chainplan optimizer}:
+ *                            -1 none, 0 any free port
  */
 public record OptimizerConfig(
         String instanceId,
@@ -38,7 +45,11 @@ public record OptimizerConfig(
         double minRatePerSecond,
         Duration pollTimeout,
         Duration commitInterval,
-        Duration transactionTimeout) {
+        Duration transactionTimeout,
+        FailureMode modelsFailureMode,
+        FailureMode serversFailureMode,
+        FailureMode demandFailureMode,
+        int metricsPort) {
 
     /** Prefix of every optimizer key. */
     public static final String PREFIX = "chainplan.optimizer.";
@@ -107,7 +118,41 @@ public record OptimizerConfig(
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = PREFIX + "transaction.timeout.ms";
     /** Doc of {@link #TRANSACTION_TIMEOUT_MS_CONFIG}. */
     public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms: the longest a crashed "
-            + "instance's open transaction can hold up the instance taking over. Default 10000.";
+            + "instance's open transaction can hold up the instance taking over (the broker aborts it after this "
+            + "time, checking every transaction.abort.timed.out.transaction.cleanup.interval.ms, default 10000). "
+            + "Default 10000.";
+    /** Model specs failure mode key. */
+    public static final String MODELS_FAILURE_MODE_CONFIG = PREFIX + "models.failure.handling.mode";
+    /** Doc of {@link #MODELS_FAILURE_MODE_CONFIG}. */
+    public static final String MODELS_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
+            + "model spec that fails to deserialize or validate. Default dead-letter: the model's last good spec "
+            + "stays in force, like a router keeping its last good plan. (STYLE.md 6 makes fail the default for "
+            + "configuration; the optimizer deviates because the models topic is read by every instance, so fail "
+            + "would stop re-planning of every model, healthy ones included, on every instance, until a valid spec "
+            + "supersedes the bad one in the compacted topic.) With fail, the service stops on a bad spec read "
+            + "live, and a restarted service fails again while the latest record of that model id is the bad one.";
+    /** Server estimates failure mode key. */
+    public static final String SERVERS_FAILURE_MODE_CONFIG = PREFIX + "server.estimates.failure.handling.mode";
+    /** Doc of {@link #SERVERS_FAILURE_MODE_CONFIG}. */
+    public static final String SERVERS_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
+            + "server estimate that fails to deserialize or validate, or names a model without a spec. "
+            + "Default dead-letter: the server's last good estimate stays in force. With fail, as for model specs "
+            + "(the latest record per server id counts on restart).";
+    /** Demand estimates failure mode key. */
+    public static final String DEMAND_FAILURE_MODE_CONFIG = PREFIX + "demand.estimates.failure.handling.mode";
+    /** Doc of {@link #DEMAND_FAILURE_MODE_CONFIG}. */
+    public static final String DEMAND_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
+            + "demand estimate that fails to deserialize or validate, or names a model without a spec. "
+            + "Default dead-letter: the model's last good estimate stays in force. With fail, the service stops "
+            + "without committing the record's offset, so a restarted instance (or the one taking over) fails "
+            + "on it again until the input is repaired or the mode is changed.";
+    /** Metrics port key. */
+    public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
+    /** Doc of {@link #METRICS_PORT_CONFIG}. */
+    public static final String METRICS_PORT_DOC = "Port of the Prometheus scrape endpoint GET /metrics of chainplan "
+            + "optimizer (default 9465, next to telemetry-ingest's 9464; 0 picks a free port; -1 disables it).";
+    /** Default of {@link #METRICS_PORT_CONFIG}. */
+    public static final int METRICS_PORT_DEFAULT = 9465;
 
     /** Validates the fields. */
     public OptimizerConfig {
@@ -128,6 +173,35 @@ public record OptimizerConfig(
         requirePositive(pollTimeout, POLL_MS_CONFIG);
         requirePositive(commitInterval, COMMIT_INTERVAL_MS_CONFIG);
         requirePositive(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG);
+        Objects.requireNonNull(modelsFailureMode, MODELS_FAILURE_MODE_CONFIG);
+        Objects.requireNonNull(serversFailureMode, SERVERS_FAILURE_MODE_CONFIG);
+        Objects.requireNonNull(demandFailureMode, DEMAND_FAILURE_MODE_CONFIG);
+        if (metricsPort < -1 || metricsPort > 65_535) {
+            throw new IllegalArgumentException(METRICS_PORT_CONFIG + " must be -1 or in [0, 65535], was " + metricsPort);
+        }
+    }
+
+    /**
+     * The settings with the default failure modes (dead-letter) and metrics port; kept for callers
+     * written before those keys existed.
+     *
+     * @param instanceId         see the record
+     * @param groupId            see the record
+     * @param replan             see the record
+     * @param targetLoad         see the record
+     * @param objective          see the record
+     * @param defaultModelId     see the record
+     * @param minRatePerSecond   see the record
+     * @param pollTimeout        see the record
+     * @param commitInterval     see the record
+     * @param transactionTimeout see the record
+     */
+    public OptimizerConfig(String instanceId, String groupId, ReplanSettings replan, double targetLoad,
+                           String objective, Optional<String> defaultModelId, double minRatePerSecond,
+                           Duration pollTimeout, Duration commitInterval, Duration transactionTimeout) {
+        this(instanceId, groupId, replan, targetLoad, objective, defaultModelId, minRatePerSecond, pollTimeout,
+                commitInterval, transactionTimeout, FailureMode.DEAD_LETTER, FailureMode.DEAD_LETTER,
+                FailureMode.DEAD_LETTER, METRICS_PORT_DEFAULT);
     }
 
     /**
@@ -169,7 +243,39 @@ public record OptimizerConfig(
                 doubleOf(v, MIN_RATE_CONFIG, 0.001),
                 Duration.ofMillis(longOf(v, POLL_MS_CONFIG, 50)),
                 Duration.ofMillis(longOf(v, COMMIT_INTERVAL_MS_CONFIG, 1000)),
-                Duration.ofMillis(longOf(v, TRANSACTION_TIMEOUT_MS_CONFIG, 10_000)));
+                Duration.ofMillis(longOf(v, TRANSACTION_TIMEOUT_MS_CONFIG, 10_000)),
+                modeOf(v, MODELS_FAILURE_MODE_CONFIG),
+                modeOf(v, SERVERS_FAILURE_MODE_CONFIG),
+                modeOf(v, DEMAND_FAILURE_MODE_CONFIG),
+                intOf(v, METRICS_PORT_CONFIG, METRICS_PORT_DEFAULT));
+    }
+
+    /**
+     * Every key with its doc, in key order (for {@code --help}-style listings and the README).
+     *
+     * @return key to doc
+     */
+    public static Map<String, String> documentation() {
+        Map<String, String> m = new TreeMap<>();
+        m.put(INSTANCE_ID_CONFIG, INSTANCE_ID_DOC);
+        m.put(GROUP_ID_CONFIG, GROUP_ID_DOC);
+        m.put(MIN_INTERVAL_MS_CONFIG, MIN_INTERVAL_MS_DOC);
+        m.put(MAX_AGE_MS_CONFIG, MAX_AGE_MS_DOC);
+        m.put(SERVER_THRESHOLD_CONFIG, SERVER_THRESHOLD_DOC);
+        m.put(RATE_THRESHOLD_CONFIG, RATE_THRESHOLD_DOC);
+        m.put(MOVE_GAIN_CONFIG, MOVE_GAIN_DOC);
+        m.put(TARGET_LOAD_CONFIG, TARGET_LOAD_DOC);
+        m.put(OBJECTIVE_CONFIG, OBJECTIVE_DOC);
+        m.put(DEFAULT_MODEL_CONFIG, DEFAULT_MODEL_DOC);
+        m.put(MIN_RATE_CONFIG, MIN_RATE_DOC);
+        m.put(POLL_MS_CONFIG, POLL_MS_DOC);
+        m.put(COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS_DOC);
+        m.put(TRANSACTION_TIMEOUT_MS_CONFIG, TRANSACTION_TIMEOUT_MS_DOC);
+        m.put(MODELS_FAILURE_MODE_CONFIG, MODELS_FAILURE_MODE_DOC);
+        m.put(SERVERS_FAILURE_MODE_CONFIG, SERVERS_FAILURE_MODE_DOC);
+        m.put(DEMAND_FAILURE_MODE_CONFIG, DEMAND_FAILURE_MODE_DOC);
+        m.put(METRICS_PORT_CONFIG, METRICS_PORT_DOC);
+        return m;
     }
 
     /**
@@ -185,7 +291,21 @@ public record OptimizerConfig(
      */
     public OptimizerConfig withInstanceId(String instance) {
         return new OptimizerConfig(instance, groupId, replan, targetLoad, objective, defaultModelId,
-                minRatePerSecond, pollTimeout, commitInterval, transactionTimeout);
+                minRatePerSecond, pollTimeout, commitInterval, transactionTimeout, modelsFailureMode,
+                serversFailureMode, demandFailureMode, metricsPort);
+    }
+
+    private static FailureMode modeOf(Map<String, String> v, String key) {
+        String s = v.get(key);
+        return s == null ? FailureMode.DEAD_LETTER : FailureMode.parse(key, s);
+    }
+
+    private static int intOf(Map<String, String> v, String key, int dflt) {
+        long l = longOf(v, key, dflt);
+        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " must be an int, was " + l);
+        }
+        return (int) l;
     }
 
     private static long longOf(Map<String, String> v, String key, long dflt) {

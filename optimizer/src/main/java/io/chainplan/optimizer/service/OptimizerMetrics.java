@@ -15,15 +15,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code chainplan.optimizer.plans.published} (counter; tags {@code status}, {@code kept}):
  *       plans committed to the plans topic</li>
  *   <li>{@code chainplan.optimizer.triggers} (counter; tags {@code kind}, {@code action} = solve|defer)</li>
- *   <li>{@code chainplan.optimizer.dead.letters} (counter; tags {@code topic}, {@code stage})</li>
+ *   <li>{@code chainplan.optimizer.dead.letters} (counter; tags {@code topic}, {@code stage}): bad
+ *       input records written to the dead-letter topic ({@link FailureMode#DEAD_LETTER})</li>
+ *   <li>{@code chainplan.optimizer.skipped.records} (counter; tags {@code topic}, {@code stage}): bad
+ *       input records logged and skipped ({@link FailureMode#LOG_AND_SKIP})</li>
+ *   <li>{@code chainplan.optimizer.recovery.time} (timer): one recovery of the last plans of the
+ *       models taken over, including the wait for open transactions</li>
+ *   <li>{@code chainplan.optimizer.recovery.records.read} (counter): plan records read by recoveries
+ *       (reading backwards from the end; see {@link PlanRecovery})</li>
+ *   <li>{@code chainplan.optimizer.recovery.transaction.waits} (counter): recoveries that found a
+ *       transaction open on the plans topic and waited for it to end</li>
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
  *   <li>{@code chainplan.optimizer.owned.models} (gauge): models this instance plans for</li>
  * </ul>
+ * Counters with tags appear once first incremented. In Prometheus form (see
+ * {@link MetricsEndpoint}) dots become underscores and counters get {@code _total}, e.g.
+ * {@code chainplan_optimizer_plans_published_total}; the timer gives
+ * {@code chainplan_optimizer_solve_time_seconds_count}/{@code _sum}/{@code _max}.
  */
 public final class OptimizerMetrics {
     private final MeterRegistry registry;
     private final Timer solveTime;
     private final Counter restarts;
+    private final Timer recoveryTime;
+    private final Counter recoveryRecords;
+    private final Counter transactionWaits;
     private final AtomicInteger ownedModels = new AtomicInteger();
 
     /**
@@ -36,6 +52,13 @@ public final class OptimizerMetrics {
         this.restarts = Counter.builder("chainplan.optimizer.session.restarts")
                 .description("Kafka sessions restarted after an error").register(registry);
         registry.gauge("chainplan.optimizer.owned.models", ownedModels);
+        this.recoveryTime = Timer.builder("chainplan.optimizer.recovery.time")
+                .description("Recovery of the last plans of models taken over, incl. waiting for open transactions")
+                .register(registry);
+        this.recoveryRecords = Counter.builder("chainplan.optimizer.recovery.records.read")
+                .description("Plan records read while recovering epochs").register(registry);
+        this.transactionWaits = Counter.builder("chainplan.optimizer.recovery.transaction.waits")
+                .description("Recoveries that waited for a transaction open on the plans topic").register(registry);
     }
 
     /** @return the registry */
@@ -61,6 +84,18 @@ public final class OptimizerMetrics {
         registry.counter("chainplan.optimizer.dead.letters", "topic", topic, "stage", stage).increment();
     }
 
+    void skipped(String topic, String stage) {
+        registry.counter("chainplan.optimizer.skipped.records", "topic", topic, "stage", stage).increment();
+    }
+
+    void recovered(Duration took, long recordsRead, boolean waited) {
+        recoveryTime.record(took);
+        recoveryRecords.increment(recordsRead);
+        if (waited) {
+            transactionWaits.increment();
+        }
+    }
+
     void restarted() {
         restarts.increment();
     }
@@ -74,6 +109,35 @@ public final class OptimizerMetrics {
      */
     public double plansPublished() {
         return registry.find("chainplan.optimizer.plans.published").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /**
+     * @return records logged and skipped so far, over all tags
+     */
+    public double skippedRecords() {
+        return registry.find("chainplan.optimizer.skipped.records").counters().stream().mapToDouble(Counter::count)
+                .sum();
+    }
+
+    /**
+     * @return recoveries that waited for a transaction open on the plans topic
+     */
+    public double recoveryTransactionWaits() {
+        return transactionWaits.count();
+    }
+
+    /**
+     * @return plan records read by recoveries so far
+     */
+    public double recoveryRecordsRead() {
+        return recoveryRecords.count();
+    }
+
+    /**
+     * @return models this instance plans for, as last evaluated
+     */
+    public int ownedModels() {
+        return ownedModels.get();
     }
 
     /**

@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Exactly once</h2>
  * Each plan is published in a Kafka transaction together with the consumed demand offsets
- * ({@code sendOffsetsToTransaction} with the consumer's group metadata) and any pending dead
- * letters. The epoch of a model's next plan is its last committed plan's epoch + 1, recovered
- * from the plans topic with {@code read_committed} whenever partitions are assigned; the decision
- * to re-plan compares the view with the last committed plan's inputs, so it is the same after a
- * restart and a plan is never published twice for one trigger.
+ * ({@code sendOffsetsToTransaction} with the consumer's group metadata; a plan's transaction always
+ * carries its model's demand partition, even when its offset did not advance) and any pending dead
+ * letters. The epoch of a model's next plan is its last committed plan's epoch + 1, recovered from
+ * the plans topic with {@code read_committed} before the model is first evaluated after its
+ * partition is assigned; the decision to re-plan compares the view with the last committed plan's
+ * inputs, so it is the same after a restart and a plan is never published twice for one trigger.
+ * A model's plans go to the plans partition its key hashes to (murmur2, as Kafka's default
+ * partitioner), set explicitly on the record.
  * <p>Fencing: {@code transactional.id = <group.id>-<instance.id>} and
  * {@code group.instance.id = <instance.id>} (static membership). A restarted instance with the same
  * id fences its crashed predecessor ({@code initTransactions} aborts its open transaction) and takes
@@ -46,20 +49,46 @@ import org.slf4j.LoggerFactory;
  * another (a zombie) can no longer commit: its offset commit carries a stale generation (KIP-447)
  * and its transaction aborts. The instance taking over reads committed offsets with
  * {@code require_stable} (read_committed) and waits until every transaction that was open on the
- * plans topic has ended before it recovers epochs, so a late commit of the zombie cannot be
- * missed. A crashed instance's open transaction blocks others at most
- * {@code chainplan.optimizer.transaction.timeout.ms}; another instance takes over its partitions
- * after the consumer's {@code session.timeout.ms}.
- * <p>Dead letters of the broadcast topics are written by the instance owning the demand partition
- * of the same number (mod the partition count) and only for records read after start-up; a bad
- * record that arrived while no instance ran is logged at debug level and skipped on restore.
+ * model's plans partition has ended before it recovers epochs, so a late commit of the zombie
+ * cannot be missed.
+ *
+ * <h2>Failover timing</h2>
+ * Another instance takes over a crashed instance's partitions after the consumer's
+ * {@code session.timeout.ms} (broker default 45 s; static members do not leave on a crash). It then
+ * waits for the crashed instance's open transaction, if any: the broker aborts it after
+ * {@code chainplan.optimizer.transaction.timeout.ms} (default 10 s), checking every
+ * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (broker, default 10 s). The
+ * wait is bounded by transaction.timeout.ms + 15 s; beyond that the session restarts rather than
+ * recover behind a stuck transaction (which could duplicate an epoch). Triggers that arrived
+ * meanwhile are not lost: the demand offsets of the crashed instance were not committed, and the
+ * views are rebuilt from the compacted topics.
+ *
+ * <h2>Cost of epoch recovery</h2>
+ * The plans topic is the audit log and grows forever, so recovery does not read it from the
+ * beginning: {@link PlanRecovery} reads each model's plans partition backwards from its end in
+ * doubling chunks until each model's last {@code OK} plan is found (about twice the records since
+ * the oldest such plan among the models recovered). A model that never had a plan, or whose
+ * plans since its last {@code OK} one are all INFEASIBLE/UNSTABLE, costs a scan back to the
+ * beginning of its partition (and of the other partitions, in case partitions were added and keys
+ * moved). Measured in {@code chainplan.optimizer.recovery.records.read} and
+ * {@code chainplan.optimizer.recovery.time}.
+ *
+ * <h2>Bad input</h2>
+ * Per input topic, {@link FailureMode} {@code dead-letter} (default for all three),
+ * {@code log-and-skip} or {@code fail} ({@link OptimizerConfig#MODELS_FAILURE_MODE_DOC} and
+ * siblings). Dead letters of the broadcast topics are written by the instance owning the demand
+ * partition of the same number (mod the partition count) and only for records read after start-up;
+ * a bad record that arrived while no instance ran is logged at debug level and skipped on restore
+ * (under {@code fail}, it fails the start if it is still the latest record of its key). With
+ * {@code fail} the service stops and {@link #failure()} is an {@link InputFailureException};
+ * dead letters pending since the last commit are not written then.
  *
  * <h2>Lifecycle</h2>
  * {@link #start()} runs the loop on a thread; {@link #close()} stops it and leaves the group;
  * {@link #run()} runs it on the caller's thread (the CLI). After an unexpected Kafka error the
  * session is closed and a new one started from the topics (counted in
  * {@code chainplan.optimizer.session.restarts}); if another instance with the same transactional
- * id took over, the service stops and {@link #failure()} says why.
+ * id took over, or a bad record met {@code fail}, the service stops and {@link #failure()} says why.
  */
 public final class OptimizerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerService.class);
@@ -74,6 +103,7 @@ public final class OptimizerService implements AutoCloseable {
     private final CrashHook crash;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean killed;
     private volatile OptimizerSession session;
     private volatile Throwable failure;
     private Thread thread;
@@ -153,15 +183,21 @@ public final class OptimizerService implements AutoCloseable {
         OptimizerSession s = new OptimizerSession(kafka, topics, config, registry, solver, clock, metrics, crash);
         session = s;
         try {
-            s.run(() -> running);
-            s.close();
+            s.run(() -> running && !killed);
+            end(s);
+            return false;
+        } catch (InputFailureException e) {
+            LOG.error("optimizer {} stopped on a bad input record (failure mode fail): {}", config.instanceId(),
+                    e.getMessage());
+            failure = e;
+            closeQuietly(s);
             return false;
         } catch (CrashHook.Abandon e) {
             LOG.warn("abandoning instance {}: {}", config.instanceId(), e.getMessage());
             s.abandon();
             return false;
         } catch (WakeupException e) {
-            s.close();
+            end(s);
             return false;
         } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
             LOG.error("instance {} was fenced by another instance with transactional.id {}; stopping",
@@ -170,10 +206,35 @@ public final class OptimizerService implements AutoCloseable {
             s.abandon();
             return false;
         } catch (RuntimeException e) {
+            if (killed) {
+                s.abandon();
+                return false;
+            }
             LOG.warn("optimizer session failed, restarting from the topics: {}", e.toString(), e);
             metrics.restarted();
             closeQuietly(s);
             return pause(Duration.ofMillis(500));
+        }
+    }
+
+    private void end(OptimizerSession s) {
+        if (killed) {
+            s.abandon();
+        } else {
+            s.close();
+        }
+    }
+
+    /**
+     * Visible for testing: stops the instance as if its process died (no abort, no commit, no
+     * leave-group; the producer's open transaction, if any, stays open until the broker times it
+     * out). Returns at once; see {@link #awaitTermination}.
+     */
+    void kill() {
+        killed = true;
+        OptimizerSession s = session;
+        if (s != null) {
+            s.wakeup();
         }
     }
 

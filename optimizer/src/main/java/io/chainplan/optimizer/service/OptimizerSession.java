@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  */
 final class OptimizerSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerSession.class);
+    /** Added to transaction.timeout.ms: the broker's default abort check interval (10 s) and a margin. */
+    private static final long ABORT_CHECK_GRACE_SECONDS = 15;
+    private static final Duration RECOVERY_READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final OptimizerConfig config;
     private final Topics topics;
@@ -94,8 +97,11 @@ final class OptimizerSession implements AutoCloseable {
     private final Map<TopicPartition, Long> committed = new TreeMap<>(OptimizerSession::compare);
     private final Map<String, Long> due = new TreeMap<>();
     private final Set<String> dirty = new TreeSet<>();
+    private final Set<String> recovered = new TreeSet<>();
+    private final Map<String, InputFailureException> badOnRestore = new TreeMap<>();
     private final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     private int demandPartitions;
+    private int planPartitions;
     private long lastCommitNanos;
     private boolean allDirty;
 
@@ -161,6 +167,7 @@ final class OptimizerSession implements AutoCloseable {
         producer.initTransactions();
         restoreGlobal(running);
         demandPartitions = partitionCount(topics.demandEstimates());
+        planPartitions = partitionCount(topics.plans());
         demandConsumer.subscribe(List.of(topics.demandEstimates()), new Listener());
         lastCommitNanos = System.nanoTime();
         while (running.getAsBoolean()) {
@@ -198,6 +205,30 @@ final class OptimizerSession implements AutoCloseable {
             }
         }
         LOG.info("restored {} model-spec and server-estimate records", n);
+        failOnBadLatest();
+    }
+
+    /**
+     * Under {@link FailureMode#FAIL}, a broadcast topic (no committed offsets) whose latest record of
+     * some key is bad fails the start, so a restart does not quietly skip what stopped the
+     * service; a bad record superseded by a valid one (or a tombstone) of the same key is harmless.
+     */
+    private void failOnBadLatest() {
+        for (InputFailureException e : badOnRestore.values()) {
+            if (modeOf(e.topic()) == FailureMode.FAIL) {
+                LOG.error("{}", e.getMessage());
+                throw e;
+            }
+            LOG.debug("latest record of a key is bad: {}", e.getMessage());
+        }
+        badOnRestore.clear();
+    }
+
+    private FailureMode modeOf(String topic) {
+        if (topic.equals(topics.models())) {
+            return config.modelsFailureMode();
+        }
+        return topic.equals(topics.serverEstimates()) ? config.serversFailureMode() : config.demandFailureMode();
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
@@ -231,7 +262,7 @@ final class OptimizerSession implements AutoCloseable {
                 restoreEnd.put(tp, end.get(tp));
             }
             assigned.addAll(parts);
-            recoverPlans();
+            dropRecovered(parts);
             allDirty = true;
             LOG.info("assigned {}; restoring to {}, live from {}", parts, end, liveFrom);
         }
@@ -247,6 +278,7 @@ final class OptimizerSession implements AutoCloseable {
         }
 
         private void forget(Collection<TopicPartition> parts) {
+            dropRecovered(parts);
             assigned.removeAll(parts);
             parts.forEach(tp -> {
                 restoreEnd.remove(tp);
@@ -258,67 +290,140 @@ final class OptimizerSession implements AutoCloseable {
     }
 
     /**
-     * Recovers the last plan (and last OK plan) of every model from the plans topic, read_committed.
-     * First waits until every transaction that was open on the plans topic when this was called has
-     * ended (committed, aborted, or timed out), so a plan committed late by a crashed or fenced
-     * predecessor cannot be missed.
+     * Forgets the recovered last plans of the models of these demand partitions: after an
+     * assignment they are recovered again from the log before their next evaluation (another
+     * instance may have published for them meanwhile).
      */
-    private void recoverPlans() {
-        List<TopicPartition> parts = globalConsumer.partitionsFor(topics.plans()).stream()
-                .map(p -> new TopicPartition(topics.plans(), p.partition())).toList();
-        awaitNoOpenTransactions(parts);
-        lastPlan.clear();
-        lastOkPlan.clear();
-        try (KafkaConsumer<byte[], byte[]> reader =
-                     new KafkaConsumer<>(plainProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = reader.endOffsets(parts);
-            while (!reached(reader, end)) {
-                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
-                    recover(r);
-                }
-            }
-        }
-        LOG.info("recovered plans of {} models", lastPlan.size());
+    private void dropRecovered(Collection<TopicPartition> parts) {
+        Set<Integer> ps = new TreeSet<>();
+        parts.forEach(tp -> ps.add(tp.partition()));
+        recovered.removeIf(m -> ps.contains(demandPartition(m)));
+        lastPlan.keySet().removeIf(m -> ps.contains(demandPartition(m)));
+        lastOkPlan.keySet().removeIf(m -> ps.contains(demandPartition(m)));
     }
 
-    private void recover(ConsumerRecord<byte[], byte[]> r) {
-        if (r.value() == null) {
+    /**
+     * Recovers the last plan and last OK plan of these models from the plans topic (read_committed),
+     * reading each model's plans partition backwards from its end ({@link PlanRecovery}); a model
+     * with no plan there is looked for in the other partitions too (only matters if partitions were
+     * added to the plans topic, which moves keys). First waits until every transaction that was
+     * open on those partitions has ended (committed, aborted, or timed out), so a plan committed
+     * late by a crashed or fenced predecessor cannot be missed.
+     */
+    private void recover(Collection<String> models) {
+        if (models.isEmpty()) {
             return;
         }
-        ChainPlan p;
+        long t0 = System.nanoTime();
+        Map<Integer, Set<String>> byPartition = new TreeMap<>();
+        models.forEach(m -> byPartition.computeIfAbsent(planPartition(m), k -> new TreeSet<>()).add(m));
+        List<TopicPartition> parts = byPartition.keySet().stream()
+                .map(p -> new TopicPartition(topics.plans(), p)).toList();
+        boolean waited = awaitNoOpenTransactions(parts);
+        long read = 0;
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(recoveryProps(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            Set<String> missing = new TreeSet<>();
+            for (Map.Entry<Integer, Set<String>> e : byPartition.entrySet()) {
+                PlanRecovery.Found f = scan(reader, e.getKey(), e.getValue());
+                read += f.recordsRead();
+                e.getValue().stream().filter(m -> !f.last().containsKey(m)).forEach(missing::add);
+            }
+            read += recoverElsewhere(reader, missing, byPartition);
+        }
+        recovered.addAll(models);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        metrics.recovered(took, read, waited);
+        LOG.info("recovered the last plans of {} models ({} found) from {} plan records in {} ms{}", models.size(),
+                models.stream().filter(lastPlan::containsKey).count(), read, took.toMillis(),
+                waited ? " (waited for open transactions)" : "");
+    }
+
+    private PlanRecovery.Found scan(KafkaConsumer<byte[], byte[]> reader, int partition, Set<String> models) {
+        PlanRecovery.Found f = PlanRecovery.scan(new PlanRecovery.ConsumerPartition(reader,
+                new TopicPartition(topics.plans(), partition), RECOVERY_READ_TIMEOUT), models, this::decodePlan);
+        for (String m : models) {
+            keepNewer(lastPlan, m, f.last().get(m));
+            keepNewer(lastOkPlan, m, f.lastOk().get(m));
+        }
+        return f;
+    }
+
+    /** Models without a plan in their own partition: the other partitions, in case keys moved. */
+    private long recoverElsewhere(KafkaConsumer<byte[], byte[]> reader, Set<String> missing,
+                                  Map<Integer, Set<String>> searched) {
+        if (missing.isEmpty() || planPartitions < 2) {
+            return 0;
+        }
+        List<TopicPartition> others = new ArrayList<>();
+        for (int p = 0; p < planPartitions; p++) {
+            others.add(new TopicPartition(topics.plans(), p));
+        }
+        awaitNoOpenTransactions(others);
+        long read = 0;
+        for (int p = 0; p < planPartitions; p++) {
+            int partition = p;
+            Set<String> here = new TreeSet<>(missing);
+            here.removeIf(m -> planPartition(m) == partition);
+            read += here.isEmpty() ? 0 : scan(reader, p, here).recordsRead();
+        }
+        return read;
+    }
+
+    private static void keepNewer(Map<String, ChainPlan> map, String model, ChainPlan found) {
+        if (found != null && (!map.containsKey(model) || found.getEpoch() > map.get(model).getEpoch())) {
+            map.put(model, found);
+        }
+    }
+
+    private Optional<ChainPlan> decodePlan(ConsumerRecord<byte[], byte[]> r) {
         try {
-            p = planDe.deserialize(r.topic(), r.value());
+            return Optional.of(planDe.deserialize(r.topic(), r.value()));
         } catch (RuntimeException e) {
             LOG.warn("unreadable plan at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return;
-        }
-        ChainPlan before = lastPlan.get(p.getModelId());
-        if (before == null || p.getEpoch() > before.getEpoch()) {
-            lastPlan.put(p.getModelId(), p);
-        }
-        ChainPlan ok = lastOkPlan.get(p.getModelId());
-        if (p.getStatus() == PlanStatus.OK && (ok == null || p.getEpoch() > ok.getEpoch())) {
-            lastOkPlan.put(p.getModelId(), p);
+            return Optional.empty();
         }
     }
 
-    private void awaitNoOpenTransactions(List<TopicPartition> parts) {
+    private Map<String, Object> recoveryProps() {
+        Map<String, Object> p = plainProps();
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PlanRecovery.MAX_CHUNK);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-recovery");
+        return p;
+    }
+
+    /**
+     * Waits until the last stable offset of each partition has reached its high watermark as of
+     * the call, i.e. every transaction open at the call has ended. A crashed instance's open
+     * transaction is aborted by the broker after {@code transaction.timeout.ms} (checked every
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, default 10 s), so the
+     * wait is bounded; after {@code transaction.timeout.ms} + {@value #ABORT_CHECK_GRACE_SECONDS} s
+     * this gives up with an exception and the session restarts (recovering behind a stuck
+     * transaction could miss a plan committed after it and duplicate its epoch).
+     *
+     * @return whether a transaction was open (and waited for)
+     */
+    private boolean awaitNoOpenTransactions(List<TopicPartition> parts) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        long deadline = System.nanoTime() + config.transactionTimeout().toNanos() + 5_000_000_000L;
+        Duration bound = config.transactionTimeout().plusSeconds(ABORT_CHECK_GRACE_SECONDS);
+        long deadline = System.nanoTime() + bound.toNanos();
         try {
             Map<TopicPartition, Long> hw = offsets(latest, IsolationLevel.READ_UNCOMMITTED);
+            boolean waited = false;
             while (true) {
                 Map<TopicPartition, Long> lso = offsets(latest, IsolationLevel.READ_COMMITTED);
                 if (parts.stream().allMatch(tp -> lso.get(tp) >= hw.get(tp))) {
-                    return;
+                    return waited;
                 }
+                if (!waited) {
+                    LOG.info("waiting for transactions open on {} to end (at most {})", parts, bound);
+                }
+                waited = true;
                 if (System.nanoTime() - deadline > 0) {
-                    LOG.warn("transactions still open on {} after {}; recovering anyway", parts,
-                            config.transactionTimeout());
-                    return;
+                    throw new KafkaException("transactions still open on " + parts + " after " + bound
+                            + "; restarting the session");
                 }
                 Thread.sleep(50);
             }
@@ -345,7 +450,7 @@ final class OptimizerSession implements AutoCloseable {
         boolean live = r.offset() >= liveFrom.getOrDefault(tp, 0L);
         String key = key(r);
         if (key == null) {
-            reject(r, live, "validate", new IllegalArgumentException("record has no key (model id)"));
+            reject(r, live, live, "validate", new IllegalArgumentException("record has no key (model id)"));
             return;
         }
         if (r.value() == null) {
@@ -357,57 +462,63 @@ final class OptimizerSession implements AutoCloseable {
         try {
             e = demandDe.deserialize(r.topic(), r.value());
         } catch (RuntimeException ex) {
-            reject(r, live, "deserialize", ex);
+            reject(r, live, live, "deserialize", ex);
             return;
         }
         Optional<String> problem = InputChecks.demandEstimate(key, e);
         if (problem.isPresent()) {
-            reject(r, live, "validate", new IllegalArgumentException(problem.get()));
+            reject(r, live, live, "validate", new IllegalArgumentException(problem.get()));
             return;
         }
         if (live && !views.knowsModel(key)) {
-            reject(r, true, "unknown-model", new IllegalArgumentException(
+            reject(r, true, true, "unknown-model", new IllegalArgumentException(
                     "unknown model " + key + " (no model spec); kept until one arrives"));
         }
         views.put(e);
         dirty.add(key);
     }
 
+    /**
+     * @param live read after start-up (records restored at start were handled when first read)
+     */
     private void onGlobal(ConsumerRecord<byte[], byte[]> r, boolean live) {
         boolean mine = live && responsibleFor(r.partition());
         String key = key(r);
         if (key == null) {
-            reject(r, mine, "validate", new IllegalArgumentException("record has no key"));
+            reject(r, live, mine, "validate", new IllegalArgumentException("record has no key"));
             return;
         }
+        badOnRestore.remove(r.topic() + '\u0000' + key);
         if (r.topic().equals(topics.models())) {
-            onModel(r, key, mine);
+            onModel(r, key, live, mine);
         } else {
-            onServer(r, key, mine);
+            onServer(r, key, live, mine);
         }
     }
 
-    private void onModel(ConsumerRecord<byte[], byte[]> r, String key, boolean mine) {
+    private void onModel(ConsumerRecord<byte[], byte[]> r, String key, boolean live, boolean mine) {
         if (r.value() == null) {
             views.removeModel(key);
             dirty.add(key);
             return;
         }
+        ModelSpec spec;
         try {
-            ModelSpec spec = modelDe.deserialize(r.topic(), r.value());
-            Optional<String> problem = InputChecks.modelSpec(key, spec);
-            if (problem.isPresent()) {
-                reject(r, mine, "validate", new IllegalArgumentException(problem.get()));
-                return;
-            }
-            views.put(spec);
-            dirty.add(key);
+            spec = modelDe.deserialize(r.topic(), r.value());
         } catch (RuntimeException ex) {
-            reject(r, mine, "deserialize", ex);
+            reject(r, live, mine, "deserialize", ex);
+            return;
         }
+        Optional<String> problem = InputChecks.modelSpec(key, spec);
+        if (problem.isPresent()) {
+            reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
+            return;
+        }
+        views.put(spec);
+        dirty.add(key);
     }
 
-    private void onServer(ConsumerRecord<byte[], byte[]> r, String key, boolean mine) {
+    private void onServer(ConsumerRecord<byte[], byte[]> r, String key, boolean live, boolean mine) {
         allDirty = true;
         if (r.value() == null) {
             views.removeServer(key);
@@ -417,17 +528,17 @@ final class OptimizerSession implements AutoCloseable {
         try {
             e = serverDe.deserialize(r.topic(), r.value());
         } catch (RuntimeException ex) {
-            reject(r, mine, "deserialize", ex);
+            reject(r, live, mine, "deserialize", ex);
             return;
         }
         Optional<String> problem = InputChecks.serverEstimate(key, e);
         if (problem.isPresent()) {
-            reject(r, mine, "validate", new IllegalArgumentException(problem.get()));
+            reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
             return;
         }
         String model = e.getModelId();
-        if (model != null && mine && !views.knowsModel(model) && owns(model)) {
-            reject(r, true, "unknown-model", new IllegalArgumentException(
+        if (model != null && live && !views.knowsModel(model) && owns(model)) {
+            reject(r, true, mine, "unknown-model", new IllegalArgumentException(
                     "unknown model " + model + " of server " + key + " (no model spec); kept until one arrives"));
         }
         views.put(e);
@@ -435,8 +546,8 @@ final class OptimizerSession implements AutoCloseable {
 
     /**
      * Records of the broadcast topics (models, server estimates) are read by every instance; the
-     * one assigned demand-estimates partition {@code p mod n} dead-letters the bad ones of partition
-     * {@code p}, so each bad record is dead-lettered by one live instance.
+     * one assigned demand-estimates partition {@code p mod n} dead-letters (or logs) the bad ones of
+     * partition {@code p}, so each bad record is reported by one live instance.
      */
     private boolean responsibleFor(int partition) {
         if (demandPartitions == 0) {
@@ -450,49 +561,96 @@ final class OptimizerSession implements AutoCloseable {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
 
-    private void reject(ConsumerRecord<byte[], byte[]> r, boolean deadLetter, String stage, Exception why) {
-        if (!deadLetter) {
+    /**
+     * Handles a bad record by its topic's {@link FailureMode} (STYLE.md §6).
+     *
+     * @param live whether it was read live (a restored record was handled when first read; for the
+     *             broadcast topics, remember whether the latest record of its key is bad)
+     * @param mine whether this instance reports it (see {@link #responsibleFor}); {@code fail} stops
+     *             every instance that reads it live
+     */
+    private void reject(ConsumerRecord<byte[], byte[]> r, boolean live, boolean mine, String stage, Exception why) {
+        if (!live) {
             LOG.debug("skipping bad record {}-{}@{} on restore: {}", r.topic(), r.partition(), r.offset(),
                     why.getMessage());
+            if (r.key() != null && !r.topic().equals(topics.demandEstimates())) {
+                badOnRestore.put(r.topic() + '\u0000' + key(r),
+                        new InputFailureException(r.topic(), r.partition(), r.offset(), stage, why));
+            }
             return;
         }
-        LOG.warn("dead-lettering {}-{}@{} ({}): {}", r.topic(), r.partition(), r.offset(), stage, why.getMessage());
-        deadLetters.add(DeadLetters.of(topics.deadLetters(), r, stage, why));
-        metrics.deadLetter(r.topic(), stage);
+        switch (modeOf(r.topic())) {
+            case FAIL -> {
+                InputFailureException e = new InputFailureException(r.topic(), r.partition(), r.offset(), stage, why);
+                LOG.error("{}", e.getMessage());
+                throw e;
+            }
+            case LOG_AND_SKIP -> {
+                if (mine) {
+                    LOG.warn("skipping bad record {}-{}@{} ({}): {}", r.topic(), r.partition(), r.offset(), stage,
+                            why.getMessage());
+                    metrics.skipped(r.topic(), stage);
+                }
+            }
+            case DEAD_LETTER -> {
+                if (mine) {
+                    LOG.warn("dead-lettering {}-{}@{} ({}): {}", r.topic(), r.partition(), r.offset(), stage,
+                            why.getMessage());
+                    deadLetters.add(DeadLetters.of(topics.deadLetters(), r, stage, why));
+                    metrics.deadLetter(r.topic(), stage);
+                }
+            }
+            default -> throw new IllegalStateException("unknown failure mode of " + r.topic());
+        }
     }
 
     // ---------------------------------------------------------------- ownership and evaluation
 
+    private int demandPartition(String modelId) {
+        return partitionOf(modelId, demandPartitions);
+    }
+
+    /** The plans partition of a model: fixed by its key, as the default partitioner would. */
+    private int planPartition(String modelId) {
+        return partitionOf(modelId, planPartitions);
+    }
+
+    private static int partitionOf(String key, int partitions) {
+        return partitions == 0 ? 0 : Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private TopicPartition demandTp(String modelId) {
+        return new TopicPartition(topics.demandEstimates(), demandPartition(modelId));
+    }
+
     private boolean owns(String modelId) {
-        if (demandPartitions == 0) {
-            return false;
-        }
-        int p = Utils.toPositive(Utils.murmur2(modelId.getBytes(StandardCharsets.UTF_8))) % demandPartitions;
-        return assigned.contains(new TopicPartition(topics.demandEstimates(), p));
+        return demandPartitions != 0 && assigned.contains(demandTp(modelId));
     }
 
     private boolean restored(String modelId) {
-        int p = Utils.toPositive(Utils.murmur2(modelId.getBytes(StandardCharsets.UTF_8))) % demandPartitions;
-        TopicPartition tp = new TopicPartition(topics.demandEstimates(), p);
+        TopicPartition tp = demandTp(modelId);
         Long end = restoreEnd.get(tp);
         return end != null && demandConsumer.position(tp) >= end;
     }
 
     private void evaluate() {
         long now = clock.millis();
-        Set<String> candidates = new TreeSet<>(views.modelIds());
-        List<String> owned = candidates.stream().filter(this::owns).toList();
+        List<String> owned = views.modelIds().stream().filter(this::owns).toList();
         metrics.ownedModels(owned.size());
-        for (String modelId : owned) {
-            boolean isDue = due.containsKey(modelId) && due.get(modelId) <= now;
-            if ((allDirty || dirty.contains(modelId) || isDue) && restored(modelId)) {
-                evaluate(modelId, now);
-            }
+        List<String> ready = owned.stream().filter(m -> isCandidate(m, now) && restored(m)).toList();
+        recover(ready.stream().filter(m -> !recovered.contains(m) && views.view(m).isPresent()).toList());
+        for (String modelId : ready) {
+            evaluate(modelId, now);
         }
         if (owned.stream().allMatch(this::restored)) {
             allDirty = false;
             dirty.clear();
         }
+    }
+
+    private boolean isCandidate(String modelId, long now) {
+        boolean isDue = due.containsKey(modelId) && due.get(modelId) <= now;
+        return allDirty || dirty.contains(modelId) || isDue;
     }
 
     private void evaluate(String modelId, long now) {
@@ -502,11 +660,14 @@ final class OptimizerSession implements AutoCloseable {
             due.remove(modelId);
             return;
         }
+        if (!recovered.contains(modelId)) {
+            recover(List.of(modelId));
+        }
         Optional<PlanBasis> basis = Optional.ofNullable(lastPlan.get(modelId)).map(AvroMappers::basis);
         ReplanDecision d = policy.decide(basis, view.get(), now);
-        if (d instanceof ReplanDecision.Solve s) {
-            metrics.trigger(s.trigger().kind().name(), "solve");
-            publish(modelId, view.get(), s.trigger(), now);
+        if (d instanceof ReplanDecision.Solve sv) {
+            metrics.trigger(sv.trigger().kind().name(), "solve");
+            publish(modelId, view.get(), sv.trigger(), now);
         } else if (d instanceof ReplanDecision.Defer df) {
             if (!due.containsKey(modelId) || due.get(modelId) != df.notBeforeMillis()) {
                 metrics.trigger(df.trigger().kind().name(), "defer");
@@ -556,13 +717,17 @@ final class OptimizerSession implements AutoCloseable {
     /**
      * One transaction: pending dead letters, the plan (if any), and the consumed demand offsets
      * with the group metadata (KIP-447: a member with a stale generation cannot commit, which fences
-     * a zombie that lost its partitions).
+     * a zombie that lost its partitions). A plan's transaction always carries the offset of its
+     * model's demand partition, even when it did not advance (a plan triggered by a server estimate
+     * or by age), so that this fencing covers every plan.
      */
     private void commit(Optional<ChainPlan> plan) {
         Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit();
+        plan.ifPresent(p -> offsets.putIfAbsent(demandTp(p.getModelId()),
+                new OffsetAndMetadata(demandConsumer.position(demandTp(p.getModelId())))));
         producer.beginTransaction();
         deadLetters.forEach(producer::send);
-        plan.ifPresent(p -> producer.send(new ProducerRecord<>(topics.plans(),
+        plan.ifPresent(p -> producer.send(new ProducerRecord<>(topics.plans(), planPartition(p.getModelId()),
                 p.getModelId().getBytes(StandardCharsets.UTF_8), planSer.serialize(topics.plans(), p))));
         crash.at(CrashHook.Stage.SENT);
         if (!offsets.isEmpty()) {

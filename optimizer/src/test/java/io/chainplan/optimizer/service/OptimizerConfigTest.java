@@ -37,4 +37,67 @@ class OptimizerConfigTest {
         assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.TARGET_LOAD_CONFIG, "1.5")))
                 .hasMessageContaining(OptimizerConfig.TARGET_LOAD_CONFIG);
     }
+
+    @Test
+    void shouldDeadLetterBadInputOfEveryTopicByDefault() {
+        OptimizerConfig c = OptimizerConfig.defaults();
+        assertThat(c.modelsFailureMode()).isEqualTo(FailureMode.DEAD_LETTER);
+        assertThat(c.serversFailureMode()).isEqualTo(FailureMode.DEAD_LETTER);
+        assertThat(c.demandFailureMode()).isEqualTo(FailureMode.DEAD_LETTER);
+        assertThat(c.metricsPort()).isEqualTo(OptimizerConfig.METRICS_PORT_DEFAULT).isEqualTo(9465);
+    }
+
+    @Test
+    void shouldReadTheFailureModesAndMetricsPort() {
+        OptimizerConfig c = OptimizerConfig.from(Map.of(OptimizerConfig.MODELS_FAILURE_MODE_CONFIG, "FAIL",
+                OptimizerConfig.SERVERS_FAILURE_MODE_CONFIG, " log-and-skip ",
+                OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG, "dead-letter", OptimizerConfig.METRICS_PORT_CONFIG, "-1"));
+        assertThat(c.modelsFailureMode()).isEqualTo(FailureMode.FAIL);
+        assertThat(c.serversFailureMode()).isEqualTo(FailureMode.LOG_AND_SKIP);
+        assertThat(c.demandFailureMode()).isEqualTo(FailureMode.DEAD_LETTER);
+        assertThat(c.metricsPort()).isEqualTo(-1);
+        assertThat(c.withInstanceId("z").modelsFailureMode()).isEqualTo(FailureMode.FAIL);
+        assertThat(c.withInstanceId("z").metricsPort()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadFailureModeOrPort() {
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG, "ignore")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG).hasMessageContaining("ignore");
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "70000")))
+                .hasMessageContaining(OptimizerConfig.METRICS_PORT_CONFIG).hasMessageContaining("70000");
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "-2")))
+                .hasMessageContaining(OptimizerConfig.METRICS_PORT_CONFIG);
+    }
+
+    @Test
+    void shouldSpellFailureModesAsInTheConfig() {
+        for (FailureMode m : FailureMode.values()) {
+            assertThat(FailureMode.parse("k", m.configValue())).isEqualTo(m);
+        }
+        assertThat(FailureMode.LOG_AND_SKIP.configValue()).isEqualTo("log-and-skip");
+    }
+
+    @Test
+    void shouldDocumentEveryKey() throws Exception {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : OptimizerConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG")) {
+                keys.add((String) f.get(null));
+                String doc = f.getName().replaceAll("_CONFIG$", "_DOC");
+                assertThat(OptimizerConfig.class.getField(doc).get(null)).as(doc).asString().isNotBlank();
+            }
+        }
+        assertThat(OptimizerConfig.documentation().keySet()).containsExactlyElementsOf(keys);
+    }
+
+    @Test
+    void shouldKeepTheConstructorOfCallersWrittenBeforeTheFailureModes() {
+        OptimizerConfig d = OptimizerConfig.defaults();
+        OptimizerConfig old = new OptimizerConfig(d.instanceId(), d.groupId(), d.replan(), d.targetLoad(),
+                d.objective(), d.defaultModelId(), d.minRatePerSecond(), d.pollTimeout(), d.commitInterval(),
+                d.transactionTimeout());
+        assertThat(old).isEqualTo(d);
+    }
 }
