@@ -48,7 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  * validation branch with their original bytes; event time is taken from each record's
  * {@code timestampMillis} by an {@link EventTimeExtractor}. Every processor, store, repartition
  * topic, source and sink is named ({@link Names}), so changelog and repartition topic names are
- * stable. State stores are in-memory with changelogs (small: one entry per model or server).
+ * stable. State stores are in-memory with changelogs (small: one entry per model or server), behind an
+ * {@link ObjectCacheStore} that keeps decoded values and writes the changed ones once per commit.
  * <p>Why not KIP-1034's built-in dead-letter queue ({@code errors.dead.letter.queue.topic.name},
  * available in Kafka Streams 4.3): validation failures need the original bytes too, which a
  * processor after a typed source no longer has, and one path for both kinds keeps the headers
@@ -144,7 +145,10 @@ public final class IngestTopology {
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> serde) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde).withCachingEnabled();
+        // Decoded values in a heap map, written to the change-logged store at each commit
+        // (ObjectCacheStore); Kafka Streams' record cache under it would only add a second copy.
+        return ObjectCacheStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
+                .withCachingDisabled());
     }
 
     private static KStream<String, ServerInput> gpuMetrics(StreamsBuilder b, Topics topics, IngestSettings settings,
