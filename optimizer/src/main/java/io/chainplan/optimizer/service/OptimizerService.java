@@ -231,6 +231,7 @@ public final class OptimizerService implements AutoCloseable {
      * out). Returns at once; see {@link #awaitTermination}.
      */
     void kill() {
+        LOG.warn("killing instance {} (no abort, no commit, no leave-group)", config.instanceId());
         killed = true;
         OptimizerSession s = session;
         if (s != null) {

@@ -389,6 +389,7 @@ final class OptimizerSession implements AutoCloseable {
         Map<String, Object> p = plainProps();
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PlanRecovery.MAX_CHUNK);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-recovery");
         return p;
     }

@@ -81,8 +81,15 @@ final class OptimizerHarness implements AutoCloseable {
     }
 
     ClientConfig client() {
-        return ClientConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                Topics.TOPIC_PREFIX_CONFIG, topics.prefix()));
+        return client(Map.of());
+    }
+
+    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms) */
+    ClientConfig client(Map<String, String> kafka) {
+        Map<String, String> m = new HashMap<>(kafka);
+        m.put("bootstrap.servers", broker.bootstrapServers());
+        m.put(Topics.TOPIC_PREFIX_CONFIG, topics.prefix());
+        return ClientConfig.of(m);
     }
 
     OptimizerConfig config(String instance, Map<String, String> extra) {
@@ -98,8 +105,13 @@ final class OptimizerHarness implements AutoCloseable {
     }
 
     OptimizerService service(String instance, Map<String, String> extra, CrashHook crash) {
-        return new OptimizerService(client(), config(instance, extra), registry, new PaperSolver(1), clock,
-                new OptimizerMetrics(new SimpleMeterRegistry()), crash).start();
+        return service(instance, extra, Map.of(), crash, new OptimizerMetrics(new SimpleMeterRegistry()));
+    }
+
+    OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
+                             OptimizerMetrics metrics) {
+        return new OptimizerService(client(kafka), config(instance, extra), registry, new PaperSolver(1), clock,
+                metrics, crash).start();
     }
 
     // ------------------------------------------------------------------ inputs
@@ -110,9 +122,28 @@ final class OptimizerHarness implements AutoCloseable {
     }
 
     void model() throws Exception {
-        ModelSpec spec = ModelSpec.newBuilder().setId(MODEL).setBlocks(70).setBlockBytes(1_320_000_000L)
-                .setCacheBytesPerBlockPerJob(110_000_000L).build();
-        send(topics.models(), MODEL, ser.serialize(topics.models(), spec));
+        model(MODEL);
+    }
+
+    void model(String id) throws Exception {
+        model(ModelSpec.newBuilder().setId(id).setBlocks(70).setBlockBytes(1_320_000_000L)
+                .setCacheBytesPerBlockPerJob(110_000_000L).build());
+    }
+
+    void model(ModelSpec spec) throws Exception {
+        send(topics.models(), spec.getId(), ser.serialize(topics.models(), spec));
+    }
+
+    /** The fleet of {@link #fleet()} without model ids: every server serves every model. */
+    void sharedFleet() throws Exception {
+        for (int i = 0; i < SERVERS; i++) {
+            boolean big = i < 3;
+            server(ServerEstimate.newBuilder().setServerId(serverId(i)).setModelId(null)
+                    .setTimestampMillis(Instant.ofEpochMilli(clock.millis()))
+                    .setMemoryBytes(big ? 40_000_000_000L : 20_000_000_000L)
+                    .setCommSeconds(0.05 + 0.01 * i).setPerBlockComputeSeconds(big ? 0.109 : 0.175)
+                    .setStatus(ServerStatus.UP).setLastSeenMillis(Instant.ofEpochMilli(clock.millis())).build());
+        }
     }
 
     /** BLOOM-176B on three 40 GB and nine 20 GB servers (DESIGN.md §1.3 simulation setting, J = 12). */
@@ -190,6 +221,30 @@ final class OptimizerHarness implements AutoCloseable {
                         || (done.get(tp) != null && done.get(tp).offset() >= end.get(tp)));
             }
         }
+    }
+
+    /**
+     * @param count number of ids
+     * @param partitions demand-estimates partitions
+     * @return model ids spread evenly over the partitions (Kafka's default key partitioning)
+     */
+    static List<String> modelsSpreadOver(int count, int partitions) {
+        List<String> out = new ArrayList<>();
+        int[] per = new int[partitions];
+        for (int i = 0; out.size() < count; i++) {
+            String id = "model-" + i;
+            int p = partition(id, partitions);
+            if (per[p] < count / partitions) {
+                per[p]++;
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    static int partition(String key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     static void await(String what, BooleanSupplier condition) {

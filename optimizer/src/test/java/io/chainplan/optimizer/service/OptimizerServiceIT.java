@@ -195,4 +195,125 @@ class OptimizerServiceIT {
                 .anySatisfy(m -> assertThat(m).contains("memoryBytes of server neg"));
         assertThat(service.metrics().deadLetters()).isEqualTo(5);
     }
+
+    private OptimizerService restart(String instance, Map<String, String> extra) throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        service = h.service(instance, extra, CrashHook.NONE);
+        return service;
+    }
+
+    private static InputFailureException awaitFailure(OptimizerService s) throws Exception {
+        assertThat(s.awaitTermination(Duration.ofSeconds(30))).as("stopped").isTrue();
+        assertThat(s.failure()).isInstanceOf(InputFailureException.class);
+        return (InputFailureException) s.failure();
+    }
+
+    @Test
+    void shouldStopOnABadDemandEstimateUnderFailAndAgainAfterARestartUntilTheModeChanges() throws Exception {
+        Map<String, String> fail = Map.of(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG, "fail");
+        startWithPlanAt(0.2, fail);
+        h.demand(MODEL, Double.NaN, 0, 1);
+
+        InputFailureException first = awaitFailure(service);
+        assertThat(first.topic()).isEqualTo(h.topics.demandEstimates());
+        assertThat(first.stage()).isEqualTo("validate");
+        assertThat(first.getMessage()).contains("NaN").contains("@" + first.offset());
+
+        InputFailureException again = awaitFailure(restart("a", fail));
+        assertThat(again.offset()).as("the offset was not committed").isEqualTo(first.offset());
+
+        restart("a", Map.of(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG, "log-and-skip"));
+        h.demand(0.5, 0.01);
+        List<ChainPlan> plans = h.awaitPlans(2);
+        assertThat(plans.get(1).getInputs().getArrivalRatePerSecond()).isEqualTo(0.5);
+        assertThat(service.metrics().skippedRecords()).isEqualTo(1);
+        assertThat(service.metrics().deadLetters()).isZero();
+        h.awaitDemandCommitted();
+        assertThat(h.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldLogAndSkipBadServerEstimatesWithoutDeadLetters() throws Exception {
+        startWithPlanAt(0.2, Map.of(OptimizerConfig.SERVERS_FAILURE_MODE_CONFIG, "log-and-skip"));
+        h.server(ServerEstimate.newBuilder().setServerId("neg").setModelId(MODEL).setTimestampMillis(Instant.EPOCH)
+                .setMemoryBytes(-5).setCommSeconds(0.01).setPerBlockComputeSeconds(0.1)
+                .setLastSeenMillis(Instant.EPOCH).build());
+        h.send(h.topics.serverEstimates(), "garbage", new byte[] {7, 7});
+
+        OptimizerHarness.await("2 skipped", () -> service.metrics().skippedRecords() == 2);
+        h.demand(0.5, 0.01);
+        List<ChainPlan> plans = h.awaitPlans(2);
+        assertThat(plans.get(1).getInputs().getServers()).extracting(ServerParameters::getServerId)
+                .doesNotContain("neg", "garbage");
+        assertThat(service.metrics().deadLetters()).isZero();
+        assertThat(service.failure()).isNull();
+    }
+
+    @Test
+    void shouldKeepTheLastGoodModelSpecWhenABadOneIsDeadLettered() throws Exception {
+        startWithPlanAt(0.2, Map.of());
+        h.model(io.chainplan.schemas.avro.ModelSpec.newBuilder().setId(MODEL).setBlocks(0).setBlockBytes(1)
+                .setCacheBytesPerBlockPerJob(1).build());
+        h.send(h.topics.models(), MODEL, new byte[] {0, 0, 0, 0, 99});
+        h.demand(0.4, 0.01);
+
+        List<ChainPlan> plans = h.awaitPlans(2);
+        assertThat(plans.get(1).getInputs().getModel().getBlocks()).as("last good spec").isEqualTo(70);
+        assertThat(plans.get(1).getTrigger().getKind()).isEqualTo(TriggerKind.DEMAND_SHIFT);
+        OptimizerHarness.await("2 dead letters", () -> h.deadLetters().size() >= 2);
+        assertThat(h.deadLetters()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE))
+                .containsExactly("validate", "deserialize");
+        assertThat(h.deadLetters()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_TOPIC))
+                .containsOnly(h.topics.models());
+    }
+
+    @Test
+    void shouldFailOnRestartWhileTheLatestModelSpecIsBadUnderFail() throws Exception {
+        Map<String, String> fail = Map.of(OptimizerConfig.MODELS_FAILURE_MODE_CONFIG, "fail");
+        startWithPlanAt(0.2, fail);
+        h.model(io.chainplan.schemas.avro.ModelSpec.newBuilder().setId(MODEL).setBlocks(0).setBlockBytes(1)
+                .setCacheBytesPerBlockPerJob(1).build());
+
+        InputFailureException live = awaitFailure(service);
+        assertThat(live.topic()).isEqualTo(h.topics.models());
+        InputFailureException onRestore = awaitFailure(restart("a", fail));
+        assertThat(onRestore.offset()).isEqualTo(live.offset());
+
+        h.model();
+        restart("a", fail);
+        h.demand(0.4, 0.01);
+        assertThat(h.awaitPlans(2).get(1).getInputs().getArrivalRatePerSecond()).isEqualTo(0.4);
+        assertThat(service.failure()).isNull();
+    }
+
+    @Test
+    void shouldExposeTheMetersOnThePrometheusEndpoint() throws Exception {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        h.model();
+        h.fleet();
+        h.demand(0.2, 0.01);
+        h.demand("no-such-model", 1.0, 0.9, 1.1);
+        service = h.service("a", Map.of(), Map.of(), CrashHook.NONE, new OptimizerMetrics(registry));
+        h.awaitPlans(1);
+        OptimizerConfig config = h.config("a", Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "0"));
+
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(registry, config).orElseThrow()) {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + endpoint.port()
+                            + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains(
+                    "chainplan_optimizer_solves_total{status=\"OK\",trigger=\"INITIAL\"} 1.0",
+                    "chainplan_optimizer_solve_time_seconds_count 1",
+                    "chainplan_optimizer_plans_published_total{kept=\"false\",status=\"OK\"} 1.0",
+                    "chainplan_optimizer_triggers_total{action=\"solve\",kind=\"INITIAL\"} 1.0",
+                    "chainplan_optimizer_dead_letters_total{stage=\"unknown-model\",topic=\""
+                            + h.topics.demandEstimates() + "\"} 1.0",
+                    "chainplan_optimizer_owned_models 1.0");
+        }
+    }
 }
