@@ -358,6 +358,9 @@ public final class ClosedLoop {
                 + " optimizer.sim.Simulator with this fleet's true timings and the same token-driven service times and"
                 + " noise; the chainplan row is the closed loop's own measurement (estimated inputs, live re-planning).");
         out.println("  PETALS placement: " + p.describePlacement());
+        if (options.scenario() == Scenario.FAILURE) {
+            out.println("  Note: PETALS is simulated with every server up; the closed loop lost a server half way.");
+        }
         return p;
     }
 

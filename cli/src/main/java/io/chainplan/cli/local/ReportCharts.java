@@ -76,23 +76,20 @@ public final class ReportCharts {
         XYChart c = new XYChartBuilder().width(WIDTH).height(Math.max(360, 90 + 46 * rows))
                 .title(String.format(Locale.ROOT, "Placement of plan %d (%s): %d chains, c = %d", plan.getEpoch(),
                         plan.getTrigger().getKind(), plan.getChains().size(), plan.getC()))
-                .xAxisTitle("block").yAxisTitle("server").build();
+                .xAxisTitle("block").yAxisTitle("server (row; see the legend)").build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setXAxisMin(0.0);
         c.getStyler().setXAxisMax((double) plan.getInputs().getModel().getBlocks());
         c.getStyler().setYAxisMin(-0.7);
         c.getStyler().setYAxisMax(rows - 0.3);
-        c.setCustomYAxisTickLabelsFormatter(v -> {
-            long i = Math.round(v);
-            return Math.abs(v - i) < 1e-6 && i >= 0 && i < rows ? servers.get((int) i) : "";
-        });
+        c.getStyler().setYAxisDecimalPattern("#");
         for (var a : plan.getPlacements()) {
             int y = servers.indexOf(a.getServerId());
-            XYSeries s = c.addSeries(y == 0 ? "hosted blocks (grey)" : a.getServerId() + " hosted",
+            XYSeries s = c.addSeries(String.format(Locale.ROOT, "row %d: %s [%d,%d), %d slots", y, a.getServerId(),
+                    a.getStartBlock(), a.getEndBlock(), a.getCacheSlots()),
                     new double[] {a.getStartBlock(), a.getEndBlock()}, new double[] {y, y});
             line(s, new Color(200, 200, 200), new BasicStroke(22f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
-            s.setShowInLegend(y == 0);
         }
         List<PlanChain> chains = plan.getChains();
         int shown = Math.min(chains.size(), PALETTE.length);
