@@ -10,31 +10,18 @@ import io.chainplan.optimizer.io.PlanFiles;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.tuning.CapacitySearch;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-class SimulateCommandTest {
+class SimulateCommandTest extends CommandTestSupport {
     private static final long FLEET_SEED = 7L;
 
     @TempDir
     Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = ChainplanCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     private Path fleetFile() throws Exception {
         Fleet fleet = PaperFleets.generate(20, 0.2, List.of(), new SplittableRandom(FLEET_SEED)).withArrivalRate(0.2);

@@ -10,29 +10,16 @@ import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.validate.PlanValidator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-class SolveCommandTest {
+class SolveCommandTest extends CommandTestSupport {
     @TempDir
     Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = ChainplanCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     /** The paper's toy example (5 servers, L = 3), memory scaled by 10 to whole bytes. */
     private static Fleet paperExample(double lambda) {
