@@ -10,6 +10,7 @@ import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.Topics;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -94,11 +95,13 @@ public final class IngestTopology {
         Names names = Names.DEFAULT;
         StreamsBuilder b = new StreamsBuilder();
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
-        addStores(b, names, topics, registry, time, metrics);
+        AtomicLong modelsVersion = new AtomicLong();
+        addStores(b, names, topics, registry, time, metrics, modelsVersion);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
-                .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics),
+                .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics,
+                                modelsVersion),
                         Named.as("requests-process"), names.demandPendingStore(), names.demandStateStore(), names.serverTimingStore())
                 .split(Named.as("requests-out-"))
                 .branch((k, v) -> v instanceof RequestOutput.Demand, Branched.as("demand"))
@@ -132,12 +135,12 @@ public final class IngestTopology {
     }
 
     private static void addStores(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
-                                  EventTimeExtractor time, IngestMetrics metrics) {
+                                  EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
                         Serdes.Integer()).withLoggingDisabled(),
                 topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
                         "models-source"),
-                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), metrics));
+                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), metrics, modelsVersion));
         b.addStateStore(store(names.demandPendingStore(), InternalSerdes.demandPending()));
         b.addStateStore(store(names.demandStateStore(), InternalSerdes.demandState()));
         b.addStateStore(store(names.serverTimingStore(), InternalSerdes.serverTiming()));

@@ -2,6 +2,7 @@ package io.chainplan.ingest.topology;
 
 import io.chainplan.schemas.avro.ModelSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,12 +22,18 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
     private final String storeName;
     private final String topic;
     private final IngestMetrics metrics;
+    private final AtomicLong version;
     private KeyValueStore<String, Integer> store;
 
-    ModelStoreUpdater(String storeName, String topic, IngestMetrics metrics) {
+    /**
+     * @param version incremented after every change of the store, so that readers caching its
+     *                entries ({@link RequestProcessor}) know when to drop their copies
+     */
+    ModelStoreUpdater(String storeName, String topic, IngestMetrics metrics, AtomicLong version) {
         this.storeName = storeName;
         this.topic = topic;
         this.metrics = metrics;
+        this.version = version;
     }
 
     @Override
@@ -41,6 +48,7 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
         Decoded<ModelSpec> d = record.value();
         if (key != null && (d == null || d.raw() == null)) {
             store.delete(key);
+            version.incrementAndGet();
             return;
         }
         ModelSpec m = d == null ? null : d.value();
@@ -55,5 +63,6 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
             return;
         }
         store.put(key, m.getBlocks());
+        version.incrementAndGet();
     }
 }

@@ -3,6 +3,9 @@ package io.chainplan.ingest.topology;
 import io.chainplan.schemas.avro.RequestEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The one processor every request event passes through (the hot path, so it does in one node
  * what would otherwise be five): counts it, checks it ({@link RequestRules}; the model must be in
- * the global model store), forwards an invalid one as {@link RequestOutput.Invalid}, and feeds a
+ * the global model store, whose entries it keeps until the store changes), forwards an invalid one as {@link RequestOutput.Invalid}, and feeds a
  * valid one to the demand ({@link DemandUpdater}) and hop-timing ({@link HopTimingUpdater})
  * state, which forward estimates and timing updates only when they are due.
  */
@@ -22,14 +25,19 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private final String sourceTopic;
     private final String demandTopic;
     private final IngestMetrics metrics;
+    private final AtomicLong modelsVersion;
+    /** Known models' L as read from the global store, valid while {@link #modelsVersion} equals {@link #cachedVersion}. */
+    private final Map<String, Integer> modelCache = new HashMap<>();
+    private long cachedVersion = -1;
     private ProcessorContext<String, RequestOutput> context;
     private KeyValueStore<String, Integer> models;
     private DemandUpdater demand;
     private HopTimingUpdater timings;
 
     RequestProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String demandTopic,
-                     IngestMetrics metrics) {
+                     IngestMetrics metrics, AtomicLong modelsVersion) {
         this.names = names;
+        this.modelsVersion = modelsVersion;
         this.settings = settings;
         this.sourceTopic = sourceTopic;
         this.demandTopic = demandTopic;
@@ -60,7 +68,7 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         }
         RequestEvent e = d.value();
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Integer blocks = key == null ? null : models.get(key);
+        Integer blocks = key == null ? null : blocks(key);
         String problem = RequestRules.problem(e, key, blocks, context.currentSystemTimeMs(), settings.maxFutureSkewMillis());
         if (problem != null) {
             invalid(record, Checked.VALIDATE, new InvalidRecordException(problem));
@@ -68,6 +76,23 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         }
         demand.onEvent(key, e);
         timings.onEvent(e, record.timestamp());
+    }
+
+    /** L of a model: the global store read once per model and kept until the store changes. */
+    private Integer blocks(String model) {
+        long v = modelsVersion.get();
+        if (v != cachedVersion) {
+            modelCache.clear();
+            cachedVersion = v;
+        }
+        Integer blocks = modelCache.get(model);
+        if (blocks == null) {
+            blocks = models.get(model);
+            if (blocks != null) {
+                modelCache.put(model, blocks);
+            }
+        }
+        return blocks;
     }
 
     private void invalid(Record<byte[], Decoded<RequestEvent>> record, String stage, RuntimeException error) {
