@@ -13,7 +13,7 @@ interface CrashHook {
     enum Stage {
         /** A plan was solved, no transaction is open yet. */
         SOLVED,
-        /** The plan record was sent inside an open transaction. */
+        /** The plan record was sent and flushed: it is on the broker inside an open transaction. */
         SENT,
         /** Offsets were added to the open transaction, the commit is next. */
         BEFORE_COMMIT,

@@ -730,6 +730,9 @@ final class OptimizerSession implements AutoCloseable {
         deadLetters.forEach(producer::send);
         plan.ifPresent(p -> producer.send(new ProducerRecord<>(topics.plans(), planPartition(p.getModelId()),
                 p.getModelId().getBytes(StandardCharsets.UTF_8), planSer.serialize(topics.plans(), p))));
+        // The commit waits for these records anyway; flushing first makes the transaction open on
+        // the broker from here on, which is what a crash at SENT means.
+        producer.flush();
         crash.at(CrashHook.Stage.SENT);
         if (!offsets.isEmpty()) {
             producer.sendOffsetsToTransaction(offsets, demandConsumer.groupMetadata());

@@ -152,9 +152,12 @@ class OptimizerTakeoverIT {
 
     @Test
     void shouldWaitForTheOpenTransactionOfAnInstanceKilledMidPublish() throws Exception {
-        OptimizerService a = start("a", "6000", CrashHook.NONE);
+        // The transaction timeout must outlast the rebalance that hands b's models to a, even on a
+        // loaded 2-core CI machine; with 6 s the broker sometimes aborted it first, and a had
+        // nothing to wait for.
+        OptimizerService a = start("a", "12000", CrashHook.NONE);
         Armable crash = new Armable();
-        OptimizerService b = start("b", "6000", crash);
+        OptimizerService b = start("b", "12000", crash);
         startSharing(a, b);
         double waitsBefore = a.metrics().recoveryTransactionWaits();
 
