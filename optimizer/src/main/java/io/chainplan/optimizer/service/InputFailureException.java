@@ -1,5 +1,7 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.schemas.serde.FailureMode;
+
 /**
  * Why the optimizer stopped on a bad input record under {@link FailureMode#FAIL}: names the record
  * ({@code topic-partition@offset}), the stage (deserialize, validate, unknown-model) and the

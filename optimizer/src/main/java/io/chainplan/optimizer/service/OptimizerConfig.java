@@ -2,6 +2,7 @@ package io.chainplan.optimizer.service;
 
 import io.chainplan.optimizer.replan.ReplanSettings;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.serde.FailureMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.schemas.serde.FailureMode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -21,6 +21,7 @@ import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.AvroSerializer;
 import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.chainplan.optimizer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chainplan.schemas.serde.FailureMode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

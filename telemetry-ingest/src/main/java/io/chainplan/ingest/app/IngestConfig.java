@@ -3,9 +3,9 @@ package io.chainplan.ingest.app;
 import io.chainplan.ingest.estimate.DemandEstimatorSettings;
 import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
-import io.chainplan.ingest.topology.FailureMode;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.Topics;
 import java.util.Arrays;
 import java.util.List;
@@ -159,11 +159,7 @@ public final class IngestConfig {
 
     private FailureMode failureMode() {
         String raw = client.get(FAILURE_MODE_CONFIG).orElse(FailureMode.DEAD_LETTER.configValue());
-        try {
-            return FailureMode.parse(raw);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(FAILURE_MODE_CONFIG + ": " + e.getMessage(), e);
-        }
+        return FailureMode.parse(FAILURE_MODE_CONFIG, raw);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chainplan.ingest.topology;
 
+import io.chainplan.schemas.serde.FailureMode;
 import org.apache.kafka.streams.errors.StreamsException;
 
 /**

@@ -1,6 +1,7 @@
 package io.chainplan.ingest.topology;
 
 import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.FailureMode;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,6 +6,7 @@ import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.ingest.estimate.HopTimingTracker;
 import io.chainplan.ingest.estimate.RobustMeanEstimator;
 import io.chainplan.ingest.estimate.ServerEstimator;
+import io.chainplan.schemas.serde.FailureMode;
 import java.util.List;
 import java.util.Objects;
 

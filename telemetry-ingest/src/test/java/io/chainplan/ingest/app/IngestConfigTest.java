@@ -3,9 +3,9 @@ package io.chainplan.ingest.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chainplan.ingest.topology.FailureMode;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.serde.FailureMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

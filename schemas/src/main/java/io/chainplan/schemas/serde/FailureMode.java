@@ -1,24 +1,20 @@
-package io.chainplan.optimizer.service;
+package io.chainplan.schemas.serde;
 
 import java.util.Locale;
 
 /**
- * What the optimizer does with an input record that fails to deserialize or validate, or that
- * names a model without a spec (STYLE.md §6, after Debezium's
- * {@code event.processing.failure.handling.mode}). Set per input topic in {@link OptimizerConfig}.
+ * What a service does with an input record that fails to deserialize or validate (STYLE.md §6,
+ * after Debezium's {@code event.processing.failure.handling.mode}). Each service sets it per input
+ * with a {@code *.failure.handling.mode} key and documents there what each mode means for it.
  */
 public enum FailureMode {
-    /**
-     * Stop the service: {@link OptimizerService#failure()} names the record (topic-partition@offset)
-     * and the problem, and nothing consumed after the last commit is committed. A restarted service
-     * meets the record again (see {@link OptimizerConfig#MODELS_FAILURE_MODE_DOC}).
-     */
+    /** Stop the service with an error that names the record (topic-partition@offset) and the problem. */
     FAIL,
-    /** Log the record's position and the problem once, count it in {@code chainplan.optimizer.skipped.records}, go on. */
+    /** Log the record's position and the problem once, count it, and go on. */
     LOG_AND_SKIP,
     /**
-     * Log, count in {@code chainplan.optimizer.dead.letters}, and write the original key and value
-     * bytes with {@code chainplan.error.*} headers to the dead-letter topic in the next transaction.
+     * Log, count, and write the original key and value bytes with {@code chainplan.error.*} headers
+     * to the dead-letter topic ({@link DeadLetters}).
      */
     DEAD_LETTER;
 
