@@ -18,8 +18,8 @@ class BenchIngestCommandIT {
         int code = cl.execute("bench", "ingest", "--quick");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("exactly_once_v2", "raw produce + consume", "produce + ingest app",
-                "ratio app / raw", "goal >= 50,000");
+        assertThat(out.toString()).contains("exactly_once_v2", "warm-up", "raw produce + consume, median",
+                "produce + ingest app, median", "ratio app / raw", "goal >= 50,000", "goal >= 0.50");
     }
 
     @Test
@@ -27,5 +27,13 @@ class BenchIngestCommandIT {
         CommandLine cl = ChainplanCommand.commandLine();
         cl.setErr(new PrintWriter(new StringWriter(), true));
         assertThat(cl.execute("bench", "ingest", "--events", "10")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRejectZeroRoundsAndANegativeWarmup() {
+        CommandLine cl = ChainplanCommand.commandLine();
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(cl.execute("bench", "ingest", "--rounds", "0")).isEqualTo(2);
+        assertThat(cl.execute("bench", "ingest", "--warmup", "-1")).isEqualTo(2);
     }
 }

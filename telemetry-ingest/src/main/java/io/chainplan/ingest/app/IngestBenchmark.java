@@ -8,9 +8,8 @@ import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.Topics;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,17 +35,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code chainplan bench ingest}: request events per second through the ingest application on a
  * running broker, beside the raw produce-and-consume rate of the same broker measured in the same
- * run. Both rates are timed the same way: from the first send of N pre-serialized events (same
- * producer settings) until the last one has been consumed (raw: a plain consumer of byte arrays;
- * app: the application's records-in counter reaches N), after a warm-up of N/5 (at most 50,000)
- * events through each path. Events: half ARRIVED, half COMPLETED with
- * three hops, over four models and twelve servers, Avro in the Confluent wire format, event times
- * 1000 per second ending now.
+ * run.
+ *
+ * <p>Method: first {@code warmup} events through each path, so that the JIT has compiled both
+ * before anything is timed; then {@code rounds} measured rounds, each timing N fresh events
+ * through the raw path and then N through the application, so that a raw and an application
+ * measurement taken under the same machine conditions form a pair. Both paths are timed the same
+ * way: from the first send of N pre-serialized events (same producer settings) until the last
+ * one has been consumed (raw: a plain consumer of byte arrays; app: the application's records-in
+ * counter reaches the total). The reported ratio is the median of the rounds' app/raw ratios.
+ * Each phase also records the process CPU and JIT compilation time it overlapped, which tell
+ * whether it ran at steady state.
+ *
+ * <p>Events: half ARRIVED, half COMPLETED with three hops, over four models and twelve servers,
+ * Avro in the Confluent wire format, event times 1 ms apart ending at the start of the run.
  */
 public final class IngestBenchmark {
     private static final int MODELS = 4;
@@ -57,33 +66,78 @@ public final class IngestBenchmark {
      * thread halved the application's rate (the broker and the producer need the CPU too).
      */
     private static final int PARTITIONS = 1;
-    /** Events sent through each path before measuring, so that the JIT has compiled the hot code. */
-    private static final int MAX_WARMUP = 50_000;
+
+    /**
+     * What to run.
+     *
+     * @param events       N, events per measured phase, {@code >= 1000}
+     * @param warmupEvents events through each path before the first measurement, {@code >= 0}
+     * @param rounds       measured rounds, {@code >= 1}
+     */
+    public record Plan(int events, int warmupEvents, int rounds) {
+        /** Validates. */
+        public Plan {
+            if (events < 1000) {
+                throw new IllegalArgumentException("events must be >= 1000, was " + events);
+            }
+            if (warmupEvents < 0) {
+                throw new IllegalArgumentException("warm-up events must be >= 0, was " + warmupEvents);
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
+            }
+        }
+    }
+
+    /**
+     * One timed phase.
+     *
+     * @param seconds          wall time
+     * @param processCpuSeconds CPU time of the whole process (broker, producer, consumer or app, GC, JIT)
+     * @param jitSeconds       JIT compilation time during the phase (background threads)
+     */
+    public record Phase(double seconds, double processCpuSeconds, double jitSeconds) {
+    }
+
+    /**
+     * One measured round.
+     *
+     * @param raw the raw produce-and-consume phase
+     * @param app the produce-through-the-application phase
+     */
+    public record Round(Phase raw, Phase app) {
+        /** @return app rate / raw rate */
+        public double ratio() {
+            return raw.seconds() / app.seconds();
+        }
+    }
 
     /**
      * The measurement.
      *
-     * @param events           N
-     * @param rawSeconds       raw produce-and-consume time
-     * @param appSeconds       produce-and-process time through the application
+     * @param plan                what was run
      * @param processingGuarantee the application's guarantee
-     * @param streamThreadCpuSeconds CPU time of the application's stream threads during its measurement
+     * @param rounds              the measured rounds, in order
      */
-    public record Result(long events, double rawSeconds, double appSeconds, String processingGuarantee,
-                         double streamThreadCpuSeconds) {
-        /** @return raw events per second */
+    public record Result(Plan plan, String processingGuarantee, List<Round> rounds) {
+        /** @return the median raw events per second */
         public double rawPerSecond() {
-            return events / rawSeconds;
+            return plan.events() / median(rounds.stream().mapToDouble(r -> r.raw().seconds()));
         }
 
-        /** @return application events per second */
+        /** @return the median application events per second */
         public double appPerSecond() {
-            return events / appSeconds;
+            return plan.events() / median(rounds.stream().mapToDouble(r -> r.app().seconds()));
         }
 
-        /** @return app rate / raw rate */
+        /** @return the median of the rounds' app/raw ratios */
         public double ratio() {
-            return rawSeconds / appSeconds;
+            return median(rounds.stream().mapToDouble(Round::ratio));
+        }
+
+        private static double median(java.util.stream.DoubleStream values) {
+            double[] v = values.sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
     }
 
@@ -91,31 +145,27 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Runs both measurements on a stack.
+     * Runs the warm-up and the rounds on a stack.
      *
      * @param stack    a running local stack (its default topics are not touched: the benchmark uses
      *                 the prefix {@code bench.})
      * @param stateDir Kafka Streams state directory
-     * @param events   N, {@code >= 1000}
-     * @return the rates
+     * @param plan     sizes
+     * @return the rounds
      * @throws InterruptedException if interrupted
      */
-    public static Result run(LocalStack stack, Path stateDir, int events) throws InterruptedException {
+    public static Result run(LocalStack stack, Path stateDir, Plan plan) throws InterruptedException {
         Objects.requireNonNull(stack, "stack");
-        if (events < 1000) {
-            throw new IllegalArgumentException("events must be >= 1000, was " + events);
-        }
+        Objects.requireNonNull(plan, "plan");
+        String bootstrap = stack.bootstrapServers();
         Topics topics = Topics.withPrefix("bench.");
         for (Topics.Spec spec : topics.all()) {
-            createTopic(stack.bootstrapServers(), spec.name(), PARTITIONS);
+            createTopic(bootstrap, spec.name(), PARTITIONS);
         }
         SchemaRegistry registry = stack.schemaRegistryClient();
-        int warmup = Math.min(events / 5, MAX_WARMUP);
-        List<ProducerRecord<byte[], byte[]>> all = events(topics.requests(), registry, warmup + events);
-        List<ProducerRecord<byte[], byte[]>> payload = all.subList(warmup, all.size());
-        rawSeconds(stack.bootstrapServers(), topics.prefix() + "raw-warmup", all.subList(0, warmup), PARTITIONS);
-        double raw = rawSeconds(stack.bootstrapServers(), topics.prefix() + "raw", payload, PARTITIONS);
-        sendModels(stack.bootstrapServers(), topics, registry);
+        EventSource source = new EventSource(topics.requests(), registry,
+                (long) plan.warmupEvents() + (long) plan.rounds() * plan.events());
+        sendModels(bootstrap, topics, registry);
         ClientConfig client = stack.clientConfig()
                 .with(ClientConfig.TOPIC_PREFIX_CONFIG, topics.prefix())
                 .with(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-bench-" + System.nanoTime())
@@ -127,61 +177,56 @@ public final class IngestBenchmark {
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the ingest app did not reach RUNNING: " + app.state());
             }
-            java.util.function.LongSupplier processed =
-                    () -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests());
-            try (KafkaProducer<byte[], byte[]> p = producer(stack.bootstrapServers())) {
-                all.subList(0, warmup).forEach(p::send);
-                p.flush();
+            LongSupplier processed = () -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests());
+            if (plan.warmupEvents() > 0) {
+                List<ProducerRecord<byte[], byte[]>> warmup = source.next(plan.warmupEvents());
+                raw(bootstrap, topics.prefix() + "raw-warmup", warmup);
+                through(bootstrap, warmup, processed);
             }
-            awaitCount(processed, warmup);
-            long cpu0 = streamThreadCpuNanos();
-            long t0 = System.nanoTime();
-            try (KafkaProducer<byte[], byte[]> p = producer(stack.bootstrapServers())) {
-                payload.forEach(p::send);
-                p.flush();
+            List<Round> rounds = new ArrayList<>();
+            for (int r = 0; r < plan.rounds(); r++) {
+                List<ProducerRecord<byte[], byte[]>> payload = source.next(plan.events());
+                Phase raw = raw(bootstrap, topics.prefix() + "raw-" + r, payload);
+                rounds.add(new Round(raw, through(bootstrap, payload, processed)));
             }
-            awaitCount(processed, (long) warmup + events);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = (streamThreadCpuNanos() - cpu0) / 1e9;
-            return new Result(events, raw, seconds, String.valueOf(config.streamsProperties()
-                    .get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)), cpu);
+            return new Result(plan, String.valueOf(config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)),
+                    List.copyOf(rounds));
         }
     }
 
-    private static long streamThreadCpuNanos() {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (ThreadInfo t : mx.dumpAllThreads(false, false)) {
-            if (t.getThreadName().contains("StreamThread-")) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
-            }
-        }
-        return sum;
-    }
-
-    private static void awaitCount(java.util.function.LongSupplier count, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (count.getAsLong() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out: " + count.getAsLong() + " of " + target + " events processed");
-            }
-            Thread.sleep(2);
-        }
-    }
-
-    private static double rawSeconds(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> payload, int partitions)
+    /** Sends the payload to the application's input topic and waits until it has counted all of it. */
+    private static Phase through(String bootstrap, List<ProducerRecord<byte[], byte[]>> payload, LongSupplier processed)
             throws InterruptedException {
+        long target = processed.getAsLong() + payload.size();
+        Stopwatch watch = Stopwatch.start();
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            payload.forEach(p::send);
+            p.flush();
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (processed.getAsLong() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out: " + processed.getAsLong() + " of " + target + " events processed");
+            }
+            Thread.sleep(1);
+        }
+        return watch.stop();
+    }
+
+    /** Produces the payload to a fresh topic while a plain byte-array consumer reads it back. */
+    private static Phase raw(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> payload)
+            throws InterruptedException {
+        createTopic(bootstrap, topic, PARTITIONS);
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         AtomicLong received = new AtomicLong();
         List<TopicPartition> tps = new ArrayList<>();
-        for (int i = 0; i < partitions; i++) {
+        for (int i = 0; i < PARTITIONS; i++) {
             tps.add(new TopicPartition(topic, i));
         }
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            createTopic(bootstrap, topic, partitions);
             p.partitionsFor(topic); // warms the producer's metadata up
             c.assign(tps);
             c.seekToEnd(tps);
@@ -191,7 +236,7 @@ public final class IngestBenchmark {
                     received.addAndGet(c.poll(Duration.ofMillis(100)).count());
                 }
             }, "bench-raw-consumer");
-            long t0 = System.nanoTime();
+            Stopwatch watch = Stopwatch.start();
             consumer.start();
             for (ProducerRecord<byte[], byte[]> r : payload) {
                 p.send(new ProducerRecord<>(topic, r.key(), r.value()));
@@ -202,7 +247,29 @@ public final class IngestBenchmark {
                 consumer.interrupt();
                 throw new IllegalStateException("raw consumer timed out after " + received.get() + " events");
             }
-            return (System.nanoTime() - t0) / 1e9;
+            return watch.stop();
+        }
+    }
+
+    /** Wall time, process CPU and JIT time of one phase. */
+    private record Stopwatch(long wallNanos, long cpuNanos, long compileMillis) {
+        static Stopwatch start() {
+            return new Stopwatch(System.nanoTime(), processCpuNanos(), totalCompileMillis());
+        }
+
+        Phase stop() {
+            return new Phase((System.nanoTime() - wallNanos) / 1e9, (processCpuNanos() - cpuNanos) / 1e9,
+                    (totalCompileMillis() - compileMillis) / 1e3);
+        }
+
+        private static long processCpuNanos() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : 0;
+        }
+
+        private static long totalCompileMillis() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
         }
     }
 
@@ -241,24 +308,36 @@ public final class IngestBenchmark {
         return "bench-model-" + m;
     }
 
-    /** N request events, pre-serialized; event times 1 ms apart, ending now. */
-    static List<ProducerRecord<byte[], byte[]>> events(String topic, SchemaRegistry registry, int n) {
-        var serializer = Topics.valueSerde(RequestEvent.class, registry).serializer();
-        SplittableRandom random = new SplittableRandom(SEED);
-        long start = System.currentTimeMillis() - n;
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int m = i % MODELS;
-            RequestEvent.Builder b = RequestEvent.newBuilder().setRequestId("q" + i).setModelId(model(m))
-                    .setTimestampMillis(Instant.ofEpochMilli(start + i));
-            if (i % 2 == 0) {
-                b.setKind(RequestEventKind.ARRIVED).setInputTokens(500 + random.nextInt(3000));
-            } else {
-                b.setKind(RequestEventKind.COMPLETED).setOutputTokens(1 + random.nextInt(60)).setHops(hops(m, random));
-            }
-            out.add(new ProducerRecord<>(topic, model(m).getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, b.build())));
+    /** Request events, pre-serialized in batches; event times 1 ms apart, the last one at creation time. */
+    static final class EventSource {
+        private final String topic;
+        private final Serializer<RequestEvent> serializer;
+        private final SplittableRandom random = new SplittableRandom(SEED);
+        private final long start;
+        private long next;
+
+        EventSource(String topic, SchemaRegistry registry, long total) {
+            this.topic = topic;
+            this.serializer = Topics.valueSerde(RequestEvent.class, registry).serializer();
+            this.start = System.currentTimeMillis() - total;
         }
-        return out;
+
+        /** @return the next n events */
+        List<ProducerRecord<byte[], byte[]>> next(int n) {
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(n);
+            for (int k = 0; k < n; k++, next++) {
+                int m = (int) (next % MODELS);
+                RequestEvent.Builder b = RequestEvent.newBuilder().setRequestId("q" + next).setModelId(model(m))
+                        .setTimestampMillis(Instant.ofEpochMilli(start + next));
+                if (next % 2 == 0) {
+                    b.setKind(RequestEventKind.ARRIVED).setInputTokens(500 + random.nextInt(3000));
+                } else {
+                    b.setKind(RequestEventKind.COMPLETED).setOutputTokens(1 + random.nextInt(60)).setHops(hops(m, random));
+                }
+                out.add(new ProducerRecord<>(topic, model(m).getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, b.build())));
+            }
+            return out;
+        }
     }
 
     private static List<HopTiming> hops(int m, SplittableRandom random) {
