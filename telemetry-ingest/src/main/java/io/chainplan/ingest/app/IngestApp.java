@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code chainplan local}): {@code try (IngestApp app = IngestApp.start(config, registry)) { ... }}.
  * <p>Failures: bad records never stop it (they are dead-lettered, unless the failure mode is
  * {@code fail}); an unexpected exception in a stream thread replaces the thread; a
- * {@link BadRecordFailure} shuts the client down.
+ * {@link BadRecordFailure} shuts the client down. Bad model specs, read by the global thread, are
+ * dead-lettered through a producer of the app's own ({@link KafkaDeadLetterSink}): at least once
+ * and outside the exactly-once transactions (see {@link IngestTopology#build(io.chainplan.schemas.serde.Topics,
+ * SchemaRegistry, IngestSettings, io.chainplan.ingest.topology.IngestMetrics, io.chainplan.ingest.topology.DeadLetterSink)}).
  */
 public final class IngestApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
@@ -39,11 +42,14 @@ public final class IngestApp implements AutoCloseable {
     private final MicrometerIngestMetrics metrics;
     private final KafkaStreamsMetrics streamsMetrics;
     private final MetricsServer metricsServer;
+    private final KafkaDeadLetterSink modelDeadLetters;
     private final CountDownLatch stopped;
 
     private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
-                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer, CountDownLatch stopped) {
+                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer, KafkaDeadLetterSink modelDeadLetters,
+                      CountDownLatch stopped) {
         this.streams = streams;
+        this.modelDeadLetters = modelDeadLetters;
         this.meterRegistry = meterRegistry;
         this.metrics = metrics;
         this.streamsMetrics = streamsMetrics;
@@ -76,18 +82,19 @@ public final class IngestApp implements AutoCloseable {
         int port = config.metricsPort();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, InstantSource.system());
-        Topology topology = IngestTopology.build(config.topics(), registry, settings, metrics);
         Properties props = config.streamsProperties();
-        props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(props, metrics);
+        KafkaStreams streams;
+        try {
+            Topology topology = IngestTopology.build(config.topics(), registry, settings, metrics, modelDeadLetters);
+            props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
+            streams = new KafkaStreams(topology, props);
+        } catch (RuntimeException e) {
+            modelDeadLetters.close();
+            throw e;
+        }
         streams.setUncaughtExceptionHandler(IngestApp::onUncaught);
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
-                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.PENDING_ERROR) {
-                stopped.countDown();
-            }
-        });
+        CountDownLatch stopped = stoppedLatch(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         MetricsServer server = null;
@@ -99,12 +106,25 @@ public final class IngestApp implements AutoCloseable {
                 server.close();
             }
             streams.close(CLOSE_TIMEOUT);
+            modelDeadLetters.close();
             throw e;
         }
         LOG.info("telemetry-ingest started: application.id {}, processing.guarantee {}, metrics {}",
                 props.get("application.id"), props.get("processing.guarantee"),
                 server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
-        return new IngestApp(streams, meters, metrics, streamsMetrics, server, stopped);
+        return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped);
+    }
+
+    /** @return a latch released when {@code streams} starts shutting down or fails */
+    private static CountDownLatch stoppedLatch(KafkaStreams streams) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.PENDING_ERROR) {
+                stopped.countDown();
+            }
+        });
+        return stopped;
     }
 
     private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
@@ -169,13 +189,15 @@ public final class IngestApp implements AutoCloseable {
 
     /**
      * Stops Kafka Streams (committing what was processed; the consumer leaves its group so that a
-     * restarted instance takes over at once instead of after the session timeout) and the metrics
-     * endpoint.
+     * restarted instance takes over at once instead of after the session timeout), then the
+     * producer of the model store's dead letters (after the global thread, so that none is sent to
+     * a closed producer; it waits for the sends in flight), and the metrics endpoint.
      */
     @Override
     public void close() {
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        modelDeadLetters.close();
         streamsMetrics.close();
         if (metricsServer != null) {
             metricsServer.close();

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@link IngestMetrics} on Micrometer. Meters (Prometheus names):
  * {@code chainplan_ingest_records_in_total{topic}}, {@code chainplan_ingest_bad_records_total{topic,stage}},
- * {@code chainplan_ingest_dead_lettered_total{topic,stage}}, {@code chainplan_ingest_skipped_total{topic,reason}},
+ * {@code chainplan_ingest_dead_lettered_total{topic,stage}},
+ * {@code chainplan_ingest_dead_letter_send_failures_total{topic,stage}} (dead letters of the global model store's
+ * own producer that the broker did not take), {@code chainplan_ingest_skipped_total{topic,reason}},
  * {@code chainplan_ingest_estimates_out_total{topic}}, and the processing lag
  * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time
  * seen on the topic. Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
@@ -77,6 +79,11 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
     @Override
     public void deadLettered(String topic, String stage) {
         counter("chainplan.ingest.dead.lettered", "topic", topic, "stage", stage).increment();
+    }
+
+    @Override
+    public void deadLetterSendFailed(String topic, String stage) {
+        counter("chainplan.ingest.dead.letter.send.failures", "topic", topic, "stage", stage).increment();
     }
 
     @Override

@@ -67,7 +67,12 @@ final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte
         }
     }
 
-    private static Headers merge(Headers original, Headers errors) {
+    /**
+     * @param original the bad record's own headers
+     * @param errors   the {@code chainplan.error.*} headers of its dead letter
+     * @return the original headers without any old {@code chainplan.error.*} ones, then the new ones
+     */
+    static Headers merge(Headers original, Headers errors) {
         RecordHeaders out = new RecordHeaders();
         for (Header h : original) {
             if (!h.key().startsWith(DeadLetters.PREFIX)) {

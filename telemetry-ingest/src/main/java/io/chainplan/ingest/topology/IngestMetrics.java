@@ -37,6 +37,16 @@ public interface IngestMetrics {
     }
 
     /**
+     * A dead letter handed to a {@link DeadLetterSink} could not be written (the broker refused it
+     * or did not acknowledge it in time): it is lost, beyond the log line.
+     *
+     * @param topic source topic of the bad record
+     * @param stage as in {@link #badRecord}
+     */
+    default void deadLetterSendFailed(String topic, String stage) {
+    }
+
+    /**
      * A valid record was deliberately not used (an unrelated metric, an event older than the
      * horizon).
      *

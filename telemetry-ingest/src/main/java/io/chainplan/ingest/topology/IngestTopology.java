@@ -7,6 +7,7 @@ import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerTelemetry;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroDeserializer;
+import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.Topics;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * models ──> global store model-blocks-store (model id -> L)
+ *               └─ invalid ─> DeadLetterSink (own producer: a global processor cannot forward) ─> dead-letters
  * requests ─> requests-process [demand-pending-store, demand-state-store, server-timing-store]
  *               ├─ invalid ─> requests-dead-letter ─> dead-letters
  *               ├─ demand estimates (by model id) ─> demand-estimates
@@ -75,11 +77,19 @@ public final class IngestTopology {
                 "server-timing-store", "server-state-store", "server-inputs");
     }
 
+    /** Used with {@code log-and-skip} or {@code fail} only, so it is never called. */
+    private static final DeadLetterSink NO_SINK = deadLetter -> {
+        throw new IllegalStateException("no dead-letter sink for model specs");
+    };
+
     private IngestTopology() {
     }
 
     /**
-     * Builds the topology.
+     * Builds the topology without a sink for the model store's dead letters: a bad model spec is
+     * then handled in {@code log-and-skip} mode when the failure mode is {@code dead-letter} (logged,
+     * counted as bad and as skipped {@code bad-model-spec}, not written anywhere), and as configured
+     * otherwise. Every other input dead-letters as configured.
      *
      * @param topics   topic names
      * @param registry schema registry for the Avro topics
@@ -88,15 +98,44 @@ public final class IngestTopology {
      * @return the topology, ready for {@code new KafkaStreams(...)} or {@code TopologyTestDriver}
      */
     public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics) {
+        Objects.requireNonNull(settings, "settings");
+        FailureMode models = settings.failureMode() == FailureMode.DEAD_LETTER ? FailureMode.LOG_AND_SKIP
+                : settings.failureMode();
+        return build(topics, registry, settings, metrics, NO_SINK, models);
+    }
+
+    /**
+     * Builds the topology; bad model specs are dead-lettered through {@code modelDeadLetters}
+     * (when the failure mode is {@code dead-letter}), since the processor of the global model store
+     * cannot forward to the dead-letter sink node the other inputs use. See
+     * {@link ModelStoreUpdater} for what that means: at-least-once (again at every rebuild of the
+     * global store), outside the exactly-once transactions.
+     *
+     * @param topics           topic names
+     * @param registry         schema registry for the Avro topics
+     * @param settings         tuning
+     * @param metrics          where to report counts
+     * @param modelDeadLetters takes the dead letters of bad model specs, on the global stream thread
+     * @return the topology, ready for {@code new KafkaStreams(...)} or {@code TopologyTestDriver}
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
+                                 DeadLetterSink modelDeadLetters) {
+        Objects.requireNonNull(settings, "settings");
+        return build(topics, registry, settings, metrics, modelDeadLetters, settings.failureMode());
+    }
+
+    private static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
+                                  DeadLetterSink modelDeadLetters, FailureMode modelsMode) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registry, "registry");
-        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(modelDeadLetters, "modelDeadLetters");
         Names names = Names.DEFAULT;
         StreamsBuilder b = new StreamsBuilder();
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         AtomicLong modelsVersion = new AtomicLong();
-        addStores(b, names, topics, registry, time, metrics, modelsVersion);
+        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters);
+        addStores(b, names);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
@@ -134,13 +173,19 @@ public final class IngestTopology {
         return b.build();
     }
 
-    private static void addStores(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
-                                  EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion) {
+    /** The global model store, fed by {@link ModelStoreUpdater} (re-run over the whole topic whenever the store is rebuilt). */
+    private static void addModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
+                                      EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
+                                      FailureMode mode, DeadLetterSink sink) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
                         Serdes.Integer()).withLoggingDisabled(),
                 topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
                         "models-source"),
-                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), metrics, modelsVersion));
+                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink, metrics,
+                        modelsVersion));
+    }
+
+    private static void addStores(StreamsBuilder b, Names names) {
         b.addStateStore(store(names.demandPendingStore(), InternalSerdes.demandPending()));
         b.addStateStore(store(names.demandStateStore(), InternalSerdes.demandState()));
         b.addStateStore(store(names.serverTimingStore(), InternalSerdes.serverTiming()));

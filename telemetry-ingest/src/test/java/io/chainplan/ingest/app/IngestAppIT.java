@@ -46,12 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on the in-process broker and the embedded registry (over HTTP): poison mixed into
- * good records, and a restart in the middle on a fresh state directory (state restored from the
- * changelogs), under exactly-once.
+ * good records (and a bad model spec, dead-lettered by the global store's own producer), and a
+ * restart in the middle on a fresh state directory (state restored from the changelogs), under
+ * exactly-once.
  */
 class IngestAppIT {
     private static final String MODEL = "llama-it-restart";
     private static final String SERVER_MODEL = "llama-it-servers";
+    private static final String BAD_MODEL = "llama-it-no-blocks";
     private static final long STEP = 5_000;
     @TempDir
     static Path dir;
@@ -160,6 +162,7 @@ class IngestAppIT {
         int[] second;
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             send(p, topics.models(), MODEL, avro(topics.models(), model(MODEL, 32)));
+            send(p, topics.models(), BAD_MODEL, avro(topics.models(), ModelSpec.newBuilder(model(BAD_MODEL, 32)).setBlocks(0).build()));
             p.flush();
             first = produceRequests(p, base, base + 60_000);
             try (IngestApp app = IngestApp.start(config("ingest-it", "state-a"), registry)) {
@@ -168,6 +171,8 @@ class IngestAppIT {
                         >= first[0] + first[1]);
                 assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.requests(), "stage", "validate"))
                         .isEqualTo(2.0 * first[1] / 3);
+                assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.models(), "stage", "validate"))
+                        .isEqualTo(1);
             }
             second = produceRequests(p, base + 60_000, base + 120_000);
             try (IngestApp app = IngestApp.start(config("ingest-it", "state-b"), registry)) {
@@ -184,10 +189,11 @@ class IngestAppIT {
             }
         }
         int poison = first[1] + second[1];
-        List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetters(), poison);
+        List<ConsumerRecord<String, byte[]>> all = readAll(topics.deadLetters(), poison + 2);
+        assertBadModelSpecDeadLetteredOncePerStart(all);
+        List<ConsumerRecord<String, byte[]>> dead = all.stream()
+                .filter(r -> topics.requests().equals(DeadLetters.header(r.headers(), DeadLetters.HEADER_TOPIC))).toList();
         assertThat(dead).hasSize(poison);
-        assertThat(dead).allSatisfy(r -> assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_TOPIC))
-                .isEqualTo(topics.requests()));
         assertThat(dead.stream().filter(r -> "deserialize".equals(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE))))
                 .hasSize(poison / 3).allSatisfy(r -> assertThat(r.value()).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8)));
 
@@ -208,6 +214,24 @@ class IngestAppIT {
         long goodBeforeEnd = (end.getTimestampMillis().toEpochMilli() - base) / 500;
         assertThat(end.getArrivals()).as("every good arrival counted exactly once").isEqualTo(goodBeforeEnd);
         assertThat(end.getArrivalRatePerSecond()).isEqualTo(2.0);
+    }
+
+    /**
+     * The global model store is in memory and rebuilt from the models topic at every start, and
+     * Kafka Streams re-runs its processor while rebuilding: the bad spec is dead-lettered once per
+     * start (at least once), each time with the same source offset.
+     */
+    private void assertBadModelSpecDeadLetteredOncePerStart(List<ConsumerRecord<String, byte[]>> all) {
+        List<ConsumerRecord<String, byte[]>> models = all.stream()
+                .filter(r -> topics.models().equals(DeadLetters.header(r.headers(), DeadLetters.HEADER_TOPIC))).toList();
+        assertThat(models).hasSize(2).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo(BAD_MODEL);
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE)).isEqualTo("validate");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("1");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("blocks must be >= 1");
+            assertThat(Topics.valueSerde(ModelSpec.class, registry).deserializer().deserialize(r.topic(), r.value()).getBlocks())
+                    .as("the original bytes").isZero();
+        });
     }
 
     @Test

@@ -38,6 +38,11 @@ public final class RecordingIngestMetrics implements IngestMetrics {
     }
 
     @Override
+    public void deadLetterSendFailed(String topic, String stage) {
+        inc("deadSendFailed:" + topic + ":" + stage);
+    }
+
+    @Override
     public void skipped(String topic, String reason) {
         inc("skipped:" + topic + ":" + reason);
     }

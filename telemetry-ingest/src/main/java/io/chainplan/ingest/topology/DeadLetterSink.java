@@ -1,0 +1,24 @@
+package io.chainplan.ingest.topology;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Where a processor that cannot forward hands its dead letters: the processor of the global model
+ * store ({@link ModelStoreUpdater}), since Kafka Streams' global processors have no downstream.
+ * The app backs it with a producer of its own ({@code KafkaDeadLetterSink}); tests collect the
+ * records in memory.
+ * <p>Implementations are called on the global stream thread: they must be thread-safe, must not
+ * block for long, and must not throw (a failed send is theirs to log and count, see
+ * {@link IngestMetrics#deadLetterSendFailed}); an exception would stop the global thread and with
+ * it the application.
+ */
+@FunctionalInterface
+public interface DeadLetterSink {
+    /**
+     * Sends one dead letter, asynchronously if it likes.
+     *
+     * @param deadLetter the record, built by {@link io.chainplan.schemas.serde.DeadLetters}: original key and
+     *                   value bytes, {@code chainplan.error.*} headers
+     */
+    void send(ProducerRecord<byte[], byte[]> deadLetter);
+}
