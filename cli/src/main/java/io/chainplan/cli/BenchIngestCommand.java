@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = "Events/s through telemetry-ingest (exactly-once) vs the raw produce+consume rate of the same in-process broker.")
 final class BenchIngestCommand implements Callable<Integer> {
     private static final int DEFAULT_EVENTS = 300_000;
-    private static final int DEFAULT_ROUNDS = 3;
+    private static final int DEFAULT_ROUNDS = 5;
     private static final int QUICK_EVENTS = 30_000;
 
     @CommandLine.Spec
@@ -76,12 +76,14 @@ final class BenchIngestCommand implements Callable<Integer> {
                 r.processingGuarantee());
         out.printf(Locale.ROOT, "%,d request events per phase, after %,d through each path as a warm-up; %d round(s)%n",
                 plan.events(), plan.warmupEvents(), plan.rounds());
-        out.printf(Locale.ROOT, "raw = produce + consume (bytes); app = produce + ingest app; CPU = whole process; JIT = compilation%n");
-        out.printf(Locale.ROOT, "%-6s %8s %12s %7s %7s %8s %12s %7s %7s %6s%n", "round", "raw s", "raw ev/s", "CPU s", "JIT s",
-                "app s", "app ev/s", "CPU s", "JIT s", "ratio");
+        out.printf(Locale.ROOT, "raw = produce + consume (bytes); app = produce + ingest app; CPU = whole process; JIT = compilation;%n"
+                + "stream = the app's stream thread: CPU microseconds and allocated bytes per event%n");
+        out.printf(Locale.ROOT, "%-6s %8s %12s %7s %7s %8s %12s %7s %7s %9s %9s %6s%n", "round", "raw s", "raw ev/s", "CPU s",
+                "JIT s", "app s", "app ev/s", "CPU s", "JIT s", "stream us", "stream B", "ratio");
         for (int i = 0; i < r.rounds().size(); i++) {
             IngestBenchmark.Round round = r.rounds().get(i);
-            out.printf(Locale.ROOT, "%-6d %s %s %6.2f%n", i + 1, phase(plan, round.raw()), phase(plan, round.app()), round.ratio());
+            out.printf(Locale.ROOT, "%-6d %s %s %9.2f %,9.0f %6.2f%n", i + 1, phase(plan, round.raw()), phase(plan, round.app()),
+                    round.streamMicrosPerEvent(), round.streamBytesPerEvent(), round.ratio());
         }
         out.printf(Locale.ROOT, "%-34s %,12.0f%n", "raw produce + consume, median", r.rawPerSecond());
         out.printf(Locale.ROOT, "%-34s %,12.0f   (goal >= 50,000: %s)%n", "produce + ingest app, median", r.appPerSecond(),

@@ -1,6 +1,7 @@
 package io.chainplan.cli.local;
 
 import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.ingest.app.KafkaDeadLetterSink;
 import io.chainplan.ingest.topology.IngestMetrics;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.router.Dispatcher;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * The services of the closed loop, started in-process on a {@link LocalStack}: telemetry-ingest's
  * topology ({@link IngestTopology}, the same one {@code chainplan ingest} runs) in a {@link KafkaStreams}
  * instance on the run's virtual clock (exactly-once, dead-letter handlers, state under the stack's data
- * directory), and the router library's plan subscriber. (The ingest app itself cannot be given a Kafka
+ * directory; bad model specs dead-lettered through a {@link KafkaDeadLetterSink}), and the router
+ * library's plan subscriber. (The ingest app itself cannot be given a Kafka
  * {@code Time}, hence the topology is run directly.)
  */
 public final class LocalServices implements ClosedLoop.Services {
@@ -45,12 +47,20 @@ public final class LocalServices implements ClosedLoop.Services {
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-local");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stack).toString());
-        KafkaStreams streams = new KafkaStreams(
-                IngestTopology.build(config.topics(), stack.schemaRegistryClient(), config.settings(), IngestMetrics.NOOP), p,
-                new VirtualKafkaTime(clock));
+        KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(p, IngestMetrics.NOOP);
+        KafkaStreams streams = new KafkaStreams(IngestTopology.build(config.topics(), stack.schemaRegistryClient(),
+                config.settings(), IngestMetrics.NOOP, modelDeadLetters), p, new VirtualKafkaTime(clock));
         streams.start();
-        awaitRunning(streams);
-        return () -> streams.close(Duration.ofSeconds(10));
+        try {
+            awaitRunning(streams);
+        } catch (RuntimeException e) {
+            modelDeadLetters.close();
+            throw e;
+        }
+        return () -> {
+            streams.close(Duration.ofSeconds(10));
+            modelDeadLetters.close();
+        };
     }
 
     /**

@@ -10,6 +10,8 @@ import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.Topics;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,10 +104,12 @@ public final class IngestBenchmark {
     /**
      * One measured round.
      *
-     * @param raw the raw produce-and-consume phase
-     * @param app the produce-through-the-application phase
+     * @param raw                     the raw produce-and-consume phase
+     * @param app                     the produce-through-the-application phase
+     * @param streamMicrosPerEvent    CPU time of the application's stream thread per event during {@code app}
+     * @param streamBytesPerEvent     bytes the stream thread allocated per event during {@code app}
      */
-    public record Round(Phase raw, Phase app) {
+    public record Round(Phase raw, Phase app, double streamMicrosPerEvent, double streamBytesPerEvent) {
         /** @return app rate / raw rate */
         public double ratio() {
             return raw.seconds() / app.seconds();
@@ -187,7 +191,10 @@ public final class IngestBenchmark {
             for (int r = 0; r < plan.rounds(); r++) {
                 List<ProducerRecord<byte[], byte[]>> payload = source.next(plan.events());
                 Phase raw = raw(bootstrap, topics.prefix() + "raw-" + r, payload);
-                rounds.add(new Round(raw, through(bootstrap, payload, processed)));
+                StreamThreadUsage before = StreamThreadUsage.now();
+                Phase measured = through(bootstrap, payload, processed);
+                StreamThreadUsage used = StreamThreadUsage.now().minus(before);
+                rounds.add(new Round(raw, measured, used.cpuNanos() / 1e3 / payload.size(), (double) used.allocatedBytes() / payload.size()));
             }
             return new Result(plan, String.valueOf(config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)),
                     List.copyOf(rounds));
@@ -248,6 +255,26 @@ public final class IngestBenchmark {
                 throw new IllegalStateException("raw consumer timed out after " + received.get() + " events");
             }
             return watch.stop();
+        }
+    }
+
+    /** CPU time and allocated bytes of the application's stream threads so far. */
+    private record StreamThreadUsage(long cpuNanos, long allocatedBytes) {
+        static StreamThreadUsage now() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long cpu = 0;
+            long bytes = 0;
+            for (ThreadInfo t : mx.dumpAllThreads(false, false)) {
+                if (t.getThreadName().contains("StreamThread-")) {
+                    cpu += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+                    bytes += mx instanceof com.sun.management.ThreadMXBean sun ? Math.max(0, sun.getThreadAllocatedBytes(t.getThreadId())) : 0;
+                }
+            }
+            return new StreamThreadUsage(cpu, bytes);
+        }
+
+        StreamThreadUsage minus(StreamThreadUsage earlier) {
+            return new StreamThreadUsage(cpuNanos - earlier.cpuNanos, allocatedBytes - earlier.allocatedBytes);
         }
     }
 

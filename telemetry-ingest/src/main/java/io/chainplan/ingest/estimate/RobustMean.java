@@ -19,7 +19,7 @@ public record RobustMean(long samples, double mean, double scale, List<Double> w
 
     /** Copies and validates. */
     public RobustMean {
-        warmup = List.copyOf(warmup);
+        warmup = warmup.isEmpty() ? List.of() : List.copyOf(warmup);
         if (samples < 0 || !(scale >= 0)) {
             throw new IllegalArgumentException("samples and scale must be >= 0, were " + samples + ", " + scale);
         }

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
     private static final Map<String, AtomicLong> LOGGED = new ConcurrentHashMap<>();
+    /** The reason a record skipped in {@code log-and-skip} mode is counted under. */
+    static final String SKIP_REASON = "bad-record";
 
     private final String deadLetterTopic;
     private final FailureMode mode;
@@ -64,6 +66,8 @@ final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte
                     c.rawValue(), c.stage(), c.error());
             context.forward(new Record<>(c.rawKey(), c.rawValue(), record.timestamp(), merge(record.headers(), dl.headers())));
             metrics.deadLettered(topic, c.stage());
+        } else {
+            metrics.skipped(topic, SKIP_REASON);
         }
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class IngestBenchmarkResultTest {
     private static Round round(double rawSeconds, double appSeconds) {
-        return new Round(new Phase(rawSeconds, 0, 0), new Phase(appSeconds, 0, 0));
+        return new Round(new Phase(rawSeconds, 0, 0), new Phase(appSeconds, 0, 0), 1.5, 2000);
     }
 
     @Test

@@ -253,6 +253,8 @@ class FailureModesTest {
         if (input == Input.MODELS) {
             assertThat(metrics.count("skipped:" + input.topic + ":" + ModelStoreUpdater.SKIP_REASON)).isEqualTo(1);
             assertThat(modelStore().get(OTHER)).isNull();
+        } else {
+            assertThat(metrics.count("skipped:" + input.topic + ":" + DeadLetterProcessor.SKIP_REASON)).isEqualTo(1);
         }
         pipeGoodAndAssertUsed(input);
         assertThat(deadLetters()).isEmpty();
