@@ -29,6 +29,8 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final Schema readerSchema;
     private final SpecificData data;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+    /** One decoder per thread, re-pointed at each record's bytes instead of allocated per record. */
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     /**
      * @param type     the generated record class to read into
@@ -66,7 +68,8 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         SpecificDatumReader<T> reader = reader(topic, id);
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_BYTES,
-                    bytes.length - WireFormat.HEADER_BYTES, null);
+                    bytes.length - WireFormat.HEADER_BYTES, decoders.get());
+            decoders.set(decoder);
             return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException(topic, id, "cannot decode as " + readerSchema.getFullName(), e);

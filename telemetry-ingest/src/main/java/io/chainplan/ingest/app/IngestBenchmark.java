@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,9 +50,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * before anything is timed; then {@code rounds} measured rounds, each timing N fresh events
  * through the raw path and then N through the application, so that a raw and an application
  * measurement taken under the same machine conditions form a pair. Both paths are timed the same
- * way: from the first send of N pre-serialized events (same producer settings) until the last
- * one has been consumed (raw: a plain consumer of byte arrays; app: the application's records-in
- * counter reaches the total). The reported ratio is the median of the rounds' app/raw ratios.
+ * way: from the first send of N pre-serialized events, by one producer shared by both paths and
+ * created before anything is timed, until the last one has been consumed (raw: one plain consumer
+ * of byte arrays, kept across phases; app: the application's records-in counter reaches the total). The reported ratio is the median of the rounds' app/raw ratios.
  * Each phase also records the process CPU and JIT compilation time it overlapped, which tell
  * whether it ran at steady state.
  *
@@ -177,84 +178,106 @@ public final class IngestBenchmark {
                 .with(IngestConfig.METRICS_PORT_CONFIG, "-1")
                 .with(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(PARTITIONS));
         IngestConfig config = IngestConfig.of(client);
-        try (IngestApp app = IngestApp.start(config, registry)) {
+        try (IngestApp app = IngestApp.start(config, registry);
+             Paths paths = new Paths(bootstrap, topics.prefix() + "raw", topics.requests(),
+                     () -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests()))) {
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the ingest app did not reach RUNNING: " + app.state());
             }
-            LongSupplier processed = () -> (long) app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests());
             if (plan.warmupEvents() > 0) {
                 List<ProducerRecord<byte[], byte[]>> warmup = source.next(plan.warmupEvents());
-                raw(bootstrap, topics.prefix() + "raw-warmup", warmup);
-                through(bootstrap, warmup, processed);
+                paths.raw(warmup);
+                paths.app(warmup);
             }
             List<Round> rounds = new ArrayList<>();
             for (int r = 0; r < plan.rounds(); r++) {
                 List<ProducerRecord<byte[], byte[]>> payload = source.next(plan.events());
-                Phase raw = raw(bootstrap, topics.prefix() + "raw-" + r, payload);
+                Phase raw = paths.raw(payload);
                 StreamThreadUsage before = StreamThreadUsage.now();
-                Phase measured = through(bootstrap, payload, processed);
+                Phase measured = paths.app(payload);
                 StreamThreadUsage used = StreamThreadUsage.now().minus(before);
-                rounds.add(new Round(raw, measured, used.cpuNanos() / 1e3 / payload.size(), (double) used.allocatedBytes() / payload.size()));
+                rounds.add(new Round(raw, measured, used.cpuNanos() / 1e3 / payload.size(),
+                        (double) used.allocatedBytes() / payload.size()));
             }
             return new Result(plan, String.valueOf(config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)),
                     List.copyOf(rounds));
         }
     }
 
-    /** Sends the payload to the application's input topic and waits until it has counted all of it. */
-    private static Phase through(String bootstrap, List<ProducerRecord<byte[], byte[]>> payload, LongSupplier processed)
-            throws InterruptedException {
-        long target = processed.getAsLong() + payload.size();
-        Stopwatch watch = Stopwatch.start();
-        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            payload.forEach(p::send);
-            p.flush();
-        }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (processed.getAsLong() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out: " + processed.getAsLong() + " of " + target + " events processed");
-            }
-            Thread.sleep(1);
-        }
-        return watch.stop();
-    }
+    /**
+     * The two measured paths, sharing one producer (created, and its metadata fetched, before
+     * anything is timed): raw sends to a plain topic read back by one byte-array consumer; app
+     * sends to the application's input topic and waits for its records-in counter.
+     */
+    private static final class Paths implements AutoCloseable {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final KafkaConsumer<byte[], byte[]> rawConsumer;
+        private final String rawTopic;
+        private final LongSupplier processed;
 
-    /** Produces the payload to a fresh topic while a plain byte-array consumer reads it back. */
-    private static Phase raw(String bootstrap, String topic, List<ProducerRecord<byte[], byte[]>> payload)
-            throws InterruptedException {
-        createTopic(bootstrap, topic, PARTITIONS);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        AtomicLong received = new AtomicLong();
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int i = 0; i < PARTITIONS; i++) {
-            tps.add(new TopicPartition(topic, i));
+        Paths(String bootstrap, String rawTopic, String inputTopic, LongSupplier processed) {
+            createTopic(bootstrap, rawTopic, PARTITIONS);
+            this.rawTopic = rawTopic;
+            this.processed = processed;
+            this.producer = producer(bootstrap);
+            producer.partitionsFor(rawTopic);
+            producer.partitionsFor(inputTopic);
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            this.rawConsumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                tps.add(new TopicPartition(rawTopic, i));
+            }
+            rawConsumer.assign(tps);
+            rawConsumer.seekToEnd(tps);
+            tps.forEach(rawConsumer::position);
         }
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            p.partitionsFor(topic); // warms the producer's metadata up
-            c.assign(tps);
-            c.seekToEnd(tps);
-            tps.forEach(c::position);
+
+        /** Produces the payload to the raw topic while the consumer (on its own thread) reads it back. */
+        Phase raw(List<ProducerRecord<byte[], byte[]>> payload) throws InterruptedException {
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(payload.size());
+            payload.forEach(r -> records.add(new ProducerRecord<>(rawTopic, r.key(), r.value())));
+            AtomicLong received = new AtomicLong();
             Thread consumer = new Thread(() -> {
-                while (received.get() < payload.size() && !Thread.currentThread().isInterrupted()) {
-                    received.addAndGet(c.poll(Duration.ofMillis(100)).count());
+                while (received.get() < records.size() && !Thread.currentThread().isInterrupted()) {
+                    received.addAndGet(rawConsumer.poll(Duration.ofMillis(100)).count());
                 }
             }, "bench-raw-consumer");
             Stopwatch watch = Stopwatch.start();
             consumer.start();
-            for (ProducerRecord<byte[], byte[]> r : payload) {
-                p.send(new ProducerRecord<>(topic, r.key(), r.value()));
-            }
-            p.flush();
+            records.forEach(producer::send);
+            producer.flush();
             consumer.join(TIMEOUT.toMillis());
-            if (received.get() < payload.size()) {
+            if (received.get() < records.size()) {
                 consumer.interrupt();
+                consumer.join(TIMEOUT.toMillis());
                 throw new IllegalStateException("raw consumer timed out after " + received.get() + " events");
             }
             return watch.stop();
+        }
+
+        /** Sends the payload to the application's input topic and waits until it has counted all of it. */
+        Phase app(List<ProducerRecord<byte[], byte[]>> payload) throws InterruptedException {
+            long target = processed.getAsLong() + payload.size();
+            Stopwatch watch = Stopwatch.start();
+            payload.forEach(producer::send);
+            producer.flush();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (processed.getAsLong() < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out: " + processed.getAsLong() + " of " + target + " events processed");
+                }
+                Thread.sleep(1);
+            }
+            return watch.stop();
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(10));
+            rawConsumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
     }
 

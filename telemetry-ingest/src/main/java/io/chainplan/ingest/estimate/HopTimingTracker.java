@@ -55,17 +55,19 @@ public final class HopTimingTracker {
      * @return the summary to publish now, if any (then record it with {@link #emitted})
      */
     public Optional<TimingSummary> toEmit(ServerTiming state) {
-        TimingSummary now = state.summary();
+        RobustMean comm = state.comm();
+        RobustMean compute = state.compute();
         TimingSummary last = state.lastEmitted();
-        if (now.commSamples() == 0 && now.computeSamples() == 0) {
+        if (comm.samples() == 0 && compute.samples() == 0) {
             return Optional.empty();
         }
+        // Decided on the state's own fields: the summary is built only when it is due (once per hop otherwise).
         boolean due = last.atMillis() == Long.MIN_VALUE
-                || rule.heartbeatDue(last.atMillis(), now.atMillis())
-                || crossed(last.commSamples(), now.commSamples()) || crossed(last.computeSamples(), now.computeSamples())
-                || rule.moved(last.commSeconds(), now.commSeconds(), 1e-6)
-                || rule.moved(last.computeSeconds(), now.computeSeconds(), 1e-6);
-        return due ? Optional.of(now) : Optional.empty();
+                || rule.heartbeatDue(last.atMillis(), state.latestMillis())
+                || crossed(last.commSamples(), comm.samples()) || crossed(last.computeSamples(), compute.samples())
+                || rule.moved(last.commSeconds(), comm.mean(), 1e-6)
+                || rule.moved(last.computeSeconds(), compute.mean(), 1e-6);
+        return due ? Optional.of(state.summary()) : Optional.empty();
     }
 
     /**

@@ -67,7 +67,7 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
             return;
         }
         RequestEvent e = d.value();
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        String key = keyText(record.key(), e.getModelId());
         Integer blocks = key == null ? null : blocks(key);
         String problem = RequestRules.problem(e, key, blocks, context.currentSystemTimeMs(), settings.maxFutureSkewMillis());
         if (problem != null) {
@@ -76,6 +76,31 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         }
         demand.onEvent(key, e);
         timings.onEvent(e, record.timestamp());
+    }
+
+    /**
+     * @param key     the record key's bytes, or null
+     * @param modelId the event's model id
+     * @return the key as text: the model id itself when the key is its ASCII bytes (the usual case, so
+     *         no string is decoded per event), else the key decoded as UTF-8
+     */
+    static String keyText(byte[] key, String modelId) {
+        if (key == null) {
+            return null;
+        }
+        return modelId != null && isAscii(key, modelId) ? modelId : new String(key, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isAscii(byte[] bytes, String text) {
+        if (bytes.length != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] < 0 || bytes[i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** L of a model: the global store read once per model and kept until the store changes. */
