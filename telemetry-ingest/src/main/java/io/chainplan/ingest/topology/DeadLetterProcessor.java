@@ -7,13 +7,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,41 +48,19 @@ final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte
     @Override
     public void process(Record<String, Checked<V>> record) {
         Checked<V> c = record.value();
-        RecordMetadata meta = context.recordMetadata().orElse(null);
-        String topic = meta == null ? "unknown" : meta.topic();
-        int partition = meta == null ? -1 : meta.partition();
-        long offset = meta == null ? -1 : meta.offset();
-        String where = topic + "-" + partition + "@" + offset;
+        RecordSource source = RecordSource.of(context, "unknown");
         if (mode == FailureMode.FAIL) {
-            throw new BadRecordFailure("bad record at " + where + " (" + c.stage() + "): " + c.error().getMessage(), c.error());
+            throw new BadRecordFailure("bad record at " + source.where() + " (" + c.stage() + "): " + c.error().getMessage(), c.error());
         }
-        logLimited(topic, c.stage(), where, c.error());
+        logLimited(source.topic(), c.stage(), source.where(), c.error());
         if (mode == FailureMode.DEAD_LETTER) {
-            ProducerRecord<byte[], byte[]> dl = DeadLetters.of(deadLetterTopic, topic, partition, offset, c.rawKey(),
-                    c.rawValue(), c.stage(), c.error());
-            context.forward(new Record<>(c.rawKey(), c.rawValue(), record.timestamp(), merge(record.headers(), dl.headers())));
-            metrics.deadLettered(topic, c.stage());
+            ProducerRecord<byte[], byte[]> dl = source.deadLetter(deadLetterTopic, c.rawKey(), c.rawValue(), record.timestamp(),
+                    record.headers(), c.stage(), c.error());
+            context.forward(new Record<>(dl.key(), dl.value(), record.timestamp(), dl.headers()));
+            metrics.deadLettered(source.topic(), c.stage());
         } else {
-            metrics.skipped(topic, SKIP_REASON);
+            metrics.skipped(source.topic(), SKIP_REASON);
         }
-    }
-
-    /**
-     * @param original the bad record's own headers
-     * @param errors   the {@code chainplan.error.*} headers of its dead letter
-     * @return the original headers without any old {@code chainplan.error.*} ones, then the new ones
-     */
-    static Headers merge(Headers original, Headers errors) {
-        RecordHeaders out = new RecordHeaders();
-        for (Header h : original) {
-            if (!h.key().startsWith(DeadLetters.PREFIX)) {
-                out.add(h);
-            }
-        }
-        for (Header h : errors) {
-            out.add(h);
-        }
-        return out;
     }
 
     private void logLimited(String topic, String stage, String where, RuntimeException error) {

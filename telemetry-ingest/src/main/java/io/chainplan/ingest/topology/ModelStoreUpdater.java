@@ -6,11 +6,9 @@ import io.chainplan.schemas.serde.FailureMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,27 +126,19 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
     }
 
     private void bad(Record<byte[], Decoded<ModelSpec>> record, byte[] raw, String stage, RuntimeException error) {
-        RecordMetadata meta = context.recordMetadata().orElse(null);
-        String source = meta == null ? topic : meta.topic();
-        int partition = meta == null ? -1 : meta.partition();
-        long offset = meta == null ? -1 : meta.offset();
-        String where = source + "-" + partition + "@" + offset;
+        RecordSource source = RecordSource.of(context, topic);
         metrics.badRecord(topic, stage);
         if (mode == FailureMode.FAIL) {
-            throw new BadRecordFailure("bad model spec at " + where + " (" + stage + "): " + error.getMessage(), error);
+            throw new BadRecordFailure("bad model spec at " + source.where() + " (" + stage + "): " + error.getMessage(), error);
         }
-        LOG.warn("bad model spec at {} ({}, key {}, mode {}): {}", where, stage,
+        LOG.warn("bad model spec at {} ({}, key {}, mode {}): {}", source.where(), stage,
                 record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), mode.configValue(),
                 error.getMessage());
         if (mode == FailureMode.LOG_AND_SKIP) {
             metrics.skipped(topic, SKIP_REASON);
             return;
         }
-        ProducerRecord<byte[], byte[]> errors = DeadLetters.of(deadLetterTopic, source, partition, offset, record.key(), raw,
-                stage, error);
-        Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
-        sink.send(new ProducerRecord<>(deadLetterTopic, null, timestamp, record.key(), raw,
-                DeadLetterProcessor.merge(record.headers(), errors.headers())));
+        sink.send(source.deadLetter(deadLetterTopic, record.key(), raw, record.timestamp(), record.headers(), stage, error));
         metrics.deadLettered(topic, stage);
     }
 }
