@@ -1,7 +1,7 @@
 package io.chainplan.cli;
 
-import io.chainplan.ingest.app.IngestBenchmark;
-import io.chainplan.schemas.local.LocalStack;
+import io.chainplan.bench.IngestBenchmark;
+import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.serde.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;

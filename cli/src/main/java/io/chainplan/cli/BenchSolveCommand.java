@@ -1,10 +1,10 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
-import io.chainplan.optimizer.bench.PaperFleets;
-import io.chainplan.optimizer.bench.RttSamples;
-import io.chainplan.optimizer.bench.SolveBenchmark;
-import io.chainplan.optimizer.io.FleetFiles;
+import io.chainplan.optimizer.fleets.PaperFleets;
+import io.chainplan.optimizer.fleets.RttSamples;
+import io.chainplan.bench.SolveBenchmark;
+import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Objective;
 import io.chainplan.optimizer.model.Plan;

@@ -1,9 +1,9 @@
 package io.chainplan.cli;
 
-import io.chainplan.optimizer.bench.PaperFleets;
-import io.chainplan.optimizer.bench.RttSamples;
-import io.chainplan.optimizer.io.FleetFileException;
-import io.chainplan.optimizer.io.FleetFiles;
+import io.chainplan.optimizer.fleets.PaperFleets;
+import io.chainplan.optimizer.fleets.RttSamples;
+import io.chainplan.cli.format.FleetFileException;
+import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.optimizer.model.Fleet;
 import java.io.IOException;
 import java.nio.file.Path;

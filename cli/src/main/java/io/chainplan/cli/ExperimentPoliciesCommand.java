@@ -1,7 +1,7 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.experiment.PoliciesExperiment;
-import io.chainplan.optimizer.io.FleetFiles;
+import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.router.policy.DispatchPolicies;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,11 +1,13 @@
 package io.chainplan.cli;
 
-import io.chainplan.cli.local.ClosedLoop;
-import io.chainplan.cli.local.ClosedLoopOptions;
-import io.chainplan.cli.local.DurationConverter;
-import io.chainplan.cli.local.LocalServices;
-import io.chainplan.cli.local.Scenario;
-import io.chainplan.schemas.local.LocalStack;
+import io.chainplan.cli.format.FleetFileException;
+import io.chainplan.cli.format.FleetFiles;
+import io.chainplan.local.loop.ClosedLoop;
+import io.chainplan.local.loop.ClosedLoopOptions;
+import io.chainplan.local.loop.LocalServices;
+import io.chainplan.local.loop.Scenario;
+import io.chainplan.local.LocalStack;
+import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.schemas.serde.Topics;
 import java.io.PrintWriter;
 import java.io.IOException;
@@ -146,7 +148,7 @@ public final class LocalCommand implements Callable<Integer> {
     private int closedLoop() throws IOException {
         ClosedLoopOptions options;
         try {
-            options = new ClosedLoopOptions(duration, speedup, Optional.ofNullable(fleetFile), Optional.ofNullable(trace),
+            options = new ClosedLoopOptions(duration, speedup, fleet(), Optional.ofNullable(trace),
                     Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -166,6 +168,19 @@ public final class LocalCommand implements Callable<Integer> {
             return 0;
         } finally {
             stack.close();
+        }
+    }
+
+    private Optional<Fleet> fleet() {
+        if (fleetFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(FleetFiles.read(fleetFile));
+        } catch (FleetFileException e) {
+            throw new UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new UsageException("--fleet: cannot read " + fleetFile + ": " + e.getMessage());
         }
     }
 

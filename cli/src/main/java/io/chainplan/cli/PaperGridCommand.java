@@ -1,9 +1,8 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.baseline.CachePool;
-import io.chainplan.optimizer.bench.RttSamples;
+import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.experiment.PaperGridExperiment;
-import io.chainplan.optimizer.experiment.PaperGridExperiment.Cell;
 import io.chainplan.optimizer.experiment.ServingMethod;
 import io.chainplan.optimizer.experiment.ServingMethods;
 import java.io.IOException;
@@ -106,12 +105,12 @@ public final class PaperGridCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Files.writeString(out.resolve("paper-grid.md"), md, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("paper-grid.csv"), r.toCsv(), StandardCharsets.UTF_8);
-        ExperimentPlots.save(byDimension(r.grid(), settings.etas(), Cell::eta, c -> c.servers(), "J (servers)",
+        ExperimentPlots.save(byDimension(r.grid(), settings.etas(), PaperGridExperiment.Cell::eta, c -> c.servers(), "J (servers)",
                 "eta"), out.resolve("paper-grid-vs-j.png"));
         ExperimentPlots.save(byDimension(r.grid(), settings.servers().stream().map(j -> (double) j).toList(),
-                c -> (double) c.servers(), Cell::eta, "eta (fraction of 40 GB servers)", "J"), out.resolve("paper-grid-vs-eta.png"));
+                c -> (double) c.servers(), PaperGridExperiment.Cell::eta, "eta (fraction of 40 GB servers)", "J"), out.resolve("paper-grid-vs-eta.png"));
         if (!r.sweep().isEmpty()) {
-            ExperimentPlots.save(byDimension(r.sweep(), List.of(settings.sweepEta()), Cell::eta, Cell::arrivalRate,
+            ExperimentPlots.save(byDimension(r.sweep(), List.of(settings.sweepEta()), PaperGridExperiment.Cell::eta, PaperGridExperiment.Cell::arrivalRate,
                     "lambda (req/s) at J=" + settings.sweepServers(), "eta"), out.resolve("paper-grid-lambda.png"));
         }
         o.println("# wrote " + out.resolve("paper-grid.md") + ", paper-grid.csv and PNG plots in " + out);
@@ -136,8 +135,8 @@ public final class PaperGridCommand implements Callable<Integer> {
     }
 
     /** Mean response time (log scale) of every method against one dimension, one line per value of the other. */
-    private static XYChart byDimension(List<Cell> cells, List<Double> groups, ToDoubleFunction<Cell> group,
-            Function<Cell, Number> x, String xTitle, String groupName) {
+    private static XYChart byDimension(List<PaperGridExperiment.Cell> cells, List<Double> groups, ToDoubleFunction<PaperGridExperiment.Cell> group,
+            Function<PaperGridExperiment.Cell, Number> x, String xTitle, String groupName) {
         XYChart chart = ExperimentPlots.chart("Mean response time, BLOOM-176B", xTitle, "mean response time (s, log)");
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
@@ -145,7 +144,7 @@ public final class PaperGridCommand implements Callable<Integer> {
             for (double g : groups) {
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
-                for (Cell c : cells) {
+                for (PaperGridExperiment.Cell c : cells) {
                     double y = c.of(m).meanSeconds();
                     if (group.applyAsDouble(c) == g && y > 0 && Double.isFinite(y)) {
                         xs.add(x.apply(c).doubleValue());

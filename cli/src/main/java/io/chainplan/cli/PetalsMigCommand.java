@@ -1,7 +1,7 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.baseline.CachePool;
-import io.chainplan.optimizer.bench.RttSamples;
+import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.experiment.PetalsMigExperiment;
 import io.chainplan.optimizer.experiment.ServingMethods;
 import io.chainplan.optimizer.sim.RequestTrace;

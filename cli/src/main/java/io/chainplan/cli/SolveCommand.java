@@ -1,9 +1,9 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
-import io.chainplan.optimizer.io.FleetFileException;
-import io.chainplan.optimizer.io.FleetFiles;
-import io.chainplan.optimizer.io.PlanFiles;
+import io.chainplan.cli.format.FleetFileException;
+import io.chainplan.cli.format.FleetFiles;
+import io.chainplan.cli.format.PlanFiles;
 import io.chainplan.optimizer.model.Chain;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Hop;

@@ -2,7 +2,7 @@ package io.chainplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainplan.optimizer.io.FleetFiles;
+import io.chainplan.cli.format.FleetFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.chainplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.schemas.avro.ModelSpec;
-import io.chainplan.schemas.local.LocalStack;
+import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.RestSchemaRegistryClient;
 import io.chainplan.schemas.serde.AvroSerdes;
 import io.chainplan.schemas.testing.SampleRecords;

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PetalsMigCommandTest extends CommandTestSupport {
-    private static final Path TRACE = Path.of("..", "..", "shared", "data", "azure-llm-2023-code.csv");
+    private static final Path TRACE = Path.of(System.getProperty("chainplan.shared.data", "../shared/data"),
+            "azure-llm-2023-code.csv");
 
     @TempDir
     Path dir;

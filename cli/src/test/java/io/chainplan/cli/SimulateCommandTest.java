@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chainplan.optimizer.bench.PaperFleets;
-import io.chainplan.optimizer.io.FleetFiles;
-import io.chainplan.optimizer.io.PlanFiles;
+import io.chainplan.optimizer.fleets.PaperFleets;
+import io.chainplan.cli.format.FleetFiles;
+import io.chainplan.cli.format.PlanFiles;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.tuning.CapacitySearch;

@@ -2,8 +2,8 @@ package io.chainplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainplan.optimizer.io.FleetFiles;
-import io.chainplan.optimizer.io.PlanFiles;
+import io.chainplan.cli.format.FleetFiles;
+import io.chainplan.cli.format.PlanFiles;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Plan;

@@ -11,11 +11,11 @@ import org.apache.avro.Schema;
 
 /**
  * The registry's data: subjects with their versions, schemas by global id, and compatibility
- * levels. Shared by {@link InMemorySchemaRegistry} and {@link EmbeddedSchemaRegistry} (which
- * rebuilds it from the {@code _schemas} topic). Ids are global: the same schema text gets the same
+ * levels: the registry protocol's data model. Shared by {@link InMemorySchemaRegistry} and the
+ * embedded registry server of the {@code local} module (which rebuilds it from the {@code _schemas} topic). Ids are global: the same schema text gets the same
  * id under every subject. Not thread-safe; owners synchronize.
  */
-final class RegistryState {
+public final class RegistryState {
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, Integer> idsByText = new HashMap<>();
     private final Map<String, List<RegisteredSchema>> subjects = new TreeMap<>();
@@ -24,14 +24,14 @@ final class RegistryState {
     private int nextId = 1;
 
     /** What registering a schema would do: reuse an existing version, or add a new one. */
-    record Outcome(RegisteredSchema registered, boolean isNew) {
+    public record Outcome(RegisteredSchema registered, boolean isNew) {
     }
 
     /**
      * Plans a registration without changing anything: the existing version if the subject already
      * has this schema, else the version and id it would get, after the compatibility check.
      */
-    Outcome plan(String subject, Schema schema) {
+    public Outcome plan(String subject, Schema schema) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(schema, "schema");
         String text = schema.toString();
@@ -52,7 +52,7 @@ final class RegistryState {
     }
 
     /** Records a version (a planned outcome, or one replayed from the store). Idempotent. */
-    void apply(RegisteredSchema r) {
+    public void apply(RegisteredSchema r) {
         String text = r.schema().toString();
         schemasById.putIfAbsent(r.id(), r.schema());
         idsByText.putIfAbsent(text, r.id());
@@ -68,7 +68,7 @@ final class RegistryState {
     }
 
     /** Registers and returns the version (new or existing). */
-    RegisteredSchema register(String subject, Schema schema) {
+    public RegisteredSchema register(String subject, Schema schema) {
         Outcome o = plan(subject, schema);
         if (o.isNew()) {
             apply(o.registered());
@@ -76,7 +76,7 @@ final class RegistryState {
         return o.registered();
     }
 
-    boolean isCompatible(String subject, Schema schema) {
+    public boolean isCompatible(String subject, Schema schema) {
         List<Schema> existing = new ArrayList<>();
         for (RegisteredSchema v : subjects.getOrDefault(subject, List.of())) {
             existing.add(v.schema());
@@ -84,7 +84,7 @@ final class RegistryState {
         return level(subject).isCompatible(schema, existing);
     }
 
-    Schema schemaById(int id) {
+    public Schema schemaById(int id) {
         Schema s = schemasById.get(id);
         if (s == null) {
             throw new SchemaRegistryException(SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
@@ -92,13 +92,13 @@ final class RegistryState {
         return s;
     }
 
-    Optional<RegisteredSchema> latest(String subject) {
+    public Optional<RegisteredSchema> latest(String subject) {
         List<RegisteredSchema> versions = subjects.getOrDefault(subject, List.of());
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
     }
 
     /** @return the subject's versions, oldest first; 40401 if the subject does not exist */
-    List<RegisteredSchema> versions(String subject) {
+    public List<RegisteredSchema> versions(String subject) {
         List<RegisteredSchema> versions = subjects.get(subject);
         if (versions == null || versions.isEmpty()) {
             throw new SchemaRegistryException(SchemaRegistryException.SUBJECT_NOT_FOUND,
@@ -108,7 +108,7 @@ final class RegistryState {
     }
 
     /** @return one version; 40401 if no subject, 40402 if no such version */
-    RegisteredSchema version(String subject, int version) {
+    public RegisteredSchema version(String subject, int version) {
         for (RegisteredSchema v : versions(subject)) {
             if (v.version() == version) {
                 return v;
@@ -119,7 +119,7 @@ final class RegistryState {
     }
 
     /** @return all subjects with at least one version, sorted */
-    List<String> subjects() {
+    public List<String> subjects() {
         List<String> out = new ArrayList<>();
         subjects.forEach((s, v) -> {
             if (!v.isEmpty()) {
@@ -129,12 +129,12 @@ final class RegistryState {
         return out;
     }
 
-    CompatibilityLevel level(String subject) {
+    public CompatibilityLevel level(String subject) {
         return subject == null ? globalLevel : subjectLevels.getOrDefault(subject, globalLevel);
     }
 
     /** Sets a subject's level, or the global level when {@code subject} is null. */
-    void setLevel(String subject, CompatibilityLevel level) {
+    public void setLevel(String subject, CompatibilityLevel level) {
         Objects.requireNonNull(level, "level");
         if (subject == null) {
             globalLevel = level;

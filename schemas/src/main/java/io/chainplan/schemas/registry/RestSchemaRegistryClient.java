@@ -24,7 +24,7 @@ import org.apache.avro.Schema;
  * A {@link SchemaRegistry} speaking the Confluent Schema Registry REST API over
  * {@link HttpClient}: {@code POST /subjects/{s}/versions}, {@code GET /schemas/ids/{id}},
  * {@code GET /subjects/{s}/versions/latest}, {@code POST /compatibility/subjects/{s}/versions/latest},
- * {@code GET /subjects}. Works against Confluent's server and {@link EmbeddedSchemaRegistry}.
+ * {@code GET /subjects}. Works against Confluent's server and the embedded registry server of the {@code local} module.
  * <p>Ids registered and schemas fetched by id are cached (both are immutable in the registry);
  * {@link #latest} and {@link #isCompatible} always ask the server. HTTP basic auth from
  * {@code user:password}; HTTPS through the JDK's default {@link SSLContext} or a given one.

@@ -8,7 +8,7 @@ import org.apache.avro.Schema;
  * schema version under a subject, look a schema up by its global id, read a subject's latest
  * version and check compatibility before registering.
  * <p>Implementations: {@link InMemorySchemaRegistry} for unit tests, {@link RestSchemaRegistryClient}
- * for a Confluent-compatible server (including {@link EmbeddedSchemaRegistry}). All methods throw
+ * for a Confluent-compatible server (including the embedded registry server of the {@code local} module). All methods throw
  * {@link SchemaRegistryException} (carrying the registry's error code) on failure. Thread-safe.
  */
 public interface SchemaRegistry {

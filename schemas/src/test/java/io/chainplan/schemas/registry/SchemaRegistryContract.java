@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SchemaRegistryContract {
     /** ModelSpec with only the required fields. */
-    protected static final Schema V1 = new Schema.Parser().parse("""
+    public static final Schema V1 = new Schema.Parser().parse("""
             {"type": "record", "name": "ModelSpec", "namespace": "io.chainplan.schemas.avro", "fields": [
               {"name": "id", "type": "string"},
               {"name": "blocks", "type": "int"},
               {"name": "blockBytes", "type": "long"},
               {"name": "cacheBytesPerBlockPerJob", "type": "long"}]}""");
     /** V1 plus a required field without default: not BACKWARD compatible with V1. */
-    protected static final Schema V2_BREAKING = new Schema.Parser().parse("""
+    public static final Schema V2_BREAKING = new Schema.Parser().parse("""
             {"type": "record", "name": "ModelSpec", "namespace": "io.chainplan.schemas.avro", "fields": [
               {"name": "id", "type": "string"},
               {"name": "blocks", "type": "int"},

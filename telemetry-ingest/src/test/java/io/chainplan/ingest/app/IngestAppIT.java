@@ -13,7 +13,7 @@ import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerTelemetry;
 import io.chainplan.schemas.config.ClientConfig;
-import io.chainplan.schemas.local.LocalStack;
+import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.Topics;

@@ -1,0 +1,374 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.replan.PaperSolver;
+import io.chainplan.optimizer.service.OptimizerConfig;
+import io.chainplan.optimizer.service.OptimizerMetrics;
+import io.chainplan.optimizer.service.OptimizerService;
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.router.policy.JffcDispatchPolicy;
+import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.local.LocalStack;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop of {@code chainplan local}, in one process on a running {@link LocalStack}: the
+ * telemetry-ingest Kafka Streams application, the optimizer service, a simulated fleet
+ * ({@link FleetSimulation}) and its router (the router library's {@link Dispatcher}, JFFC, fed by a
+ * plan subscriber). Fleet events drive the estimates, the estimates drive the plans, the plans drive
+ * dispatch.
+ * <p>Time: a {@link VirtualClock} runs {@code speedup} times as fast as the wall clock. Every event
+ * carries virtual time; the optimizer reads the same clock (plan times, debounce, max age); the
+ * ingest's wall-clock settings (liveness timeout and check) are divided by the speedup. The virtual
+ * origin lies one run-length in the past, so no timestamp is ever ahead of the wall clock (brokers
+ * and the ingest reject far-future timestamps). The simulation thread processes every event due,
+ * then parks until the next one is due (at most 20 ms): nothing sleeps per request.
+ */
+public final class ClosedLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ClosedLoop.class);
+    private static final long STATUS_EVERY_NANOS = 250_000_000L;
+    private static final long MAX_PARK_NANOS = 20_000_000L;
+    /** The ingest's bucket (its estimate's step), seconds. */
+    private static final double BUCKET_SECONDS = 5;
+    /**
+     * The optimizer starts one ingest window (60 s simulated) after the fleet: its first plan is then
+     * solved from a full window of demand data instead of the first 5 s bucket. Requests arriving
+     * before the first plan wait for it (the summary shows them apart).
+     */
+    static final double WARMUP_SECONDS = 60;
+
+    private final ClosedLoopOptions options;
+    private final Services services;
+
+    /** Starts the services the loop needs; a seam so tests and later versions can replace them. */
+    public interface Services {
+        /**
+         * Starts telemetry-ingest on the stack. Its wall-clock settings (liveness timeout and check)
+         * must be scaled with {@link VirtualClock#toWall}; event-time settings stay as they are.
+         *
+         * @param stack the stack
+         * @param clock the run's clock
+         * @return a handle that stops it
+         */
+        AutoCloseable startIngest(LocalStack stack, VirtualClock clock);
+
+        /**
+         * Starts feeding plans from {@code chainplan.plans} to the dispatcher.
+         *
+         * @param stack      the stack
+         * @param dispatcher the router's dispatcher
+         * @return a handle that stops it
+         */
+        AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher);
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param summary    the summary
+     * @param recorder   everything recorded
+     * @param petals     the PETALS comparison, if asked for
+     * @param reportFiles PNGs written
+     */
+    public record Result(RunSummary summary, RunRecorder recorder, Optional<PetalsComparison.Result> petals,
+            List<Path> reportFiles) {
+    }
+
+    /**
+     * @param options  the options
+     * @param services how to start ingest and the plan feed
+     */
+    public ClosedLoop(ClosedLoopOptions options, Services services) {
+        this.options = options;
+        this.services = services;
+    }
+
+    /**
+     * Runs the loop for the configured wall time and prints the summary.
+     *
+     * @param stack the running stack
+     * @param out   where the summary goes
+     * @param err   where the status line goes
+     * @param terminal whether {@code err} is a terminal (redraw the status line in place)
+     * @return the result
+     * @throws IOException if the fleet file, the trace or the report cannot be read or written
+     */
+    public Result run(LocalStack stack, PrintWriter out, PrintWriter err, boolean terminal) throws IOException {
+        SimFleet fleet = fleet();
+        double span = options.virtualSeconds();
+        long origin = (System.currentTimeMillis() - Math.round(span * 1000) - 600_000) / 60_000 * 60_000;
+        VirtualClock clock = VirtualClock.startingNow(origin, options.speedup());
+        RunRecorder recorder = new RunRecorder();
+        FleetSimulation.Settings simSettings = FleetSimulation.Settings.DEFAULTS;
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        LoadSource load;
+        double start;
+        double end;
+        double changeAt;
+        try {
+            SchemaRegistry registry = stack.schemaRegistryClient();
+            Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
+            KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
+            sink.model(modelSpec(fleet.model(), clock));
+            push(running, services.startIngest(stack, clock));
+            Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
+            push(running, services.startPlanFeed(stack, dispatcher));
+            // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
+            start = Math.ceil(clock.accelerate().elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
+            end = start + span;
+            changeAt = options.scenario() == Scenario.STEADY ? Double.POSITIVE_INFINITY : start + span / 2;
+            load = load(fleet, start, end, changeAt);
+            push(running, new TopicObserver(kafka, registry, stack.topics(), recorder, clock, load).start());
+            out.printf(Locale.ROOT, "closed loop: %s on %d servers, %s; %s scenario; %.0f s simulated (t=%.0f..%.0f s) "
+                    + "in %.0f s of wall time (x%.0f)%n", fleet.model().id(), fleet.servers().size(), load.describe(),
+                    options.scenario().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());
+            out.flush();
+            FleetSimulation sim = new FleetSimulation(start, fleet, load, dispatcher, sink, recorder,
+                    new SplittableRandom(options.seed() + 1), clock, simSettings);
+            Runnable optimizer = () -> push(running, startOptimizer(stack.clientConfig(), registry, clock));
+            loop(sim, dispatcher, recorder, clock, load, new double[] {start + WARMUP_SECONDS, changeAt, end}, optimizer,
+                    new StatusLine(err, terminal));
+            sink.flush();
+        } finally {
+            closeAll(running);
+        }
+        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), span, options.speedup(), load.describe(),
+                describe(fleet), changeAt, recorder.scenarioEvents().stream().filter(e -> e.kind().equals("failure"))
+                        .map(e -> e.detail().split(" ")[0]).findFirst());
+        RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
+                estimateTolerance(recorder.completions(), simSettings));
+        out.print(summary.render());
+        Optional<PetalsComparison.Result> petals = Optional.empty();
+        if (options.comparePetals()) {
+            petals = Optional.of(comparePetals(fleet, simSettings, recorder, summary, out));
+        }
+        List<Path> files = List.of();
+        if (options.reportDir().isPresent()) {
+            files = ReportCharts.write(options.reportDir().get(), summary, recorder, load);
+            out.println();
+            out.println("Report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        }
+        out.flush();
+        return new Result(summary, recorder, petals, files);
+    }
+
+    private void loop(FleetSimulation sim, Dispatcher dispatcher, RunRecorder recorder, VirtualClock clock,
+            LoadSource load, double[] times, Runnable startOptimizer, StatusLine status) {
+        double optimizerAt = times[0];
+        double changeAt = times[1];
+        double end = times[2];
+        boolean optimizerStarted = false;
+        boolean changed = false;
+        long nextStatus = 0;
+        while (true) {
+            double t = Math.min(clock.elapsedSeconds(), end);
+            if (!optimizerStarted && t >= optimizerAt) {
+                optimizerStarted = true;
+                recorder.scenario(new RunRecorder.ScenarioEvent(t, "optimizer", "optimizer started after one ingest window"));
+                startOptimizer.run();
+            }
+            if (!changed && t >= changeAt) {
+                changed = true;
+                scenarioChange(sim, dispatcher, recorder, load, changeAt);
+            }
+            sim.advanceTo(t);
+            if (dispatcher.currentPlan().isPresent() && dispatcher.queueLength() == 0) {
+                recorder.backlogCleared(t);
+            }
+            long now = System.nanoTime();
+            if (now >= nextStatus || t >= end) {
+                nextStatus = now + STATUS_EVERY_NANOS;
+                status.update(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan), recorder.latestDemand(),
+                        load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(), recorder.completedCount(),
+                        dispatcher.queueLength());
+            }
+            if (t >= end) {
+                break;
+            }
+            long wait = Math.min(MAX_PARK_NANOS, clock.wallNanosUntil(Math.min(sim.nextEventSeconds(), end)));
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+        status.finish();
+    }
+
+    private void scenarioChange(FleetSimulation sim, Dispatcher dispatcher, RunRecorder recorder, LoadSource load,
+            double at) {
+        if (options.scenario() == Scenario.SHIFT) {
+            recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,
+                    "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at))));
+        } else if (options.scenario() == Scenario.FAILURE) {
+            String victim = dispatcher.currentPlan().filter(p -> p.chainCount() > 0)
+                    .map(p -> p.chains().get(fastest(p)).hops().get(0).serverId())
+                    .orElse(sim.largestServerId());
+            sim.failServerAt(at, victim);
+        }
+    }
+
+    private static int fastest(RoutingPlan p) {
+        int best = 0;
+        for (int k = 1; k < p.chainCount(); k++) {
+            if (p.chains().get(k).serviceSeconds() < p.chains().get(best).serviceSeconds()) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+
+    private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock) {
+        Map<String, String> values = new HashMap<>(client.all());
+        values.putIfAbsent(OptimizerConfig.POLL_MS_CONFIG, "20");
+        values.putIfAbsent(OptimizerConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        values.putIfAbsent(OptimizerConfig.INSTANCE_ID_CONFIG, "local-0");
+        OptimizerConfig config = OptimizerConfig.from(values);
+        return new OptimizerService(client, config, registry, new PaperSolver(1), clock,
+                new OptimizerMetrics(new SimpleMeterRegistry())).start();
+    }
+
+    /**
+     * The relative uncertainty of a plan's predicted bounds that comes from its estimated inputs. A
+     * plan's timings are either what the servers declared (their start-up benchmark, off by
+     * {@code declaredNoiseCv} = 3% here) or the ingest's robust mean over a window of
+     * W = {@value LocalServices#TIMING_WINDOW_SAMPLES} samples, with a standard error of about
+     * {@code cv / sqrt(W)} ({@code cv}: the coefficient of variation of the service times measured in
+     * the run). The bounds scale with the service times, so 1.96 times the larger of the two is the
+     * tolerance.
+     *
+     * @param completions the completed requests
+     * @param settings    the simulation's noise settings
+     * @return the relative tolerance, e.g. 0.059
+     */
+    static double estimateTolerance(List<Completion> completions, FleetSimulation.Settings settings) {
+        return 1.96 * Math.max(settings.declaredNoiseCv(), measuredTolerance(completions));
+    }
+
+    private static double measuredTolerance(List<Completion> completions) {
+        double[] service = completions.stream().mapToDouble(c -> c.responseSeconds() - c.waitSeconds()).toArray();
+        if (service.length < 2) {
+            return 0;
+        }
+        double mean = java.util.Arrays.stream(service).average().orElse(0);
+        double ss = 0;
+        for (double x : service) {
+            ss += (x - mean) * (x - mean);
+        }
+        double cv = Math.sqrt(ss / (service.length - 1)) / mean;
+        return cv / Math.sqrt(LocalServices.TIMING_WINDOW_SAMPLES);
+    }
+
+    private SimFleet fleet() {
+        if (options.fleet().isEmpty()) {
+            return SimFleet.paperMig();
+        }
+        Fleet f = options.fleet().get();
+        SimModel m = new SimModel(f.model().id(), f.model().blocks(), f.model().blockBytes(),
+                f.model().cacheBytesPerBlockPerJob(), SimModel.LLAMA_2_7B.meanInputTokens(),
+                SimModel.LLAMA_2_7B.meanOutputTokens());
+        return new SimFleet(m, f.servers().stream()
+                .map(s -> SimFleet.fromMeans(m, s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds()))
+                .toList());
+    }
+
+    private double rate() {
+        if (options.ratePerSecond().isPresent()) {
+            return options.ratePerSecond().get();
+        }
+        return options.fleet().map(Fleet::arrivalRatePerSecond).filter(r -> r > 0).orElse(ClosedLoopOptions.DEFAULT_RATE);
+    }
+
+    private LoadSource load(SimFleet fleet, double start, double end, double changeAt) throws IOException {
+        double shiftAt = options.scenario() == Scenario.SHIFT ? changeAt : Double.POSITIVE_INFINITY;
+        if (options.trace().isPresent()) {
+            return TraceLoad.read(options.trace().get(), start, shiftAt, 2.0, end);
+        }
+        return new PoissonLoad(start, rate(), shiftAt, 2.0, end, fleet.model(), new SplittableRandom(options.seed()));
+    }
+
+    private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {
+        return ModelSpec.newBuilder().setId(m.id()).setBlocks(m.blocks()).setBlockBytes(m.blockBytes())
+                .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(2048)
+                .setMeanInputTokens(m.meanInputTokens()).setMeanOutputTokens(m.meanOutputTokens())
+                .setUpdatedAtMillis(Instant.ofEpochMilli(clock.millis())).build();
+    }
+
+    private static String describe(SimFleet fleet) {
+        Map<String, Long> byGpu = fleet.servers().stream()
+                .collect(Collectors.groupingBy(SimServer::gpuModel, java.util.TreeMap::new, Collectors.counting()));
+        String gpus = byGpu.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey())
+                .collect(Collectors.joining(", "));
+        SimModel m = fleet.model();
+        return String.format(Locale.ROOT, "%s (L=%d, s_m=%.4f GB, s_c=%.4f GB) on %s", m.id(), m.blocks(),
+                m.blockBytes() / 1e9, m.cacheBytesPerBlockPerJob() / 1e9, gpus);
+    }
+
+    private PetalsComparison.Result comparePetals(SimFleet fleet, FleetSimulation.Settings settings, RunRecorder recorder,
+            RunSummary summary, PrintWriter out) {
+        double firstPlan = recorder.backlogClearedSeconds();
+        List<Arrival> arrivals = recorder.arrivals().stream().filter(a -> a.timeSeconds() >= firstPlan).toList();
+        double[] ours = recorder.completions().stream().filter(c -> c.arrivalSeconds() >= firstPlan)
+                .sorted(java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
+                .mapToDouble(Completion::responseSeconds).toArray();
+        Stats mine = Stats.of(ours);
+        PetalsComparison.Result p = PetalsComparison.run(fleet, settings, arrivals, options.seed());
+        var rt = p.result().responseTime();
+        out.println();
+        out.printf(Locale.ROOT, "Compared with PETALS on the same %d arrivals (from t=%.1f s, when the requests that"
+                + " waited for the first plan had been dispatched):%n", arrivals.size(), firstPlan);
+        out.printf(Locale.ROOT, "  %-34s %8s %8s %8s %8s%n", "", "mean", "p50", "p95", "p99");
+        out.printf(Locale.ROOT, "  %-34s %8.3f %8.3f %8.3f %8.3f   (%d completed)%n", "chainplan (closed loop, measured)",
+                mine.mean(), mine.median(), mine.p95(), mine.p99(), mine.n());
+        out.printf(Locale.ROOT, "  %-34s %8.3f %8.3f %8.3f %8.3f   (+-%.3f, %d completed)%n", "PETALS (simulated)",
+                rt.meanSeconds(), rt.medianSeconds(), rt.p95Seconds(), rt.p99Seconds(), p.result().responseMeanCi95(),
+                p.result().measuredRequests());
+        double gain = 1 - mine.mean() / rt.meanSeconds();
+        out.printf(Locale.ROOT, "  chainplan's mean response time is %.0f%% %s than PETALS'.%n", Math.abs(gain) * 100,
+                gain >= 0 ? "lower" : "HIGHER");
+        out.println("  How: PETALS' placement (optimizer.baseline.PetalsBlockPlacement: 4096-token cache per block,"
+                + " seeded join order, least-served windows) and routing (PooledRoutingModel: cheapest path on arrival,"
+                + " 10 s penalty for a server believed to lack cache, waiting on the server), run offline in"
+                + " optimizer.sim.Simulator with this fleet's true timings and the same token-driven service times and"
+                + " noise; the chainplan row is the closed loop's own measurement (estimated inputs, live re-planning).");
+        out.println("  PETALS placement: " + p.describePlacement());
+        if (options.scenario() == Scenario.FAILURE) {
+            out.println("  Note: PETALS is simulated with every server up; the closed loop lost a server half way.");
+        }
+        return p;
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> running, T c) {
+        running.push(c);
+        return c;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            AutoCloseable c = running.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

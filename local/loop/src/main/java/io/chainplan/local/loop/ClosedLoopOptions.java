@@ -1,0 +1,57 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.optimizer.model.Fleet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Options of the closed loop of {@code chainplan local}.
+ *
+ * @param wall          wall-clock length of the run
+ * @param speedup       virtual seconds per wall second
+ * @param fleet         a fleet (read from a fleet file, DESIGN.md §4.1) instead of the paper's nine MIG slices
+ * @param trace         an Azure-format trace to replay instead of Poisson arrivals
+ * @param ratePerSecond Poisson rate before any shift; empty: the fleet's rate if positive, or 5 req/s
+ * @param scenario      steady, shift or failure
+ * @param comparePetals also run PETALS on the same arrivals
+ * @param reportDir     where to write PNGs
+ * @param seed          seed of arrivals and noise
+ */
+public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, Optional<Path> trace,
+        Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed) {
+    /** Default Poisson rate for the default fleet: about half of what PETALS' placement carries. */
+    public static final double DEFAULT_RATE = 5.0;
+    /** Longest simulated span: below the 7-day retention of the event topics, as timestamps lie in the past. */
+    public static final Duration MAX_VIRTUAL = Duration.ofDays(6);
+
+    /** Validates the fields. */
+    public ClosedLoopOptions {
+        Objects.requireNonNull(wall, "wall");
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(fleet, "fleet");
+        if (wall.isNegative() || wall.toMillis() < 1000) {
+            throw new IllegalArgumentException("--duration must be at least 1s, was " + wall);
+        }
+        if (!(speedup >= 1) || Double.isInfinite(speedup)) {
+            throw new IllegalArgumentException("--speedup must be >= 1, was " + speedup);
+        }
+        if (wall.toMillis() * speedup > MAX_VIRTUAL.toMillis()) {
+            throw new IllegalArgumentException("--duration x --speedup must be at most 6 days of simulated time, was "
+                    + Duration.ofMillis((long) (wall.toMillis() * speedup)));
+        }
+        ratePerSecond.ifPresent(r -> {
+            if (!(r > 0) || r.isInfinite()) {
+                throw new IllegalArgumentException("--rate must be > 0, was " + r);
+            }
+        });
+    }
+
+    /**
+     * @return simulated length of the run, seconds
+     */
+    public double virtualSeconds() {
+        return wall.toMillis() / 1000.0 * speedup;
+    }
+}

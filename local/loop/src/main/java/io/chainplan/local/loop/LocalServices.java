@@ -1,0 +1,126 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.ingest.app.KafkaDeadLetterSink;
+import io.chainplan.ingest.topology.IngestMetrics;
+import io.chainplan.ingest.topology.IngestTopology;
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.PlanSubscriber;
+import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.local.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The services of the closed loop, started in-process on a {@link LocalStack}: telemetry-ingest's
+ * topology ({@link IngestTopology}, the same one {@code chainplan ingest} runs) in a {@link KafkaStreams}
+ * instance on the run's virtual clock (exactly-once, dead-letter handlers, state under the stack's data
+ * directory; bad model specs dead-lettered through a {@link KafkaDeadLetterSink}), and the router
+ * library's plan subscriber. (The ingest app itself cannot be given a Kafka
+ * {@code Time}, hence the topology is run directly.)
+ */
+public final class LocalServices implements ClosedLoop.Services {
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+    /**
+     * Effective window of the ingest's robust timing mean: 200 samples instead of 50, so that the
+     * estimates' noise (about 1%) stays well below the optimizer's 10% re-plan threshold.
+     */
+    static final int TIMING_WINDOW_SAMPLES = 200;
+    /**
+     * Measured timings replace declared ones from 400 samples on (default 10). The ingest's robust
+     * mean is an exponentially weighted filter started from the median of its first 5 samples; it
+     * needs about two windows of samples to forget that start (with fewer, a server's estimate is off
+     * by several percent and flips across the optimizer's 10% threshold, causing re-plans).
+     */
+    static final long TIMING_MIN_SAMPLES = 400;
+
+    @Override
+    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock) {
+        IngestConfig config = ingestConfig(stack, clock);
+        Properties p = config.streamsProperties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-local");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stack).toString());
+        KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(p, IngestMetrics.NOOP);
+        KafkaStreams streams = new KafkaStreams(IngestTopology.build(config.topics(), stack.schemaRegistryClient(),
+                config.settings(), IngestMetrics.NOOP, modelDeadLetters), p, new VirtualKafkaTime(clock));
+        streams.start();
+        try {
+            awaitRunning(streams);
+        } catch (RuntimeException e) {
+            modelDeadLetters.close();
+            throw e;
+        }
+        return () -> {
+            streams.close(Duration.ofSeconds(10));
+            modelDeadLetters.close();
+        };
+    }
+
+    /**
+     * The ingest's configuration for the closed loop: the stack's client settings plus the keys
+     * {@code chainplan ingest} reads ({@code chainplan.ingest.*}). Streams runs on the virtual clock
+     * ({@link VirtualKafkaTime}), so every time setting is in simulated time and keeps its default
+     * (DOWN after 30 s of silence, checked every 5 s, ...), except: no memory reserve (the simulated
+     * servers report exactly the memory they have), a longer timing window trusted from 400 samples on,
+     * and a commit interval of 100 ms of wall time.
+     *
+     * @param stack the stack
+     * @param clock the run's clock
+     * @return the config
+     */
+    static IngestConfig ingestConfig(LocalStack stack, VirtualClock clock) {
+        ClientConfig c = stack.clientConfig()
+                .with(IngestConfig.MEMORY_RESERVE_BYTES_CONFIG, "0")
+                .with(IngestConfig.TIMING_WINDOW_SAMPLES_CONFIG, Integer.toString(TIMING_WINDOW_SAMPLES))
+                .with(IngestConfig.TIMING_MIN_SAMPLES_CONFIG, Long.toString(TIMING_MIN_SAMPLES))
+                .with(IngestConfig.METRICS_PORT_CONFIG, "-1")
+                .with(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.round(100 * clock.speedup()))));
+        return IngestConfig.of(c);
+    }
+
+    private static Path stateDir(LocalStack stack) {
+        try {
+            return Files.createDirectories(stack.broker().dataDir().resolveSibling("streams"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the Kafka Streams state directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
+                    && streams.state() != KafkaStreams.State.CREATED) {
+                streams.close(Duration.ofSeconds(5));
+                throw new IllegalStateException("telemetry-ingest did not start: state " + streams.state());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting telemetry-ingest", e);
+            }
+        }
+    }
+
+    /**
+     * The router library's {@link PlanSubscriber}, reading committed plans only (the optimizer publishes
+     * in transactions) and applying each new plan of the dispatcher's model to it.
+     */
+    @Override
+    public AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher) {
+        Map<String, Object> props = new HashMap<>(stack.clientConfig().kafkaProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        PlanSubscriber subscriber = PlanSubscriber.builder(props, stack.schemaRegistryClient(),
+                PlanSubscriber.applyingTo(Map.of(dispatcher.modelId(), dispatcher))).topics(stack.topics()).build();
+        subscriber.start();
+        return subscriber;
+    }
+}

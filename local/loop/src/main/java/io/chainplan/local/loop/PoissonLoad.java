@@ -1,0 +1,97 @@
+package io.chainplan.local.loop;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Poisson arrivals at a rate that is multiplied by {@code shiftFactor} from {@code shiftAtSeconds} on
+ * (the {@code shift} scenario doubles it half way). Token counts are uniform around the model's typical
+ * lengths, in {@code [0.75, 1.25] x} the mean (so the means are the model's, and the per-request
+ * service-time spread stays moderate, as in a fleet serving one kind of request).
+ * <p>Deterministic for a given generator seed.
+ */
+public final class PoissonLoad implements LoadSource {
+    private final double ratePerSecond;
+    private final double shiftAtSeconds;
+    private final double shiftFactor;
+    private final double endSeconds;
+    private final SimModel model;
+    private final RandomGenerator random;
+    private double t;
+
+    /**
+     * A source whose arrivals start at time 0.
+     *
+     * @param ratePerSecond  base rate, {@code > 0}
+     * @param shiftAtSeconds virtual time the rate changes, or +infinity for none
+     * @param shiftFactor    factor applied from then on, {@code > 0}
+     * @param endSeconds     no arrivals at or after this virtual time
+     * @param model          the model (token means)
+     * @param random         randomness, owned by this source
+     */
+    public PoissonLoad(double ratePerSecond, double shiftAtSeconds, double shiftFactor, double endSeconds,
+            SimModel model, RandomGenerator random) {
+        this(0, ratePerSecond, shiftAtSeconds, shiftFactor, endSeconds, model, random);
+    }
+
+    /**
+     * @param startSeconds   arrivals start after this virtual time
+     * @param ratePerSecond  base rate, {@code > 0}
+     * @param shiftAtSeconds virtual time the rate changes, or +infinity for none
+     * @param shiftFactor    factor applied from then on, {@code > 0}
+     * @param endSeconds     no arrivals at or after this virtual time
+     * @param model          the model (token means)
+     * @param random         randomness, owned by this source
+     */
+    public PoissonLoad(double startSeconds, double ratePerSecond, double shiftAtSeconds, double shiftFactor,
+            double endSeconds, SimModel model, RandomGenerator random) {
+        if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
+            throw new IllegalArgumentException("ratePerSecond must be finite and > 0, was " + ratePerSecond);
+        }
+        if (!(shiftFactor > 0)) {
+            throw new IllegalArgumentException("shiftFactor must be > 0, was " + shiftFactor);
+        }
+        this.ratePerSecond = ratePerSecond;
+        this.shiftAtSeconds = shiftAtSeconds;
+        this.shiftFactor = shiftFactor;
+        this.endSeconds = endSeconds;
+        this.model = model;
+        this.random = random;
+        this.t = startSeconds;
+    }
+
+    @Override
+    public Optional<Arrival> next() {
+        double next = t + exponential(trueRatePerSecond(t));
+        if (t < shiftAtSeconds && next >= shiftAtSeconds) {
+            // memoryless: restart the draw at the change point with the new rate
+            next = shiftAtSeconds + exponential(trueRatePerSecond(shiftAtSeconds));
+        }
+        if (next >= endSeconds) {
+            t = endSeconds;
+            return Optional.empty();
+        }
+        t = next;
+        int in = (int) Math.round(model.meanInputTokens() * (0.75 + 0.5 * random.nextDouble()));
+        int out = (int) Math.round(model.meanOutputTokens() * (0.75 + 0.5 * random.nextDouble()));
+        return Optional.of(new Arrival(t, Math.max(1, in), Math.max(1, out)));
+    }
+
+    private double exponential(double rate) {
+        return -Math.log(1.0 - random.nextDouble()) / rate;
+    }
+
+    @Override
+    public double trueRatePerSecond(double timeSeconds) {
+        return timeSeconds >= shiftAtSeconds ? ratePerSecond * shiftFactor : ratePerSecond;
+    }
+
+    @Override
+    public String describe() {
+        String base = String.format(Locale.ROOT, "Poisson %.2f req/s", ratePerSecond);
+        return Double.isFinite(shiftAtSeconds)
+                ? base + String.format(Locale.ROOT, ", x%.1f at t=%.0f s", shiftFactor, shiftAtSeconds)
+                : base;
+    }
+}

@@ -1,0 +1,334 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.PlanStatus;
+import io.chainplan.schemas.avro.TriggerKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The end-of-run summary of {@code chainplan local}: the plans published and why, how long each
+ * scenario change took to show in the estimates and in a plan, and the measured mean response time of
+ * the requests that arrived under each plan against that plan's predicted band (Theorem 4 bounds).
+ * <p>"In band" means the 95% confidence interval of the measured mean (batch means, {@link Stats})
+ * overlaps {@code [lower, upper]} of the plan in force. Periods with fewer than
+ * {@value #MIN_REQUESTS} requests are not judged.
+ */
+public final class RunSummary {
+    /** Fewest requests in a plan's period for the band check to count. */
+    public static final int MIN_REQUESTS = 30;
+
+    private final RunInfo info;
+    private final RunRecorder recorder;
+    private final List<PlanRow> plans;
+    private final List<PeriodRow> periods;
+    private final List<DetectionRow> detections;
+    private final Stats overall;
+    private final double estimateTolerance;
+
+    /**
+     * A published plan.
+     *
+     * @param epoch           plan epoch
+     * @param receivedSeconds virtual time it reached the router
+     * @param plan            the plan record
+     */
+    public record PlanRow(long epoch, double receivedSeconds, ChainPlan plan) {
+        /**
+         * @return the predicted bounds, if the plan is OK and has them
+         */
+        public Optional<double[]> bounds() {
+            if (plan.getStatus() != PlanStatus.OK || plan.getBounds() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new double[] {plan.getBounds().getLowerSeconds(), plan.getBounds().getUpperSeconds()});
+        }
+    }
+
+    /**
+     * The requests that arrived while one plan was in force.
+     *
+     * @param epoch       plan epoch, -1 for "before the first plan"
+     * @param fromSeconds start of the period (virtual)
+     * @param toSeconds   end of the period (virtual)
+     * @param stats       response-time statistics
+     * @param lower       predicted lower bound, NaN if none
+     * @param upper       predicted upper bound, NaN if none
+     * @param trueLower   lower bound of the same chains with the true timings at the period's true rate
+     * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate
+     * @param tolerance   relative uncertainty of the bounds from estimated inputs
+     */
+    public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
+            double trueLower, double trueUpper, double tolerance) {
+        /**
+         * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
+         */
+        public boolean inBand() {
+            return judged() && overlaps(lower, upper);
+        }
+
+        /**
+         * @return true if judged and the mean's interval overlaps the band widened by the estimates'
+         *         relative uncertainty ({@code lower (1 - tol) .. upper (1 + tol)})
+         */
+        public boolean inBandWithinEstimateError() {
+            return judged() && overlaps(lower * (1 - tolerance), upper * (1 + tolerance));
+        }
+
+        /**
+         * @return true if judged and the mean's interval overlaps the band recomputed with the true
+         *         timings and the true rate (the plan's estimates were off, its model was not)
+         */
+        public boolean inTrueBand() {
+            return judged() && overlaps(trueLower, trueUpper);
+        }
+
+        private boolean overlaps(double lo, double hi) {
+            return stats.mean() - stats.ci95() <= hi && stats.mean() + stats.ci95() >= lo;
+        }
+
+        /**
+         * @return true if the period has bounds and at least {@value RunSummary#MIN_REQUESTS} requests
+         */
+        public boolean judged() {
+            return epoch >= 0 && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS && !Double.isNaN(stats.ci95());
+        }
+    }
+
+    /**
+     * How fast a scenario change was seen.
+     *
+     * @param event              the change
+     * @param estimateSeconds    virtual time the demand estimate first crossed half way to the new rate (shift), NaN if never
+     * @param planSeconds        virtual time of the first plan reacting to it, NaN if none
+     * @param planEpoch          that plan's epoch, -1 if none
+     * @param planTrigger        that plan's trigger
+     */
+    public record DetectionRow(RunRecorder.ScenarioEvent event, double estimateSeconds, double planSeconds,
+            long planEpoch, String planTrigger) {
+    }
+
+    /**
+     * Computes the summary.
+     *
+     * @param info     the run's settings
+     * @param recorder what happened
+     * @param load     the load source (true rates)
+     * @param truth    the fleet's true timings
+     * @param estimateTolerance relative uncertainty of the bounds due to estimated inputs (e.g. 0.014), {@code >= 0}
+     */
+    public RunSummary(RunInfo info, RunRecorder recorder, LoadSource load, TrueTimings truth, double estimateTolerance) {
+        this.info = info;
+        this.recorder = recorder;
+        this.plans = recorder.plans().stream()
+                .map(p -> new PlanRow(p.plan().getEpoch(), p.receivedSeconds(), p.plan())).toList();
+        this.estimateTolerance = estimateTolerance;
+        this.periods = periods(recorder, plans, truth, estimateTolerance);
+        this.detections = detections(recorder, plans, load);
+        this.overall = Stats.of(recorder.completions().stream().sorted(
+                java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
+                .mapToDouble(Completion::responseSeconds).toArray());
+    }
+
+    /**
+     * @return the plans published, in order
+     */
+    public List<PlanRow> plans() {
+        return plans;
+    }
+
+    /**
+     * @return one row per plan in force (and one for before the first plan, if any request arrived then)
+     */
+    public List<PeriodRow> periods() {
+        return periods;
+    }
+
+    /**
+     * @return one row per scenario change
+     */
+    public List<DetectionRow> detections() {
+        return detections;
+    }
+
+    /**
+     * @return statistics of all completed requests
+     */
+    public Stats overall() {
+        return overall;
+    }
+
+    /**
+     * @return true if every judged period is in its plan's band, allowing for the estimates' error
+     */
+    public boolean allJudgedInBand() {
+        return periods.stream().filter(PeriodRow::judged).allMatch(PeriodRow::inBandWithinEstimateError);
+    }
+
+    /**
+     * The plan in force at the end of the run and its period.
+     *
+     * @return the last period with a plan
+     */
+    public Optional<PeriodRow> lastPeriod() {
+        return periods.stream().filter(p -> p.epoch() >= 0).reduce((a, b) -> b);
+    }
+
+    private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth, double tol) {
+        List<Completion> completions = recorder.completions();
+        List<Arrival> arrivals = recorder.arrivals();
+        double end = arrivals.isEmpty() ? 0 : arrivals.get(arrivals.size() - 1).timeSeconds();
+        List<PeriodRow> rows = new ArrayList<>();
+        List<Long> epochs = new ArrayList<>();
+        epochs.add(-1L);
+        plans.forEach(p -> epochs.add(p.epoch()));
+        for (int i = 0; i < epochs.size(); i++) {
+            long epoch = epochs.get(i);
+            double[] values = completions.stream().filter(c -> c.epochAtArrival() == epoch)
+                    .sorted(java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
+                    .mapToDouble(Completion::responseSeconds).toArray();
+            if (epoch < 0 && values.length == 0) {
+                continue;
+            }
+            double from = i == 0 ? 0 : plans.get(i - 1).receivedSeconds();
+            double to = i < plans.size() ? plans.get(i).receivedSeconds() : Math.max(end, from);
+            double lo = Double.NaN;
+            double hi = Double.NaN;
+            if (i > 0 && plans.get(i - 1).bounds().isPresent()) {
+                lo = plans.get(i - 1).bounds().get()[0];
+                hi = plans.get(i - 1).bounds().get()[1];
+            }
+            double[] t = {Double.NaN, Double.NaN};
+            if (i > 0 && to > from) {
+                long n = arrivals.stream().filter(a -> a.timeSeconds() >= from && a.timeSeconds() < to).count();
+                t = truth.bounds(plans.get(i - 1).plan(), n / (to - from));
+            }
+            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol));
+        }
+        return rows;
+    }
+
+    private static List<DetectionRow> detections(RunRecorder recorder, List<PlanRow> plans, LoadSource load) {
+        List<DetectionRow> rows = new ArrayList<>();
+        for (RunRecorder.ScenarioEvent e : recorder.scenarioEvents()) {
+            if (e.kind().equals("optimizer")) {
+                continue;
+            }
+            double estimate = Double.NaN;
+            TriggerKind wanted = TriggerKind.SERVERS_CHANGED;
+            if (e.kind().equals("shift")) {
+                wanted = TriggerKind.DEMAND_SHIFT;
+                double before = load.trueRatePerSecond(Math.max(0, e.atSeconds() - 1e-6));
+                double after = load.trueRatePerSecond(e.atSeconds() + 60);
+                double mid = (before + after) / 2;
+                estimate = recorder.demand().stream()
+                        .filter(d -> d.atSeconds() >= e.atSeconds() && (after > before ? d.rate() >= mid : d.rate() <= mid))
+                        .mapToDouble(RunRecorder.ObservedDemand::atSeconds).findFirst().orElse(Double.NaN);
+            }
+            TriggerKind w = wanted;
+            Optional<PlanRow> reacting = plans.stream()
+                    .filter(p -> p.receivedSeconds() >= e.atSeconds() && p.plan().getTrigger().getKind() == w).findFirst();
+            if (reacting.isEmpty()) {
+                reacting = plans.stream().filter(p -> p.receivedSeconds() >= e.atSeconds()).findFirst();
+            }
+            rows.add(new DetectionRow(e, estimate, reacting.map(PlanRow::receivedSeconds).orElse(Double.NaN),
+                    reacting.map(PlanRow::epoch).orElse(-1L),
+                    reacting.map(p -> p.plan().getTrigger().getKind().toString()).orElse("-")));
+        }
+        return rows;
+    }
+
+    /**
+     * Renders the summary for the console.
+     *
+     * @return lines of text
+     */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        line(b, "chainplan local: %s scenario, %.0f s simulated in %.0f s wall (x%.0f)", info.scenario().cliName(),
+                info.virtualSeconds(), info.wallSeconds(), info.speedup());
+        line(b, "  fleet: %s", info.fleetDescription());
+        line(b, "  load:  %s", info.loadDescription());
+        line(b, "  requests: %d arrived, %d completed, %d failed attempts, %d given up", recorder.arrivedCount(),
+                recorder.completedCount(), recorder.failedAttempts(), recorder.droppedRequests());
+        Stats planned = Stats.of(recorder.completions().stream().filter(c -> c.epochAtArrival() >= 0)
+                .sorted(java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
+                .mapToDouble(Completion::responseSeconds).toArray());
+        line(b, "  response time of requests that arrived under a plan: mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s (n=%d)",
+                planned.mean(), planned.median(), planned.p95(), planned.p99(), planned.n());
+        recorder.scenarioEvents().stream().filter(e -> e.kind().equals("optimizer")).findFirst().ifPresent(e -> line(b,
+                "  the optimizer started at t=%.0f s, one ingest window after the fleet, so its first plan rests on a full"
+                        + " window of demand data", e.atSeconds()));
+        renderPlans(b);
+        renderDetections(b);
+        renderPeriods(b);
+        return b.toString();
+    }
+
+    private void renderPlans(StringBuilder b) {
+        line(b, "");
+        line(b, "Plans published on chainplan.plans (%d):", plans.size());
+        line(b, "  %5s %8s  %-22s %-8s %7s %4s %6s %8s  %-17s  %s", "epoch", "at (s)", "trigger", "status", "lambda", "c",
+                "chains", "nu", "bounds (s)", "detail / change");
+        for (PlanRow p : plans) {
+            ChainPlan c = p.plan();
+            String bounds = p.bounds().map(x -> String.format(Locale.ROOT, "%.3f .. %.3f", x[0], x[1])).orElse("-");
+            String change = c.getReplaces() == null ? ""
+                    : String.format(Locale.ROOT, "; %s, %d blocks moved", c.getReplaces().getDecision(),
+                            c.getReplaces().getBlocksMoved());
+            line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4d %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
+                    c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC(), c.getChains().size(),
+                    c.getTotalServiceRatePerSecond(), bounds, c.getTrigger().getDetail(),
+                    c.getReason() == null ? change : change + "; reason: " + c.getReason());
+        }
+    }
+
+    private void renderDetections(StringBuilder b) {
+        if (detections.isEmpty()) {
+            return;
+        }
+        line(b, "");
+        line(b, "Detection:");
+        for (DetectionRow d : detections) {
+            String est = Double.isNaN(d.estimateSeconds()) ? ""
+                    : String.format(Locale.ROOT, "estimate crossed half way at t=%.1f s (+%.1f s); ", d.estimateSeconds(),
+                            d.estimateSeconds() - d.event().atSeconds());
+            String plan = d.planEpoch() < 0 ? "no plan reacted"
+                    : String.format(Locale.ROOT, "plan %d (%s) at t=%.1f s: detection delay %.1f s", d.planEpoch(),
+                            d.planTrigger(), d.planSeconds(), d.planSeconds() - d.event().atSeconds());
+            line(b, "  %s at t=%.1f s (%s): %s%s", d.event().kind(), d.event().atSeconds(), d.event().detail(), est, plan);
+        }
+    }
+
+    private void renderPeriods(StringBuilder b) {
+        line(b, "");
+        line(b, "Response time of the requests that arrived under each plan (measured vs predicted):");
+        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
+                "p95", "bounds (s)", "true-input bounds", "verdict");
+        for (PeriodRow r : periods) {
+            String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
+                    : !r.judged() ? "not judged (too few requests or no bounds)"
+                    : r.inBand() ? "in band"
+                    : r.inBandWithinEstimateError() ? "in band within the estimates' error"
+                    : r.inTrueBand() ? "OUT OF BAND (in the true-input band: estimates off)" : "OUT OF BAND";
+            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %-16s %s", r.epoch() < 0 ? "none" : r.epoch(),
+                    r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(), r.stats().ci95(), r.stats().median(),
+                    r.stats().p95(), band(r.lower(), r.upper()), band(r.trueLower(), r.trueUpper()), verdict);
+        }
+        line(b, "  in band: the 95%% confidence interval of the measured mean (batch means) overlaps the plan's Theorem 4");
+        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-%.1f%%, 1.96 standard errors of the",
+                100 * estimateTolerance);
+        line(b, "  timings the bounds were computed from (declared benchmark values, or the ingest's windowed estimates).");
+        line(b, "  True-input bounds: the same chains with the fleet's true timings at the period's true arrival rate.");
+    }
+
+    private static String band(double lo, double hi) {
+        return Double.isNaN(lo) ? "-" : String.format(Locale.ROOT, "%.3f .. %.3f", lo, hi);
+    }
+
+    static void line(StringBuilder b, String fmt, Object... args) {
+        b.append(String.format(Locale.ROOT, fmt, args)).append(System.lineSeparator());
+    }
+}

@@ -1,0 +1,150 @@
+package io.chainplan.local.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * The accelerated clock of {@code chainplan local}: virtual time starts at a fixed virtual origin,
+ * runs at wall speed while the services start, and {@code speedup} times as fast as the wall clock from
+ * {@link #accelerate()} on. Every event the simulated fleet and router emit
+ * carries a virtual timestamp, so Kafka Streams windows (event time) see the simulated rates; the
+ * wall-clock settings of the services (liveness punctuator, debounce, poll) are divided by the
+ * speedup with {@link #toWall(Duration)} so that both kinds of time agree.
+ * <p>Thread-safe (immutable; reads a monotonic nanosecond source).
+ */
+public final class VirtualClock implements InstantSource {
+    private final long originMillis;
+    private final double speedup;
+    private final LongSupplier nanos;
+    private final long startNanos;
+    private volatile long accelNanos = Long.MAX_VALUE;
+
+    /**
+     * @param originMillis virtual time at the start, ms since the epoch
+     * @param speedup      virtual seconds per wall second once accelerated, {@code >= 1}
+     * @param nanos        monotonic wall nanoseconds, e.g. {@code System::nanoTime}
+     */
+    public VirtualClock(long originMillis, double speedup, LongSupplier nanos) {
+        if (!(speedup >= 1 && Double.isFinite(speedup))) {
+            throw new IllegalArgumentException("speedup must be finite and >= 1, was " + speedup);
+        }
+        this.originMillis = originMillis;
+        this.speedup = speedup;
+        this.nanos = Objects.requireNonNull(nanos, "nanos");
+        this.startNanos = nanos.getAsLong();
+    }
+
+    /**
+     * A clock starting now (wall time) at virtual origin {@code originMillis}.
+     *
+     * @param originMillis virtual time at the start, ms since the epoch
+     * @param speedup      virtual seconds per wall second
+     * @return the clock
+     */
+    public static VirtualClock startingNow(long originMillis, double speedup) {
+        return new VirtualClock(originMillis, speedup, System::nanoTime);
+    }
+
+    /**
+     * From now on, virtual time runs {@code speedup} times as fast as the wall clock. Idempotent.
+     *
+     * @return this
+     */
+    public synchronized VirtualClock accelerate() {
+        if (accelNanos == Long.MAX_VALUE) {
+            accelNanos = nanos.getAsLong();
+        }
+        return this;
+    }
+
+    /**
+     * @return virtual seconds per wall second (once accelerated)
+     */
+    public double speedup() {
+        return speedup;
+    }
+
+    /**
+     * @return the virtual origin, ms since the epoch
+     */
+    public long originMillis() {
+        return originMillis;
+    }
+
+    /**
+     * Virtual seconds elapsed since the origin.
+     *
+     * @return seconds, {@code >= 0}
+     */
+    public double elapsedSeconds() {
+        long now = nanos.getAsLong();
+        long accel = accelNanos;
+        if (now < accel) {
+            return (now - startNanos) * 1e-9;
+        }
+        return (accel - startNanos) * 1e-9 + (now - accel) * 1e-9 * speedup;
+    }
+
+    /**
+     * Wall seconds elapsed since the start.
+     *
+     * @return seconds
+     */
+    public double wallElapsedSeconds() {
+        return (nanos.getAsLong() - startNanos) * 1e-9;
+    }
+
+    /**
+     * Converts a virtual offset from the origin to epoch milliseconds.
+     *
+     * @param virtualSeconds seconds since the origin
+     * @return ms since the epoch
+     */
+    public long toMillis(double virtualSeconds) {
+        return originMillis + Math.round(virtualSeconds * 1000.0);
+    }
+
+    /**
+     * Converts epoch milliseconds of virtual time to seconds since the origin.
+     *
+     * @param millis virtual ms since the epoch
+     * @return seconds since the origin
+     */
+    public double toVirtualSeconds(long millis) {
+        return (millis - originMillis) / 1000.0;
+    }
+
+    /**
+     * Wall nanoseconds to wait until virtual time {@code virtualSeconds} is reached.
+     *
+     * @param virtualSeconds target, seconds since the origin
+     * @return nanoseconds, {@code <= 0} if already reached
+     */
+    public long wallNanosUntil(double virtualSeconds) {
+        double rate = accelNanos == Long.MAX_VALUE ? 1 : speedup;
+        return (long) ((virtualSeconds - elapsedSeconds()) / rate * 1e9);
+    }
+
+    /**
+     * Scales a virtual duration (a setting meant in simulated time) to the wall clock.
+     *
+     * @param virtual the duration in virtual time
+     * @return the wall duration, at least 1 ms
+     */
+    public Duration toWall(Duration virtual) {
+        return Duration.ofMillis(Math.max(1, Math.round(virtual.toMillis() / speedup)));
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public long millis() {
+        return toMillis(elapsedSeconds());
+    }
+}

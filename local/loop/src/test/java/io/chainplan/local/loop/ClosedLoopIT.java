@@ -1,0 +1,57 @@
+package io.chainplan.local.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainplan.schemas.avro.TriggerKind;
+import io.chainplan.local.LocalStack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short {@code chainplan local --scenario shift --compare petals}: the closed loop on the in-process
+ * broker for 25 s of wall time at 24x (600 s simulated, as the 60 s default run).
+ */
+class ClosedLoopIT {
+    private static final long SEED = 42L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReplanOnTheShiftStayInTheBandOfThePlanInForceAndBeatPetals() throws Exception {
+        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), Optional.empty(),
+                Optional.empty(), Scenario.SHIFT, true, Optional.of(dir.resolve("report")), SEED);
+        StringWriter out = new StringWriter();
+        ClosedLoop.Result r;
+        try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {
+            r = new ClosedLoop(options, new LocalServices()).run(stack, new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true), false);
+        }
+        System.out.println(out);
+        RunSummary s = r.summary();
+
+        assertThat(s.plans()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(s.plans().get(0).plan().getTrigger().getKind()).isEqualTo(TriggerKind.INITIAL);
+        assertThat(s.plans().get(1).plan().getTrigger().getKind()).isEqualTo(TriggerKind.DEMAND_SHIFT);
+        double shiftAt = r.recorder().scenarioEvents().stream().filter(e -> e.kind().equals("shift")).findFirst()
+                .orElseThrow().atSeconds();
+        assertThat(s.plans().get(1).receivedSeconds()).isGreaterThan(shiftAt);
+        assertThat(s.detections()).anySatisfy(d -> assertThat(d.planTrigger()).isEqualTo("DEMAND_SHIFT"));
+
+        RunSummary.PeriodRow last = s.lastPeriod().orElseThrow();
+        assertThat(last.judged()).isTrue();
+        assertThat(last.inBandWithinEstimateError()).as(s.render()).isTrue();
+        assertThat(s.allJudgedInBand()).as(s.render()).isTrue();
+
+        double petals = r.petals().orElseThrow().result().responseTime().meanSeconds();
+        double ours = r.recorder().completions().stream().filter(c -> c.epochAtArrival() >= 0)
+                .mapToDouble(Completion::responseSeconds).average().orElseThrow();
+        assertThat(ours).isLessThan(petals);
+        assertThat(r.reportFiles()).hasSize(3).allSatisfy(f -> assertThat(f).isRegularFile());
+    }
+}

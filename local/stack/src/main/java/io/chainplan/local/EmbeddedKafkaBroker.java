@@ -1,0 +1,232 @@
+package io.chainplan.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka cluster in this JVM: one KRaft process acting as broker and controller,
+ * started from Kafka's own server classes ({@link KafkaRaftServer}), not a mock. Data lives in
+ * {@code dataDir/kafka}, which survives restarts (the directory is formatted only the first time).
+ * Sized for a small machine: one partition per topic by default, replication 1 everywhere
+ * (including the offsets and transaction-state topics, so exactly-once works), a small log-cleaner
+ * buffer and few threads.
+ * <p>The PLAINTEXT listener is on {@code localhost:port} (port 0 picks a free port); the controller
+ * listener on a free port. Close it to shut down.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final int port;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /**
+     * Starts a broker with the default settings.
+     *
+     * @param dataDir directory for the broker's data (created if missing; reused if formatted)
+     * @param port    client port, 0 for any free port
+     * @return the running broker, ready for clients
+     * @throws LocalStackException if the port is in use, the directory is not writable, or the broker fails
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * Starts a broker with extra or overriding server properties.
+     *
+     * @param dataDir   directory for the broker's data
+     * @param port      client port, 0 for any free port
+     * @param overrides server properties applied last, e.g. {@code log.retention.ms}
+     * @return the running broker, ready for clients
+     * @throws LocalStackException if the port is in use, the directory is not writable, or the broker fails
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(overrides, "overrides");
+        long startNanos = System.nanoTime();
+        Path logDir = writableDir(dataDir.resolve("kafka"));
+        int clientPort = Ports.claim(port, "Kafka");
+        int controllerPort = Ports.claim(0, "Kafka controller");
+        Map<String, String> props = serverProperties(logDir, clientPort, controllerPort);
+        props.putAll(overrides);
+        KafkaConfig config = new KafkaConfig(props, false);
+        formatIfNeeded(logDir);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, clientPort);
+        try {
+            server.startup();
+            broker.awaitReady();
+        } catch (RuntimeException e) {
+            broker.close();
+            throw new LocalStackException("Kafka broker failed to start on port " + clientPort + ": " + e.getMessage(), e);
+        }
+        LOG.info("Kafka broker ready on {} in {} ms (data in {})", broker.bootstrapServers(),
+                Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), logDir);
+        return broker;
+    }
+
+    /**
+     * The server properties used (before overrides).
+     *
+     * @param logDir         log directory (data and metadata)
+     * @param port           client listener port
+     * @param controllerPort controller listener port
+     * @return the properties, in a stable order
+     */
+    static Map<String, String> serverProperties(Path logDir, int port, int controllerPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + port + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.segment.bytes", Integer.toString(8 * 1024 * 1024));
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+        p.put("log.cleaner.threads", "1");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        p.put("auto.create.topics.enable", "true");
+        return p;
+    }
+
+    private static Path writableDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LocalStackException("data dir " + dir + " cannot be created: " + e, e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new LocalStackException("data dir " + dir + " is not writable");
+        }
+        return dir;
+    }
+
+    /** Formats the log directory for KRaft unless it already holds a {@code meta.properties}. */
+    private static void formatIfNeeded(Path logDir) {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            new Formatter()
+                    .setPrintStream(print)
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .run();
+        } catch (Exception e) {
+            throw new LocalStackException("cannot format Kafka data dir " + logDir + ": " + e.getMessage(), e);
+        }
+        LOG.debug("formatted {}: {}", logDir, out.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    /** Waits until the broker answers metadata requests and has registered itself. */
+    private void awaitReady() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(p)) {
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get().isEmpty()) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new LocalStackException("broker not ready after " + READY_TIMEOUT.toSeconds() + " s", e.getCause());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LocalStackException("broker not ready after " + READY_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.onSpinWait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    /**
+     * @return {@code localhost:port} for the {@code bootstrap.servers} client setting
+     */
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    /**
+     * @return the client port
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * @return the data directory given to {@link #start(Path, int)}
+     */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Shuts the broker down and waits for it; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Kafka broker on port {} stopped", port);
+    }
+}

@@ -1,0 +1,359 @@
+package io.chainplan.router;
+
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.PlanStatus;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.AvroSerdes;
+import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the plans topic ({@code chainplan.plans}, Avro {@link ChainPlan} in the Confluent wire format)
+ * and hands each model's newest valid plan to a {@link Listener}, e.g. the model's {@link Dispatcher}
+ * (DESIGN.md §2.4).
+ * <ul>
+ *   <li>Starts from the latest plans already in the topic, not from the beginning of time: each
+ *       partition is read from {@code end - lookback} (default 1, the last record) onwards. With one
+ *       model per partition (plans are keyed by model id) that is the model's latest plan.</li>
+ *   <li>Keeps the newest plan per model: a plan whose epoch is not newer than the one in force is
+ *       ignored (counted).</li>
+ *   <li>A record that does not deserialize, whose status is not {@code OK}, or whose chains are malformed
+ *       never replaces the last good plan: it is counted ({@code chainplan.router.plans.rejected}, tag
+ *       {@code stage}), logged once with topic-partition@offset, and sent with its original bytes to the
+ *       dead-letter topic ({@link DeadLetters}, stage {@code deserialize} or {@code validate}).</li>
+ * </ul>
+ * <p>No consumer group: every router reads every partition (manual assignment), no offsets are committed.
+ * Use {@link #poll(Duration)} from your own loop, or {@link #start()} for a daemon thread; {@link #close()}
+ * stops it. Not thread-safe apart from {@link #close()} and {@link #latest(String)}.
+ */
+public final class PlanSubscriber implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanSubscriber.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Receives each newly accepted plan (called on the polling thread). */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * A newer valid plan for {@code plan.modelId()}.
+         *
+         * @param plan the plan
+         */
+        void onPlan(RoutingPlan plan);
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Supplier<Producer<byte[], byte[]>> producerFactory;
+    private final Deserializer<ChainPlan> deserializer;
+    private final Topics topics;
+    private final Listener listener;
+    private final int lookback;
+    private final Map<String, RoutingPlan> latest = new TreeMap<>();
+    private final Map<String, Counter> rejected = new HashMap<>();
+    private final MeterRegistry meters;
+    private Producer<byte[], byte[]> producer;
+    private boolean positioned;
+    private volatile boolean closed;
+    private Thread thread;
+
+    private PlanSubscriber(Builder b) {
+        this.topics = b.topics;
+        this.listener = b.listener;
+        this.lookback = b.lookback;
+        this.meters = b.meterRegistry;
+        Map<String, Object> props = new HashMap<>(b.clientProperties);
+        props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = b.consumerFactory != null ? b.consumerFactory.get()
+                : new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.producerFactory = b.producerFactory != null ? b.producerFactory
+                : () -> new KafkaProducer<>(producerProps(b.clientProperties), new ByteArraySerializer(), new ByteArraySerializer());
+        this.deserializer = AvroSerdes.specific(ChainPlan.class, b.registry, false).deserializer();
+    }
+
+    private static Map<String, Object> producerProps(Map<String, Object> client) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+
+    /**
+     * Starts building a subscriber.
+     *
+     * @param clientProperties Kafka client properties ({@code bootstrap.servers} at least)
+     * @param registry         the schema registry the plans were written with
+     * @param listener         receives accepted plans
+     * @return a builder
+     */
+    public static Builder builder(Map<String, Object> clientProperties, SchemaRegistry registry, Listener listener) {
+        return new Builder(clientProperties, registry, listener);
+    }
+
+    /**
+     * A listener that applies each plan to the dispatcher of its model; plans of other models are ignored.
+     *
+     * @param dispatchers dispatchers by model id
+     * @return the listener
+     */
+    public static Listener applyingTo(Map<String, Dispatcher> dispatchers) {
+        Map<String, Dispatcher> copy = Map.copyOf(dispatchers);
+        return plan -> {
+            Dispatcher d = copy.get(plan.modelId());
+            if (d != null) {
+                d.apply(plan);
+            }
+        };
+    }
+
+    /**
+     * The plan in force for a model.
+     *
+     * @param modelId the model
+     * @return its newest accepted plan, if any
+     */
+    public Optional<RoutingPlan> latest(String modelId) {
+        synchronized (latest) {
+            return Optional.ofNullable(latest.get(modelId));
+        }
+    }
+
+    /**
+     * Polls once and processes what arrived (on the first call, positions every partition first).
+     *
+     * @param timeout how long to wait for records
+     * @return number of plans accepted
+     */
+    public int poll(Duration timeout) {
+        if (!positioned) {
+            position();
+        }
+        int accepted = 0;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            if (handle(r)) {
+                accepted++;
+            }
+        }
+        if (producer != null) {
+            producer.flush();
+        }
+        return accepted;
+    }
+
+    /** Polls on a daemon thread until {@link #close()}. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = new Thread(() -> {
+            try {
+                while (!closed) {
+                    poll(POLL);
+                }
+            } catch (WakeupException e) {
+                if (!closed) {
+                    throw e;
+                }
+            } finally {
+                closeClients();
+            }
+        }, "chainplan-plan-subscriber");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void position() {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topics.plans())) {
+            parts.add(new TopicPartition(p.topic(), p.partition()));
+        }
+        consumer.assign(parts);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
+        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+        for (TopicPartition tp : parts) {
+            consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - lookback));
+        }
+        positioned = true;
+    }
+
+    private boolean handle(ConsumerRecord<byte[], byte[]> r) {
+        ChainPlan avro;
+        try {
+            avro = deserializer.deserialize(r.topic(), r.value());
+            if (avro == null) {
+                throw new IllegalArgumentException("null value (tombstone)");
+            }
+        } catch (RuntimeException e) {
+            reject(r, "deserialize", e);
+            return false;
+        }
+        RoutingPlan plan;
+        try {
+            if (avro.getStatus() != PlanStatus.OK) {
+                throw new IllegalArgumentException("status " + avro.getStatus() + ": " + avro.getReason());
+            }
+            plan = AvroPlans.toRoutingPlan(avro);
+        } catch (RuntimeException e) {
+            reject(r, "validate", e);
+            return false;
+        }
+        synchronized (latest) {
+            RoutingPlan current = latest.get(plan.modelId());
+            if (current != null && plan.epoch() <= current.epoch()) {
+                count("stale");
+                return false;
+            }
+            latest.put(plan.modelId(), plan);
+        }
+        listener.onPlan(plan);
+        return true;
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> r, String stage, Exception e) {
+        count(stage);
+        LOG.warn("rejected plan record {}-{}@{} at stage {}: {}: {}; keeping the last good plan", r.topic(), r.partition(),
+                r.offset(), stage, e.getClass().getSimpleName(), e.getMessage());
+        if (producer == null) {
+            producer = producerFactory.get();
+        }
+        producer.send(DeadLetters.of(topics.deadLetters(), r, stage, e));
+    }
+
+    private void count(String stage) {
+        if (meters == null) {
+            return;
+        }
+        rejected.computeIfAbsent(stage, s -> Counter.builder("chainplan.router.plans.rejected")
+                .description("plan records not applied").tag("stage", s).register(meters)).increment();
+    }
+
+    /** Stops polling (if started) and closes the Kafka clients. */
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            closeClients();
+            return;
+        }
+        consumer.wakeup();
+        try {
+            t.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeClients() {
+        consumer.close();
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    /** Builder of a {@link PlanSubscriber}. */
+    public static final class Builder {
+        private final Map<String, Object> clientProperties;
+        private final SchemaRegistry registry;
+        private final Listener listener;
+        private Topics topics = Topics.defaults();
+        private int lookback = 1;
+        private MeterRegistry meterRegistry;
+        private Supplier<Consumer<byte[], byte[]>> consumerFactory;
+        private Supplier<Producer<byte[], byte[]>> producerFactory;
+
+        private Builder(Map<String, Object> clientProperties, SchemaRegistry registry, Listener listener) {
+            this.clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
+            this.registry = Objects.requireNonNull(registry, "registry");
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        /**
+         * Topic names (default {@link Topics#defaults()}).
+         *
+         * @param topics the topics
+         * @return this builder
+         */
+        public Builder topics(Topics topics) {
+            this.topics = Objects.requireNonNull(topics, "topics");
+            return this;
+        }
+
+        /**
+         * How many records before the end of each partition to start reading at (default 1).
+         *
+         * @param records {@code >= 1}
+         * @return this builder
+         */
+        public Builder lookback(int records) {
+            if (records < 1) {
+                throw new IllegalArgumentException("lookback must be >= 1, was " + records);
+            }
+            this.lookback = records;
+            return this;
+        }
+
+        /**
+         * Counts rejected and stale records.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Uses these clients instead of creating them from the properties (visible for testing).
+         *
+         * @param consumers supplies the consumer
+         * @param producers supplies the dead-letter producer
+         * @return this builder
+         */
+        Builder clients(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers) {
+            this.consumerFactory = consumers;
+            this.producerFactory = producers;
+            return this;
+        }
+
+        /**
+         * Builds the subscriber (creates the consumer; the producer is created at the first dead letter).
+         *
+         * @return the subscriber
+         */
+        public PlanSubscriber build() {
+            return new PlanSubscriber(this);
+        }
+    }
+}
