@@ -1,13 +1,13 @@
 package io.chainplan.cli;
 
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.optimizer.sim.ExponentialServiceModel;
 import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
-import io.chainplan.router.dispatch.RoutingChain;
-import io.chainplan.router.dispatch.RoutingHop;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.DispatchPolicies;
 import io.chainplan.router.policy.DispatchPolicy;
@@ -90,7 +90,7 @@ public final class BenchSimulateCommand implements Callable<Integer> {
         for (int i = -warmup; i < runs; i++) {
             long t0 = System.nanoTime();
             last = Simulator.run(SimulationConfig.of(requests, seed + i), PoissonArrivals.atRate(lambda),
-                    new ExponentialServiceModel(), PolicyRoutingModel.ofPlan(p, plan));
+                    new ExponentialServiceModel(), new PolicyRoutingModel(p, plan));
             double s = (System.nanoTime() - t0) / 1e9;
             if (i >= 0) {
                 seconds[i] = s;
@@ -104,10 +104,9 @@ public final class BenchSimulateCommand implements Callable<Integer> {
     }
 
     static RoutingPlan randomPlan(int k, SplittableRandom random) {
-        List<RoutingChain> list = new ArrayList<>();
+        List<Chain> list = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            list.add(new RoutingChain(i, List.of(new RoutingHop("s" + i, 0, 70)), 1 + random.nextInt(8),
-                    1 + random.nextDouble() * 9));
+            list.add(new Chain(List.of(new Hop("s" + i, 0, 70)), 1 + random.nextInt(8), 1 + random.nextDouble() * 9));
         }
         return new RoutingPlan("bench", 1, list);
     }

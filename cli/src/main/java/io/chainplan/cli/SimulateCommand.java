@@ -15,9 +15,7 @@ import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
 import io.chainplan.optimizer.sim.ProgressListener;
 import io.chainplan.optimizer.sim.RequestTrace;
-import io.chainplan.optimizer.sim.RoutingPlans;
 import io.chainplan.optimizer.sim.ServiceModel;
-import io.chainplan.optimizer.sim.SimRoutes;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
@@ -115,10 +113,9 @@ public final class SimulateCommand implements Callable<Integer> {
         boolean trace = arrivals.startsWith("trace:");
         Arrivals source = trace ? traceArrivals() : poissonArrivals(fleet);
         Service s = service != null ? service : trace ? Service.tokens : Service.exponential;
-        ServiceModel serviceModel = s == Service.tokens ? TokenServiceModel.paperDefaults() : new ExponentialServiceModel();
-        RoutingPlan routing = RoutingPlans.fromPlan(plan, 1);
-        PolicyRoutingModel model = new PolicyRoutingModel(p, routing, s == Service.tokens
-                ? SimRoutes.withHops(plan.chains(), fleet) : SimRoutes.meansOnly(routing));
+        ServiceModel serviceModel = s == Service.tokens ? TokenServiceModel.paperDefaults(fleet)
+                : new ExponentialServiceModel();
+        PolicyRoutingModel model = new PolicyRoutingModel(p, RoutingPlan.of(plan, 1));
         long n = Math.min(requests, source.size());
         long w = warmup != null ? warmup : trace ? 0 : n / 10;
         if (w < 0 || w >= n) {

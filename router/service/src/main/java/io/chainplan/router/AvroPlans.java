@@ -1,7 +1,7 @@
 package io.chainplan.router;
 
-import io.chainplan.router.dispatch.RoutingChain;
-import io.chainplan.router.dispatch.RoutingHop;
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.PlanChain;
@@ -9,7 +9,7 @@ import io.chainplan.schemas.avro.PlanHop;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps the Avro {@link ChainPlan} of {@code chainplan.plans} to a {@link RoutingPlan}. */
+/** Maps the Avro {@link ChainPlan} of {@code chainplan.plans} to a {@link RoutingPlan}: the router's boundary. */
 final class AvroPlans {
     private AvroPlans() {
     }
@@ -22,13 +22,13 @@ final class AvroPlans {
      * @throws IllegalArgumentException if the plan has no chains or a chain is malformed
      */
     static RoutingPlan toRoutingPlan(ChainPlan plan) {
-        List<RoutingChain> chains = new ArrayList<>();
+        List<Chain> chains = new ArrayList<>();
         for (PlanChain c : plan.getChains()) {
-            List<RoutingHop> hops = new ArrayList<>();
+            List<Hop> hops = new ArrayList<>();
             for (PlanHop h : c.getHops()) {
-                hops.add(new RoutingHop(h.getServerId(), h.getStartBlock(), h.getEndBlock()));
+                hops.add(new Hop(h.getServerId(), h.getStartBlock(), h.getEndBlock()));
             }
-            chains.add(new RoutingChain(chains.size(), hops, c.getCapacity(), c.getServiceSeconds()));
+            chains.add(new Chain(hops, c.getCapacity(), c.getServiceSeconds()));
         }
         if (chains.isEmpty()) {
             throw new IllegalArgumentException("plan epoch " + plan.getEpoch() + " of model " + plan.getModelId()

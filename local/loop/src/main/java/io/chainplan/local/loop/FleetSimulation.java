@@ -1,8 +1,11 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.optimizer.sim.EventHeap;
+import io.chainplan.optimizer.sim.Noise;
+import io.chainplan.optimizer.sim.TokenServiceModel;
 import io.chainplan.router.dispatch.Dispatcher;
 import io.chainplan.router.dispatch.Lease;
-import io.chainplan.router.dispatch.RoutingHop;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.schemas.avro.HopTiming;
 import io.chainplan.schemas.avro.RequestEvent;
@@ -10,13 +13,13 @@ import io.chainplan.schemas.avro.RequestEventKind;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.ServerTelemetry;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.random.RandomGenerator;
 
@@ -24,7 +27,8 @@ import java.util.random.RandomGenerator;
  * The simulated fleet and its router, as a discrete-event simulation in virtual time: requests
  * arrive from a {@link LoadSource}, the router (a real {@link Dispatcher}, JFFC) leases them a chain
  * or queues them, the servers on the chain take token-driven compute and network time per hop
- * ({@link SimServer}, with multiplicative noise), and the router emits {@code ARRIVED} /
+ * (the fleet's {@link TokenServiceModel}, with multiplicative noise: the same model the simulator serves
+ * with), and the router emits {@code ARRIVED} /
  * {@code COMPLETED} (with per-hop timings) / {@code FAILED} request events; every server reports
  * {@link ServerTelemetry} periodically: its memory use (noisy) and the timings its start-up benchmark
  * measured (the true means with a one-off error). A failed server
@@ -32,6 +36,8 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe except {@link #pendingGrants}: the dispatcher may grant queued requests from the
  * plan-subscriber thread (on a plan switch); grants are queued and started by the simulation thread.
  * Nothing sleeps here: the caller paces {@link #advanceTo(double)} against a {@link VirtualClock}.
+ * <p>Its event core is the simulator's {@link EventHeap} (event ids index a pool of events); at equal
+ * times scheduled events come before arrivals, as in the simulator.
  */
 public final class FleetSimulation {
     /** Settings of the simulation. */
@@ -64,13 +70,15 @@ public final class FleetSimulation {
     private final RandomGenerator random;
     private final VirtualClock clock;
     private final Settings settings;
-    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final TokenServiceModel service;
+    private final EventHeap events = new EventHeap();
+    private final List<Event> eventPool = new ArrayList<>();
+    private final ArrayDeque<Integer> freeEvents = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Grant> pendingGrants = new ConcurrentLinkedQueue<>();
     private final Map<Long, Request> inService = new HashMap<>();
     private final boolean[] down;
     private final double[] declaredComm;
     private final double[] declaredCompute;
-    private long seq;
     private long nextRequestId;
     private double now;
     private Arrival nextArrival;
@@ -114,6 +122,7 @@ public final class FleetSimulation {
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.service = fleet.serviceModel(settings.computeNoiseCv(), settings.networkNoiseCv());
         this.down = new boolean[fleet.servers().size()];
         this.now = startSeconds;
         this.declaredComm = new double[down.length];
@@ -152,18 +161,18 @@ public final class FleetSimulation {
     public void advanceTo(double t) {
         startGranted();
         while (true) {
-            double nextEvent = events.isEmpty() ? Double.POSITIVE_INFINITY : events.peek().time;
+            double nextEvent = events.minTime();
             double arrival = nextArrival == null ? Double.POSITIVE_INFINITY : nextArrival.timeSeconds();
             double first = Math.min(nextEvent, arrival);
             if (first > t) {
                 break;
             }
             now = first;
-            if (arrival <= nextEvent) {
+            if (nextEvent <= arrival) {
+                handle(take(events.pop()));
+            } else {
                 arrive(nextArrival);
                 pullArrival();
-            } else {
-                handle(events.poll());
             }
             startGranted();
         }
@@ -174,7 +183,7 @@ public final class FleetSimulation {
      * @return virtual time of the next scheduled event or arrival, +infinity if none
      */
     public double nextEventSeconds() {
-        double e = events.isEmpty() ? Double.POSITIVE_INFINITY : events.peek().time;
+        double e = events.minTime();
         return nextArrival == null ? e : Math.min(e, nextArrival.timeSeconds());
     }
 
@@ -231,19 +240,17 @@ public final class FleetSimulation {
         r.hops = new ArrayList<>();
         double total = 0;
         boolean hitsDownServer = false;
-        for (RoutingHop hop : lease.hops()) {
+        for (Hop hop : lease.hops()) {
             int j = fleet.indexOf(hop.serverId());
             if (j < 0 || down[j]) {
                 hitsDownServer = true;
                 continue;
             }
-            SimServer s = fleet.servers().get(j);
-            double compute = hop.blocks() * s.blockComputeSeconds(r.arrival.inputTokens(), r.arrival.outputTokens())
-                    * noise(settings.computeNoiseCv());
-            double network = s.hopNetworkSeconds(r.arrival.outputTokens()) * noise(settings.networkNoiseCv());
+            TokenServiceModel.HopTime time = service.hop(hop, r.arrival.inputTokens(), r.arrival.outputTokens(), random);
             r.hops.add(HopTiming.newBuilder().setServerId(hop.serverId()).setStartBlock(hop.startBlock())
-                    .setEndBlock(hop.endBlock()).setComputeSeconds(compute).setNetworkSeconds(network).build());
-            total += compute + network;
+                    .setEndBlock(hop.endBlock()).setComputeSeconds(time.computeSeconds())
+                    .setNetworkSeconds(time.networkSeconds()).build());
+            total += time.seconds();
         }
         inService.put(r.id, r);
         if (hitsDownServer) {
@@ -334,7 +341,7 @@ public final class FleetSimulation {
             int lo = Integer.MAX_VALUE;
             int hi = Integer.MIN_VALUE;
             for (var chain : plan.get().chains()) {
-                for (RoutingHop h : chain.hops()) {
+                for (Hop h : chain.hops()) {
                     if (h.serverId().equals(serverId)) {
                         lo = Math.min(lo, h.startBlock());
                         hi = Math.max(hi, h.endBlock());
@@ -365,19 +372,31 @@ public final class FleetSimulation {
     }
 
     private void schedule(Event e) {
-        e.seq = seq++;
-        events.add(e);
+        Integer free = freeEvents.poll();
+        int id = free != null ? free : eventPool.size();
+        if (free == null) {
+            eventPool.add(e);
+        } else {
+            eventPool.set(id, e);
+        }
+        events.push(e.time, id);
+    }
+
+    private Event take(int id) {
+        Event e = eventPool.get(id);
+        eventPool.set(id, null);
+        freeEvents.push(id);
+        return e;
     }
 
     private enum EventKind { COMPLETE, TIMEOUT, TELEMETRY, FAIL }
 
-    private static final class Event implements Comparable<Event> {
+    private static final class Event {
         final double time;
         final EventKind kind;
         final int server;
         final Request request;
         final int attempt;
-        long seq;
 
         Event(double time, EventKind kind, int server, Request request) {
             this.time = time;
@@ -385,12 +404,6 @@ public final class FleetSimulation {
             this.server = server;
             this.request = request;
             this.attempt = request == null ? 0 : request.attempts;
-        }
-
-        @Override
-        public int compareTo(Event o) {
-            int c = Double.compare(time, o.time);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 

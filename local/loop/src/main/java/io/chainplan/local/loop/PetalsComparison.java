@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * {@link PetalsBlockPlacement} (4096-token cache reserved per block, seeded join order, least-served
  * windows) and {@link PooledRoutingModel} with {@link HopCostRule#petals PETALS' routing cost} (cheapest
  * path on arrival, 10 s penalty for a server believed to lack cache, no central queue, waiting on the
- * server), with service times from {@link FleetServiceModel} (the closed loop's physics and noise).
+ * server), with service times from {@link SimFleet#serviceModel} (the closed loop's physics and noise).
  * PETALS gets the true server timings, not estimates.
  */
 public final class PetalsComparison {
@@ -83,7 +83,7 @@ public final class PetalsComparison {
         }
         SimulationConfig config = new SimulationConfig(n, 0, seed, Math.max(2, Math.min(20, n / 10)));
         SimulationResult r = Simulator.run(config, new TraceArrivals(new RequestTrace(times, in, out)),
-                new FleetServiceModel(fleet, settings), routing);
+                fleet.serviceModel(settings.computeNoiseCv(), settings.networkNoiseCv()), routing);
         return new Result(n, bp, r);
     }
 

@@ -1,9 +1,13 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.optimizer.sim.TokenServiceModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The simulated fleet of {@code chainplan local}: a model and the servers serving it.
@@ -63,8 +67,8 @@ public record SimFleet(SimModel model, List<SimServer> servers) {
             double gbPerMs) {
         double flopsPerBlockToken = m.blockBytes(); // 2 FLOP per fp16 parameter of 2 bytes
         double decodeSeconds = m.blockBytes() / (gbPerMs * GB) * 1e-3;
-        return new SimServer(id, gpu, Math.round(memoryGb * GB), OVERHEAD_SECONDS, flopsPerBlockToken / flops,
-                decodeSeconds, ROUND_TRIP_SECONDS);
+        return new SimServer(id, gpu, Math.round(memoryGb * GB), new TokenTimings(OVERHEAD_SECONDS,
+                flopsPerBlockToken / flops, decodeSeconds, ROUND_TRIP_SECONDS, ROUND_TRIP_SECONDS));
     }
 
     /**
@@ -83,8 +87,23 @@ public record SimFleet(SimModel model, List<SimServer> servers) {
             double perBlockComputeSeconds) {
         double half = perBlockComputeSeconds / 2;
         double decodeTokens = Math.max(1, model.meanOutputTokens() - 1);
-        return new SimServer(id, "simulated", memoryBytes, 0, half / model.meanInputTokens(), half / decodeTokens,
-                commSeconds / Math.max(1, model.meanOutputTokens()));
+        double perToken = commSeconds / Math.max(1, model.meanOutputTokens());
+        return new SimServer(id, "simulated", memoryBytes, new TokenTimings(0, half / model.meanInputTokens(),
+                half / decodeTokens, perToken, perToken));
+    }
+
+    /**
+     * The fleet's true service times as the simulator's token model: per hop, token-driven compute times
+     * the hop's blocks and network, each with log-normal noise.
+     *
+     * @param computeNoiseCv coefficient of variation of a hop's compute time
+     * @param networkNoiseCv coefficient of variation of a hop's network time
+     * @return the model, named {@code fleet-tokens}
+     */
+    public TokenServiceModel serviceModel(double computeNoiseCv, double networkNoiseCv) {
+        Map<String, TokenTimings> timings = new TreeMap<>();
+        servers.forEach(s -> timings.put(s.id(), s.timings()));
+        return new TokenServiceModel("fleet-tokens", timings, computeNoiseCv, networkNoiseCv);
     }
 
     /**

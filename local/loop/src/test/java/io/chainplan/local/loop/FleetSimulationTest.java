@@ -6,8 +6,8 @@ import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.tuning.CapacitySearch;
-import io.chainplan.optimizer.sim.RoutingPlans;
 import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.avro.RequestEventKind;
@@ -41,7 +41,7 @@ class FleetSimulationTest {
     void shouldServeEveryRequestWithinThePlansBoundsUnderAFixedPlan() {
         Plan plan = solve(RATE);
         Dispatcher d = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-        d.apply(RoutingPlans.fromPlan(plan, 1));
+        d.apply(RoutingPlan.of(plan, 1));
         ListSink sink = new ListSink();
         RunRecorder recorder = new RunRecorder();
         FleetSimulation sim = simulation(d, sink, recorder, RATE);
@@ -58,7 +58,7 @@ class FleetSimulationTest {
     @Test
     void shouldEmitArrivedAndCompletedEventsWithPerHopTimingsAndPeriodicTelemetry() {
         Dispatcher d = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-        d.apply(RoutingPlans.fromPlan(solve(RATE), 1));
+        d.apply(RoutingPlan.of(solve(RATE), 1));
         ListSink sink = new ListSink();
         FleetSimulation sim = simulation(d, sink, new RunRecorder(), RATE);
 
@@ -87,7 +87,7 @@ class FleetSimulationTest {
         assertThat(recorder.completedCount()).isZero();
         assertThat(d.queueLength()).isEqualTo(recorder.arrivedCount());
 
-        d.apply(RoutingPlans.fromPlan(solve(RATE), 1));
+        d.apply(RoutingPlan.of(solve(RATE), 1));
         sim.advanceTo(60);
 
         assertThat(recorder.completions()).isNotEmpty().allMatch(c -> c.epochAtArrival() == -1 || c.epochAtArrival() == 1);
@@ -98,7 +98,7 @@ class FleetSimulationTest {
     void shouldFailAndRetryRequestsOfAServerThatWentDownAndStopItsTelemetry() {
         Plan plan = solve(RATE);
         Dispatcher d = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-        d.apply(RoutingPlans.fromPlan(plan, 1));
+        d.apply(RoutingPlan.of(plan, 1));
         ListSink sink = new ListSink();
         RunRecorder recorder = new RunRecorder();
         FleetSimulation sim = simulation(d, sink, recorder, RATE);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Plan;
-import io.chainplan.optimizer.sim.RoutingPlans;
 import io.chainplan.optimizer.tuning.CapacitySearch;
 import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +24,7 @@ class PetalsComparisonTest {
         Dispatcher d = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
         Fleet f = PetalsComparison.toFleet(fleet, List.of(new Arrival(0, 1, 1), new Arrival(1, 1, 1)));
         Plan plan = new CapacitySearch().solve(new Fleet(f.model(), f.servers(), rate, 0.7));
-        d.apply(RoutingPlans.fromPlan(plan, 1));
+        d.apply(RoutingPlan.of(plan, 1));
         FleetSimulation sim = new FleetSimulation(fleet, load, d, new ListSink(), recorder, new SplittableRandom(SEED),
                 new VirtualClock(0, 1, () -> 0L), FleetSimulation.Settings.DEFAULTS);
         sim.advanceTo(1000);

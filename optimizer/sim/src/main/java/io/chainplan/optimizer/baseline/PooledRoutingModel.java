@@ -1,13 +1,13 @@
 package io.chainplan.optimizer.baseline;
 
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.optimizer.model.Placement;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.sim.RoutingModel;
 import io.chainplan.optimizer.sim.SimContext;
-import io.chainplan.optimizer.sim.SimHop;
-import io.chainplan.optimizer.sim.SimRoute;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,11 +128,11 @@ public final class PooledRoutingModel implements RoutingModel {
     private static final class Req {
         final int[] servers;
         final int[] hopBlocks;
-        final SimRoute route;
+        final Chain route;
         final long seq;
         final int waitingAt;
 
-        Req(int[] servers, int[] hopBlocks, SimRoute route, long seq, int waitingAt) {
+        Req(int[] servers, int[] hopBlocks, Chain route, long seq, int waitingAt) {
             this.servers = servers;
             this.hopBlocks = hopBlocks;
             this.route = route;
@@ -184,7 +184,7 @@ public final class PooledRoutingModel implements RoutingModel {
         public void onDeparture(SimContext ctx, int request, int route) {
             Req r = requests[request];
             requests[request] = null;
-            double nominal = r.route.meanSeconds();
+            double nominal = r.route.serviceSeconds();
             for (int h = 0; h < r.servers.length; h++) {
                 int j = r.servers[h];
                 free[j] += r.hopBlocks[h];
@@ -238,7 +238,7 @@ public final class PooledRoutingModel implements RoutingModel {
         }
 
         private void start(SimContext ctx, int request, Req r) {
-            double nominal = r.route.meanSeconds();
+            double nominal = r.route.serviceSeconds();
             for (int h = 0; h < r.servers.length; h++) {
                 int j = r.servers[h];
                 free[j] -= r.hopBlocks[h];
@@ -254,17 +254,19 @@ public final class PooledRoutingModel implements RoutingModel {
         private Req route(int[][] hops) {
             int[] servers = new int[hops.length];
             int[] hopBlocks = new int[hops.length];
-            List<SimHop> simHops = new ArrayList<>();
+            List<Hop> path = new ArrayList<>(hops.length);
             double total = 0;
+            int block = 0;
             for (int h = 0; h < hops.length; h++) {
                 int j = hops[h][0];
                 servers[h] = j;
                 hopBlocks[h] = hops[h][1];
-                SimHop hop = new SimHop(ids[j], hopBlocks[h], comm[j], compute[j]);
-                simHops.add(hop);
-                total += hop.seconds();
+                path.add(new Hop(ids[j], block, block + hopBlocks[h]));
+                block += hopBlocks[h];
+                total += comm[j] + compute[j] * hopBlocks[h];
             }
-            return new Req(servers, hopBlocks, new SimRoute(total, simHops), nextSeq++, -1);
+            // a routed request is a chain of capacity 1: itself
+            return new Req(servers, hopBlocks, new Chain(path, 1, total), nextSeq++, -1);
         }
 
         private void store(int request, Req r) {

@@ -8,6 +8,7 @@ import io.chainplan.optimizer.sim.RequestTrace;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
+import io.chainplan.optimizer.sim.TokenServiceModel;
 import io.chainplan.optimizer.sim.TraceArrivals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * The paper's real-deployment comparison replayed on the simulator (arXiv 2604.14993, §6.2; DESIGN.md
  * §1.3): LLaMA-2-7B on 3 x 40 GB (3g.40gb) and 6 x 20 GB (2g.20gb) MIG slices of A100-80GB GPUs, the first
  * requests of the Azure 2023 code trace at their own timestamps, token-driven service
- * ({@link GpuTokenServiceModel}). Methods: PETALS, BPRR, whole model + JFFC, chainplan.
+ * ({@link GpuTimings}). Methods: PETALS, BPRR, whole model + JFFC, chainplan.
  * <p>Timing assumptions (derived, not measured): {@code F = 2 x 202.4 M} FLOP per block per token
  * (LLaMA-2-7B: {@code 4 d^2 + 3 d d_ff} weights per layer, {@code d = 4096}, {@code d_ff = 11008});
  * an A100 delivers the paper's effective {@code 120} TFLOPS, a 3g slice {@code 3/7} of it (51.4 TFLOPS),
@@ -103,7 +104,7 @@ public final class PetalsMigExperiment {
      * @param trace the replayed requests
      * @param rows one per method, paper order
      */
-    public record Result(Fleet fleet, GpuTokenServiceModel service, RequestTrace trace, List<Row> rows) {
+    public record Result(Fleet fleet, TokenServiceModel service, RequestTrace trace, List<Row> rows) {
         /** Copies. */
         public Result {
             rows = List.copyOf(rows);
@@ -167,7 +168,7 @@ public final class PetalsMigExperiment {
         if (replay.size() < 2) {
             throw new IllegalArgumentException("trace must have at least 2 requests, had " + replay.size());
         }
-        GpuTokenServiceModel service = serviceModel(settings, rttSamples);
+        TokenServiceModel service = serviceModel(settings, rttSamples);
         Fleet fleet = fleet(service, replay);
         ServingMethods methods = new ServingMethods(settings.methods());
         List<Row> rows = new ArrayList<>();
@@ -189,16 +190,16 @@ public final class PetalsMigExperiment {
      * @param rttSamples RTT samples in seconds
      * @return the service model
      */
-    static GpuTokenServiceModel serviceModel(Settings settings, List<Double> rttSamples) {
+    static TokenServiceModel serviceModel(Settings settings, List<Double> rttSamples) {
         SplittableRandom rnd = new SplittableRandom(settings.rttSeed());
-        Map<String, GpuTokenServiceModel.Gpu> gpus = new LinkedHashMap<>();
+        Map<String, GpuTimings.Gpu> gpus = new LinkedHashMap<>();
         double a100 = settings.a100Tflops() * 1e12;
         for (String id : ids()) {
             boolean big = id.startsWith("mig3g");
             double rtt = rttSamples.isEmpty() ? 0.005 + rnd.nextDouble() * 0.055 : rttSamples.get(rnd.nextInt(rttSamples.size()));
-            gpus.put(id, new GpuTokenServiceModel.Gpu(a100 * (big ? 3.0 : 2.0) / 7, big ? 1.02e12 : 0.51e12, rtt));
+            gpus.put(id, new GpuTimings.Gpu(a100 * (big ? 3.0 : 2.0) / 7, big ? 1.02e12 : 0.51e12, rtt));
         }
-        return new GpuTokenServiceModel(LLAMA_2_7B, FLOPS_PER_BLOCK_PER_TOKEN, OVERHEAD_SECONDS,
+        return GpuTimings.serviceModel(LLAMA_2_7B, FLOPS_PER_BLOCK_PER_TOKEN, OVERHEAD_SECONDS,
                 settings.hopOverheadSeconds(), settings.passOverheadSeconds(), gpus);
     }
 
@@ -209,7 +210,7 @@ public final class PetalsMigExperiment {
      * @param replay the replayed requests
      * @return the fleet
      */
-    static Fleet fleet(GpuTokenServiceModel service, RequestTrace replay) {
+    static Fleet fleet(TokenServiceModel service, RequestTrace replay) {
         double in = 0;
         double out = 0;
         for (int i = 0; i < replay.size(); i++) {
@@ -220,7 +221,7 @@ public final class PetalsMigExperiment {
         out /= replay.size();
         List<Server> servers = new ArrayList<>();
         for (String id : ids()) {
-            servers.add(service.server(id, id.startsWith("mig3g") ? 40 * GB : 20 * GB, in, out));
+            servers.add(service.timings(id).server(id, id.startsWith("mig3g") ? 40 * GB : 20 * GB, in, out));
         }
         return new Fleet(LLAMA_2_7B, servers, replay.meanRatePerSecond(), Fleet.DEFAULT_TARGET_LOAD);
     }

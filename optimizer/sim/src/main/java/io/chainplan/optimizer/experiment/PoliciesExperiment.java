@@ -9,7 +9,6 @@ import io.chainplan.optimizer.queueing.JffcResponseTimeBounds;
 import io.chainplan.optimizer.sim.ExponentialServiceModel;
 import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
-import io.chainplan.optimizer.sim.RoutingPlans;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
@@ -134,7 +133,7 @@ public final class PoliciesExperiment {
         if (plan.status() == PlanStatus.INFEASIBLE || plan.chains().isEmpty()) {
             throw new IllegalArgumentException("c = " + settings.c() + " gives no chains on this fleet: " + plan.reason());
         }
-        RoutingPlan routing = RoutingPlans.fromPlan(plan, 1);
+        RoutingPlan routing = RoutingPlan.of(plan, 1);
         double nu = routing.totalServiceRatePerSecond();
         List<Row> rows = new ArrayList<>();
         for (double load : settings.loads()) {
@@ -148,7 +147,7 @@ public final class PoliciesExperiment {
                 for (int s = 0; s < m.length; s++) {
                     SimulationResult r = Simulator.run(SimulationConfig.of(settings.requests(), settings.seeds().get(s)),
                             PoissonArrivals.atRate(lambda), new ExponentialServiceModel(),
-                            PolicyRoutingModel.ofPlan(p, routing));
+                            new PolicyRoutingModel(p, routing));
                     m[s] = r.responseTime().meanSeconds();
                     batchCi = r.responseMeanCi95();
                 }

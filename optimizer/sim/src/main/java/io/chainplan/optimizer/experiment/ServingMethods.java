@@ -14,9 +14,8 @@ import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
 import io.chainplan.optimizer.sim.RoutingModel;
-import io.chainplan.optimizer.sim.RoutingPlans;
-import io.chainplan.optimizer.sim.SimRoutes;
 import io.chainplan.optimizer.tuning.CapacitySearch;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +82,7 @@ public final class ServingMethods {
 
     private static Built jffc(ServingMethod method, Fleet fleet, List<Chain> chains, String detail) {
         PolicyRoutingModel model = new PolicyRoutingModel(new JffcDispatchPolicy(),
-                RoutingPlans.fromChains(fleet.model().id(), 1, chains), SimRoutes.withHops(chains, fleet));
+                new RoutingPlan(fleet.model().id(), 1, chains));
         return new Built(method, model, detail);
     }
 

@@ -8,10 +8,10 @@ import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.sim.ExponentialServiceModel;
 import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
-import io.chainplan.optimizer.sim.RoutingPlans;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.Simulator;
 import io.chainplan.optimizer.tuning.CapacitySearch;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -170,7 +170,7 @@ public final class TuneCExperiment {
         for (int s = 0; s < m.length; s++) {
             m[s] = Simulator.run(SimulationConfig.of(settings.requests(), settings.seeds().get(s)),
                     PoissonArrivals.atRate(fleet.arrivalRatePerSecond()), new ExponentialServiceModel(),
-                    PolicyRoutingModel.ofPlan(new JffcDispatchPolicy(), RoutingPlans.fromPlan(plan, 1)))
+                    new PolicyRoutingModel(new JffcDispatchPolicy(), RoutingPlan.of(plan, 1)))
                     .responseTime().meanSeconds();
         }
         return Stats.mean(m);

@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.sim;
 
+import io.chainplan.optimizer.model.Chain;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,8 +14,8 @@ public final class ExponentialServiceModel implements ServiceModel {
     }
 
     @Override
-    public double serviceSeconds(SimRoute route, int inputTokens, int outputTokens, RandomGenerator random) {
-        return -route.meanSeconds() * Math.log(1.0 - random.nextDouble());
+    public double serviceSeconds(Chain chain, int inputTokens, int outputTokens, RandomGenerator random) {
+        return -chain.serviceSeconds() * Math.log(1.0 - random.nextDouble());
     }
 
     @Override

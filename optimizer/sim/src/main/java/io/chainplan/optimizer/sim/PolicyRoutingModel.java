@@ -1,6 +1,6 @@
 package io.chainplan.optimizer.sim;
 
-import io.chainplan.router.dispatch.RoutingChain;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.DispatchPolicy;
 import io.chainplan.router.policy.DispatchState;
@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
 public final class PolicyRoutingModel implements RoutingModel {
     private final DispatchPolicy policy;
     private final RoutingPlan plan;
-    private final SimRoute[] routes;
+    private final Chain[] chains;
     private final List<String> labels;
 
     /**
@@ -25,35 +25,19 @@ public final class PolicyRoutingModel implements RoutingModel {
      *
      * @param policy the dispatch policy
      * @param plan   the chains; chain {@code k} is route {@code k}
-     * @param routes the simulated route of each chain, same order (see {@link SimRoutes})
      */
-    public PolicyRoutingModel(DispatchPolicy policy, RoutingPlan plan, List<SimRoute> routes) {
+    public PolicyRoutingModel(DispatchPolicy policy, RoutingPlan plan) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.plan = Objects.requireNonNull(plan, "plan");
-        if (routes.size() != plan.chainCount()) {
-            throw new IllegalArgumentException("routes must match the plan's " + plan.chainCount() + " chains, were "
-                    + routes.size());
-        }
         if (plan.chainCount() == 0) {
             throw new IllegalArgumentException("plan " + plan.epoch() + " of model " + plan.modelId() + " has no chains");
         }
-        this.routes = routes.toArray(new SimRoute[0]);
+        this.chains = plan.chains().toArray(new Chain[0]);
         List<String> l = new ArrayList<>();
-        for (RoutingChain c : plan.chains()) {
-            l.add("chain-" + c.index());
+        for (int k = 0; k < chains.length; k++) {
+            l.add("chain-" + k);
         }
         this.labels = List.copyOf(l);
-    }
-
-    /**
-     * The model for a plan whose routes are known by their mean service times only (exponential service).
-     *
-     * @param policy the policy
-     * @param plan   the plan
-     * @return the model
-     */
-    public static PolicyRoutingModel ofPlan(DispatchPolicy policy, RoutingPlan plan) {
-        return new PolicyRoutingModel(policy, plan, SimRoutes.meansOnly(plan));
     }
 
     @Override
@@ -68,7 +52,7 @@ public final class PolicyRoutingModel implements RoutingModel {
 
     @Override
     public int routeCapacity(int route) {
-        return plan.chains().get(route).capacity();
+        return chains[route].capacity();
     }
 
     /**
@@ -82,14 +66,14 @@ public final class PolicyRoutingModel implements RoutingModel {
 
     @Override
     public RoutingRun newRun(RandomGenerator random) {
-        DispatchState state = policy.newState(plan, random);
-        SimRoute[] r = routes;
+        DispatchState state = policy.newState(plan.chains(), random);
+        Chain[] c = chains;
         return new RoutingRun() {
             @Override
             public void onArrival(SimContext ctx, int request) {
                 int k = state.arrive(request);
                 if (k >= 0) {
-                    ctx.startService(request, k, ctx.sampleServiceSeconds(request, r[k]));
+                    ctx.startService(request, k, ctx.sampleServiceSeconds(request, c[k]));
                 }
             }
 
@@ -98,7 +82,7 @@ public final class PolicyRoutingModel implements RoutingModel {
                 long next = state.depart(route);
                 if (next >= 0) {
                     int n = (int) next;
-                    ctx.startService(n, route, ctx.sampleServiceSeconds(n, r[route]));
+                    ctx.startService(n, route, ctx.sampleServiceSeconds(n, c[route]));
                 }
             }
         };

@@ -1,5 +1,7 @@
 package io.chainplan.optimizer.sim;
 
+import io.chainplan.optimizer.model.Chain;
+
 /**
  * What the event core offers a {@link RoutingModel.RoutingRun}: the clock of the simulation, the
  * requests' token counts and service sampling, and starting a request's service on a route.
@@ -14,13 +16,13 @@ public interface SimContext {
     double now();
 
     /**
-     * Samples the service time of {@code request} on {@code route} from the run's service model.
+     * Samples the service time of {@code request} on {@code chain} from the run's service model.
      *
      * @param request the request
-     * @param route   the route it will run on
+     * @param chain   the chain it will run on
      * @return seconds
      */
-    double sampleServiceSeconds(int request, SimRoute route);
+    double sampleServiceSeconds(int request, Chain chain);
 
     /**
      * Starts serving {@code request} now; the core calls

@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.sim;
 
+import io.chainplan.optimizer.model.Chain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,8 +12,9 @@ import org.HdrHistogram.Histogram;
  * Discrete-event simulation of requests arriving at a set of routes (chains) and being dispatched by
  * a {@link RoutingModel}: the event core behind {@code chainplan simulate} and the experiments
  * reproducing §5 of arXiv 2604.14993 (DESIGN.md §1.3).
- * <p>Events are arrivals (from an {@link Arrivals} stream) and departures (a binary min-heap of
- * finish times); at equal times departures come first. The run admits {@code requests} arrivals and
+ * <p>Events are arrivals (from an {@link Arrivals} stream) and departures (an {@link EventHeap} of
+ * finish times: the event core that the closed loop of {@code chainplan local} shares); at equal times
+ * departures come first. The run admits {@code requests} arrivals and
  * ends when all of them have departed; the first {@code warmupRequests} (by arrival order) are left out
  * of the statistics.
  * <p>O(log n) per event with n requests in service, no allocation per request in steady state.
@@ -72,7 +74,7 @@ public final class Simulator {
         private final SplittableRandom routingRandom;
         private final long total;
         private final RequestPool pool = new RequestPool();
-        private final DepartureHeap heap = new DepartureHeap();
+        private final EventHeap heap = new EventHeap();
         private final Stats stats;
         private double now;
 
@@ -148,8 +150,8 @@ public final class Simulator {
         }
 
         @Override
-        public double sampleServiceSeconds(int request, SimRoute route) {
-            return service.serviceSeconds(route, pool.inputTokens[request], pool.outputTokens[request], serviceRandom);
+        public double sampleServiceSeconds(int request, Chain chain) {
+            return service.serviceSeconds(chain, pool.inputTokens[request], pool.outputTokens[request], serviceRandom);
         }
 
         @Override
@@ -216,68 +218,6 @@ public final class Simulator {
             outputTokens = Arrays.copyOf(outputTokens, n);
             route = Arrays.copyOf(route, n);
             free = Arrays.copyOf(free, n);
-        }
-    }
-
-    /** Binary min-heap of (finish time, request). */
-    static final class DepartureHeap {
-        private double[] time = new double[1024];
-        private int[] request = new int[1024];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        double minTime() {
-            return time[0];
-        }
-
-        void push(double t, int r) {
-            if (size == time.length) {
-                time = Arrays.copyOf(time, size * 2);
-                request = Arrays.copyOf(request, size * 2);
-            }
-            int p = size++;
-            while (p > 0) {
-                int parent = (p - 1) >>> 1;
-                if (time[parent] <= t) {
-                    break;
-                }
-                time[p] = time[parent];
-                request[p] = request[parent];
-                p = parent;
-            }
-            time[p] = t;
-            request[p] = r;
-        }
-
-        int pop() {
-            int top = request[0];
-            size--;
-            if (size > 0) {
-                siftDown(time[size], request[size]);
-            }
-            return top;
-        }
-
-        private void siftDown(double t, int r) {
-            int p = 0;
-            int half = size >>> 1;
-            while (p < half) {
-                int c = 2 * p + 1;
-                if (c + 1 < size && time[c + 1] < time[c]) {
-                    c++;
-                }
-                if (t <= time[c]) {
-                    break;
-                }
-                time[p] = time[c];
-                request[p] = request[c];
-                p = c;
-            }
-            time[p] = t;
-            request[p] = r;
         }
     }
 

@@ -1,19 +1,23 @@
 package io.chainplan.optimizer.sim;
 
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenTimings;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
- * Token-driven, deterministic service times for trace replays (DESIGN.md §1.3). Per block on server
- * {@code j}: {@code tau_p = t_o + l_in * F / f_j + (l_out - 1) * s_m / b_j}; communication is one
- * round trip per generated token, {@code tau_c = l_out * r_j}.
- * <p>The fleet gives {@code tau_p[j]} and {@code tau_c[j]} for a reference request
- * ({@code l_in_ref}, {@code l_out_ref}), not the GPU's {@code f_j} and {@code b_j}. They are recovered
- * by assuming the prefill share {@code kappa} of {@code tau_p - t_o} in the reference request (the paper's
- * high-performance server: {@code 2000 * 5 GFLOP / 120 TFLOPS = 83.3 ms} of {@code 108 ms}, so
- * {@code kappa = 0.772}): then {@code l_in F / f_j = kappa (tau_p[j] - t_o) l_in / l_in_ref} and
- * {@code (l_out - 1) s_m / b_j = (1 - kappa)(tau_p[j] - t_o)(l_out - 1)/(l_out_ref - 1)}, and
- * {@code r_j = tau_c[j] / l_out_ref}. For the reference request the service time is exactly {@code T_k}.
- * <p>Immutable; ignores the random generator.
+ * Token-driven service times (DESIGN.md §1.3): each hop of a chain takes its server's
+ * {@link TokenTimings} for the request's tokens, {@code tau_c(l_out) + m * tau_p(l_in, l_out)}, optionally
+ * with log-normal noise (mean 1) on compute and on network, drawn per hop in that order.
+ * <p>The one token model of the simulator, the experiments and the closed loop's simulated fleet; the
+ * servers' coefficients come from a fleet's reference timings ({@link #fromReference}), from GPU
+ * parameters, or from a simulated fleet's true values. Immutable; without noise it ignores the random
+ * generator.
  */
 public final class TokenServiceModel implements ServiceModel {
     /** {@code t_o} of the paper's BLOOM setting: 1 ms. */
@@ -25,66 +29,115 @@ public final class TokenServiceModel implements ServiceModel {
     /** Prefill share of the paper's high-performance server, {@code (2000*5e9/120e12) / 0.108}. */
     public static final double PAPER_PREFILL_SHARE = (2000 * 5e9 / 120e12) / (0.109 - 0.001);
 
-    private final double overheadSeconds;
-    private final int referenceInputTokens;
-    private final int referenceOutputTokens;
-    private final double prefillShare;
+    private final String name;
+    private final Map<String, TokenTimings> servers;
+    private final double computeNoiseCv;
+    private final double networkNoiseCv;
 
     /**
-     * Creates the model.
-     *
-     * @param overheadSeconds       {@code t_o}, per block, {@code >= 0}
-     * @param referenceInputTokens  {@code l_in_ref} the fleet's timings were measured for, {@code >= 1}
-     * @param referenceOutputTokens {@code l_out_ref}, {@code >= 2}
-     * @param prefillShare          {@code kappa} in {@code [0, 1]}
+     * @param name           name for reports, e.g. {@code "tokens"}
+     * @param servers        each server's coefficients, by server id
+     * @param computeNoiseCv coefficient of variation of a hop's compute time ({@code >= 0}, 0: none)
+     * @param networkNoiseCv coefficient of variation of a hop's network time ({@code >= 0}, 0: none)
      */
-    public TokenServiceModel(double overheadSeconds, int referenceInputTokens, int referenceOutputTokens,
-            double prefillShare) {
-        if (!(overheadSeconds >= 0) || Double.isInfinite(overheadSeconds)) {
-            throw new IllegalArgumentException("overheadSeconds must be finite and >= 0, was " + overheadSeconds);
+    public TokenServiceModel(String name, Map<String, TokenTimings> servers, double computeNoiseCv,
+            double networkNoiseCv) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.servers = Map.copyOf(new TreeMap<>(Objects.requireNonNull(servers, "servers")));
+        if (!(computeNoiseCv >= 0) || !(networkNoiseCv >= 0) || Double.isInfinite(computeNoiseCv)
+                || Double.isInfinite(networkNoiseCv)) {
+            throw new IllegalArgumentException("noise must be finite and >= 0, was " + computeNoiseCv + " and "
+                    + networkNoiseCv);
         }
-        if (referenceInputTokens < 1) {
-            throw new IllegalArgumentException("referenceInputTokens must be >= 1, was " + referenceInputTokens);
-        }
-        if (referenceOutputTokens < 2) {
-            throw new IllegalArgumentException("referenceOutputTokens must be >= 2, was " + referenceOutputTokens);
-        }
-        if (!(prefillShare >= 0 && prefillShare <= 1)) {
-            throw new IllegalArgumentException("prefillShare must be in [0, 1], was " + prefillShare);
-        }
-        this.overheadSeconds = overheadSeconds;
-        this.referenceInputTokens = referenceInputTokens;
-        this.referenceOutputTokens = referenceOutputTokens;
-        this.prefillShare = prefillShare;
+        this.computeNoiseCv = computeNoiseCv;
+        this.networkNoiseCv = networkNoiseCv;
     }
 
     /**
-     * The model with the paper's BLOOM-176B constants (DESIGN.md §1.3).
+     * Deterministic token service for a fleet whose timings were measured for one reference request,
+     * split into coefficients by {@link TokenTimings#fromReference}. For the reference request a chain's
+     * service time is exactly its {@code T_k}.
      *
+     * @param fleet                the fleet (its servers' {@code tau_c}, {@code tau_p} for the reference request)
+     * @param blockOverheadSeconds t_o
+     * @param inputTokens          l_in_ref
+     * @param outputTokens         l_out_ref
+     * @param prefillShare         kappa, the prefill share of {@code tau_p - t_o} in the reference request
      * @return the model
      */
-    public static TokenServiceModel paperDefaults() {
-        return new TokenServiceModel(PAPER_OVERHEAD_SECONDS, PAPER_INPUT_TOKENS, PAPER_OUTPUT_TOKENS, PAPER_PREFILL_SHARE);
+    public static TokenServiceModel fromReference(Fleet fleet, double blockOverheadSeconds, int inputTokens,
+            int outputTokens, double prefillShare) {
+        Map<String, TokenTimings> m = new TreeMap<>();
+        for (Server s : fleet.servers()) {
+            m.put(s.id(), TokenTimings.fromReference(s, blockOverheadSeconds, inputTokens, outputTokens, prefillShare));
+        }
+        return new TokenServiceModel("tokens", m, 0, 0);
+    }
+
+    /**
+     * {@link #fromReference} with the paper's BLOOM-176B constants (DESIGN.md §1.3).
+     *
+     * @param fleet the fleet
+     * @return the model
+     */
+    public static TokenServiceModel paperDefaults(Fleet fleet) {
+        return fromReference(fleet, PAPER_OVERHEAD_SECONDS, PAPER_INPUT_TOKENS, PAPER_OUTPUT_TOKENS, PAPER_PREFILL_SHARE);
+    }
+
+    /**
+     * @param serverId a server id
+     * @return that server's coefficients
+     * @throws IllegalArgumentException if the model has none for it
+     */
+    public TokenTimings timings(String serverId) {
+        TokenTimings t = servers.get(serverId);
+        if (t == null) {
+            throw new IllegalArgumentException("no token timings for server " + serverId);
+        }
+        return t;
+    }
+
+    /**
+     * Samples one hop: compute ({@code m * tau_p}) and network ({@code tau_c}) time, each with its noise.
+     *
+     * @param hop          the hop
+     * @param inputTokens  l_in
+     * @param outputTokens l_out
+     * @param random       draws the noise (unused without noise)
+     * @return the hop's times
+     */
+    public HopTime hop(Hop hop, int inputTokens, int outputTokens, RandomGenerator random) {
+        TokenTimings t = timings(hop.serverId());
+        double compute = hop.blocks() * t.perBlockSeconds(inputTokens, outputTokens)
+                * Noise.lognormal(random, computeNoiseCv);
+        double network = t.commSeconds(outputTokens) * Noise.lognormal(random, networkNoiseCv);
+        return new HopTime(compute, network);
     }
 
     @Override
-    public double serviceSeconds(SimRoute route, int inputTokens, int outputTokens, RandomGenerator random) {
-        if (route.hops().isEmpty()) {
-            throw new IllegalArgumentException("token-driven service needs the route's hops; route has none");
-        }
-        double scale = prefillShare * inputTokens / referenceInputTokens
-                + (1 - prefillShare) * Math.max(0, outputTokens - 1) / (referenceOutputTokens - 1);
-        double comm = (double) Math.max(1, outputTokens) / referenceOutputTokens;
+    public double serviceSeconds(Chain chain, int inputTokens, int outputTokens, RandomGenerator random) {
         double total = 0;
-        for (SimHop hop : route.hops()) {
-            double perBlock = overheadSeconds + Math.max(0, hop.perBlockComputeSeconds() - overheadSeconds) * scale;
-            total += hop.commSeconds() * comm + perBlock * hop.blocks();
+        for (Hop hop : chain.hops()) {
+            total += hop(hop, inputTokens, outputTokens, random).seconds();
         }
         return Math.max(total, Double.MIN_NORMAL);
     }
 
     @Override
     public String name() {
-        return "tokens";
+        return name;
+    }
+
+    /**
+     * One hop's sampled times.
+     *
+     * @param computeSeconds the hop's blocks' compute time
+     * @param networkSeconds the hop's communication time
+     */
+    public record HopTime(double computeSeconds, double networkSeconds) {
+        /** @return compute plus network */
+        public double seconds() {
+            return computeSeconds + networkSeconds;
+        }
     }
 }

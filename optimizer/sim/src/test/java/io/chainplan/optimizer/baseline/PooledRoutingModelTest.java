@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chainplan.optimizer.model.BlockRange;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.optimizer.model.Placement;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.sim.ExponentialServiceModel;
 import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.RoutingModel;
 import io.chainplan.optimizer.sim.SimContext;
-import io.chainplan.optimizer.sim.SimHop;
-import io.chainplan.optimizer.sim.SimRoute;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
@@ -87,7 +87,7 @@ class PooledRoutingModelTest {
         run.onArrival(ctx, 1);
         PoolView pools = (PoolView) run;
         // x processes [0,4), y processes [4,6): 4 and 2 slots per request
-        assertThat(ctx.routes.get(0).hops()).extracting(SimHop::blocks).containsExactly(4, 2);
+        assertThat(ctx.routes.get(0).hops()).extracting(Hop::blocks).containsExactly(4, 2);
         assertThat(pools.freeSlots(0)).isZero();
         assertThat(pools.freeSlots(1)).isEqualTo(4);
         run.onArrival(ctx, 2);
@@ -145,7 +145,7 @@ class PooledRoutingModelTest {
     /** Records starts and routes; service time 1 s. */
     private static final class FakeContext implements SimContext {
         final List<Integer> started = new ArrayList<>();
-        final Map<Integer, SimRoute> routes = new HashMap<>();
+        final Map<Integer, Chain> routes = new HashMap<>();
 
         @Override
         public double now() {
@@ -153,7 +153,7 @@ class PooledRoutingModelTest {
         }
 
         @Override
-        public double sampleServiceSeconds(int request, SimRoute route) {
+        public double sampleServiceSeconds(int request, Chain route) {
             routes.put(request, route);
             return 1.0;
         }
@@ -213,8 +213,8 @@ class PooledRoutingModelTest {
         public RoutingRun newRun(java.util.random.RandomGenerator random) {
             RoutingRun inner = delegate.newRun(random);
             Map<String, Long> used = new HashMap<>();
-            Map<Integer, SimRoute> held = new HashMap<>();
-            Map<Integer, SimRoute> sampled = new HashMap<>();
+            Map<Integer, Chain> held = new HashMap<>();
+            Map<Integer, Chain> sampled = new HashMap<>();
             return new RoutingRun() {
                 @Override
                 public void onArrival(SimContext ctx, int request) {
@@ -223,7 +223,7 @@ class PooledRoutingModelTest {
 
                 @Override
                 public void onDeparture(SimContext ctx, int request, int route) {
-                    for (SimHop h : held.remove(request).hops()) {
+                    for (Hop h : held.remove(request).hops()) {
                         used.merge(h.serverId(), -(long) h.blocks(), Long::sum);
                     }
                     inner.onDeparture(wrap(ctx), request, route);
@@ -237,16 +237,16 @@ class PooledRoutingModelTest {
                         }
 
                         @Override
-                        public double sampleServiceSeconds(int request, SimRoute route) {
+                        public double sampleServiceSeconds(int request, Chain route) {
                             sampled.put(request, route);
                             return ctx.sampleServiceSeconds(request, route);
                         }
 
                         @Override
                         public void startService(int request, int route, double serviceSeconds) {
-                            SimRoute r = sampled.remove(request);
+                            Chain r = sampled.remove(request);
                             held.put(request, r);
-                            for (SimHop h : r.hops()) {
+                            for (Hop h : r.hops()) {
                                 long u = used.merge(h.serverId(), (long) h.blocks(), Long::sum);
                                 check(h.serverId(), u);
                             }

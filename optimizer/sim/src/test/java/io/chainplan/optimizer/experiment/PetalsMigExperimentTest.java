@@ -11,6 +11,7 @@ import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.sim.RequestTrace;
+import io.chainplan.optimizer.sim.TokenServiceModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,7 +38,7 @@ class PetalsMigExperimentTest {
 
     @Test
     void shouldBuildTheMigFleetWithTheStatedTimings() {
-        GpuTokenServiceModel service = PetalsMigExperiment.serviceModel(SETTINGS, List.of(0.010));
+        TokenServiceModel service = PetalsMigExperiment.serviceModel(SETTINGS, List.of(0.010));
         Fleet f = PetalsMigExperiment.fleet(service, burstyTrace());
         assertThat(f.servers()).hasSize(9);
         assertThat(f.servers().stream().filter(s -> s.memoryBytes() == 40_000_000_000L)).hasSize(3);

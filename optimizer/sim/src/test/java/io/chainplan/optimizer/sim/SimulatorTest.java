@@ -37,9 +37,9 @@ class SimulatorTest {
     }
 
     private static SimulationResult simulate(DispatchPolicy policy, List<Chain> chains, double lambda, long n, long seed) {
-        RoutingPlan plan = RoutingPlans.fromChains("m", 1, chains);
+        RoutingPlan plan = new RoutingPlan("m", 1, chains);
         return Simulator.run(SimulationConfig.of(n, seed), PoissonArrivals.atRate(lambda), EXPONENTIAL,
-                PolicyRoutingModel.ofPlan(policy, plan));
+                new PolicyRoutingModel(policy, plan));
     }
 
     @Test
@@ -98,10 +98,10 @@ class SimulatorTest {
     @Test
     void shouldCutTheWarmupAndReportConsistentLatencies() {
         List<Chain> chains = heterogeneousChains();
-        RoutingPlan plan = RoutingPlans.fromChains("m", 1, chains);
+        RoutingPlan plan = new RoutingPlan("m", 1, chains);
         SimulationResult r = Simulator.run(new SimulationConfig(10_000, 2_500, SEED, 10),
                 PoissonArrivals.atRate(0.9 * totalRate(chains)), EXPONENTIAL,
-                PolicyRoutingModel.ofPlan(new JffcDispatchPolicy(), plan));
+                new PolicyRoutingModel(new JffcDispatchPolicy(), plan));
         assertThat(r.simulatedRequests()).isEqualTo(10_000);
         assertThat(r.measuredRequests()).isEqualTo(7_500);
         assertThat(r.responseTime().meanSeconds()).isCloseTo(
@@ -116,13 +116,11 @@ class SimulatorTest {
     @Test
     void shouldReplayATraceAtItsOwnTimes() {
         RequestTrace trace = new RequestTrace(new double[] {0, 1, 1, 5}, new int[] {10, 10, 10, 10}, new int[] {2, 2, 2, 2});
-        RoutingPlan plan = RoutingPlans.fromChains("m", 1,
-                List.of(new Chain(List.of(new Hop("s", 0, 1)), 1, 2.0)));
-        List<SimHop> hops = List.of(new SimHop("s", 1, 0.0, 2.0));
+        RoutingPlan plan = new RoutingPlan("m", 1, List.of(new Chain(List.of(new Hop("s", 0, 1)), 1, 2.0)));
         ServiceModel fixed = new ServiceModel() {
             @Override
-            public double serviceSeconds(SimRoute route, int in, int out, RandomGenerator random) {
-                return route.meanSeconds();
+            public double serviceSeconds(Chain chain, int in, int out, RandomGenerator random) {
+                return chain.serviceSeconds();
             }
 
             @Override
@@ -131,7 +129,7 @@ class SimulatorTest {
             }
         };
         SimulationResult r = Simulator.run(new SimulationConfig(100, 0, SEED, 2), new TraceArrivals(trace), fixed,
-                new PolicyRoutingModel(new JffcDispatchPolicy(), plan, List.of(new SimRoute(2.0, hops))));
+                new PolicyRoutingModel(new JffcDispatchPolicy(), plan));
         // starts at 0, 2, 4, 6; responses 2, 3, 5, 3
         assertThat(r.simulatedRequests()).isEqualTo(4);
         assertThat(r.responseTime().meanSeconds()).isCloseTo(13 / 4.0, org.assertj.core.data.Offset.offset(1e-9));

@@ -57,8 +57,8 @@ public final class Dispatcher {
         this.policy = b.policy;
         this.random = b.random;
         this.nanoClock = b.nanoClock;
-        this.current = new Generation(RoutingPlan.empty(modelId, Long.MIN_VALUE), policy.newState(
-                RoutingPlan.empty(modelId, Long.MIN_VALUE), random));
+        RoutingPlan none = RoutingPlan.empty(modelId, Long.MIN_VALUE);
+        this.current = new Generation(none, policy.newState(none.chains(), random));
         this.metrics = new DispatcherMetrics(b.registry, this);
     }
 
@@ -111,7 +111,7 @@ public final class Dispatcher {
                 return false;
             }
             Generation old = current;
-            Generation next = new Generation(plan, policy.newState(plan, random));
+            Generation next = new Generation(plan, policy.newState(plan.chains(), random));
             current = next;
             hasPlan = true;
             for (long id : old.state.drainQueued()) {
@@ -283,7 +283,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             DispatchState s = current.state;
-            return chain >= 0 && chain < s.plan().chainCount() ? s.inService(chain) : 0;
+            return chain >= 0 && chain < s.chainCount() ? s.inService(chain) : 0;
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,7 @@
 package io.chainplan.router.dispatch;
 
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
 import java.util.List;
 
 /**
@@ -28,7 +30,7 @@ public final class Lease {
      *
      * @return the chain
      */
-    public RoutingChain chain() {
+    public Chain chain() {
         return generation.plan.chains().get(chainIndex);
     }
 
@@ -46,7 +48,7 @@ public final class Lease {
      *
      * @return the hops
      */
-    public List<RoutingHop> hops() {
+    public List<Hop> hops() {
         return chain().hops();
     }
 

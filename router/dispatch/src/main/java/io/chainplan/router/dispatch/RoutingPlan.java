@@ -1,19 +1,21 @@
 package io.chainplan.router.dispatch;
 
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Plan;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The part of a chain plan a router needs (DESIGN.md §2.3): the model, the plan epoch (strictly
- * increasing per model) and the chains with their capacities and service times.
- * <p>Chain {@code i} of the list has {@code index() == i}; all chains cover the same number of blocks.
- * The list may be in any order: policies rank chains by service time themselves (ties by index).
+ * What a router dispatches to (DESIGN.md §2.3): the model, the plan epoch (strictly increasing per
+ * model) and the plan's chains with their capacities and service times. Chain {@code k} of the list is
+ * chain {@code k} of its leases; all chains cover the same number of blocks. The list may be in any
+ * order: policies rank chains by service time themselves (ties by position).
  *
  * @param modelId the model the plan serves
  * @param epoch   plan epoch; a dispatcher ignores a plan whose epoch is not newer than its current one
- * @param chains  the chains, chain {@code i} at position {@code i}
+ * @param chains  the chains
  */
-public record RoutingPlan(String modelId, long epoch, List<RoutingChain> chains) {
+public record RoutingPlan(String modelId, long epoch, List<Chain> chains) {
     /** Validates and copies the chains. */
     public RoutingPlan {
         Objects.requireNonNull(modelId, "modelId");
@@ -23,15 +25,23 @@ public record RoutingPlan(String modelId, long epoch, List<RoutingChain> chains)
             throw new IllegalArgumentException("modelId must not be blank");
         }
         for (int i = 0; i < chains.size(); i++) {
-            if (chains.get(i).index() != i) {
-                throw new IllegalArgumentException(
-                        "chain at position " + i + " has index " + chains.get(i).index() + "; indices must be 0..K-1");
-            }
             if (chains.get(i).blocks() != chains.get(0).blocks()) {
                 throw new IllegalArgumentException("chain " + i + " covers " + chains.get(i).blocks()
                         + " blocks but chain 0 covers " + chains.get(0).blocks());
             }
         }
+    }
+
+    /**
+     * The chains of a solved plan, in its order (fastest first).
+     *
+     * @param plan  the plan (any status; an INFEASIBLE plan has no chains)
+     * @param epoch the epoch to give it
+     * @return the routing plan
+     */
+    public static RoutingPlan of(Plan plan, long epoch) {
+        Objects.requireNonNull(plan, "plan");
+        return new RoutingPlan(plan.modelId(), epoch, plan.chains());
     }
 
     /**
@@ -61,7 +71,7 @@ public record RoutingPlan(String modelId, long epoch, List<RoutingChain> chains)
      */
     public long totalCapacity() {
         long c = 0;
-        for (RoutingChain chain : chains) {
+        for (Chain chain : chains) {
             c += chain.capacity();
         }
         return c;
@@ -75,7 +85,7 @@ public record RoutingPlan(String modelId, long epoch, List<RoutingChain> chains)
      */
     public double totalServiceRatePerSecond() {
         double nu = 0;
-        for (RoutingChain chain : chains) {
+        for (Chain chain : chains) {
             nu += chain.capacity() * chain.serviceRatePerSecond();
         }
         return nu;

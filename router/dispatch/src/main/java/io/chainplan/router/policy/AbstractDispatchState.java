@@ -1,18 +1,18 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingChain;
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.internal.TokenQueue;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Shared bookkeeping: capacities, in-service counts, fastest-first ranks (by service time, ties by
  * chain index) and a central FIFO queue. Subclasses choose chains.
  */
 abstract class AbstractDispatchState implements DispatchState {
-    final RoutingPlan plan;
     final int chainCount;
     final int[] capacity;
     final int[] inService;
@@ -24,15 +24,15 @@ abstract class AbstractDispatchState implements DispatchState {
     long nextSeq;
     int total;
 
-    AbstractDispatchState(RoutingPlan plan) {
-        this.plan = Objects.requireNonNull(plan, "plan");
-        chainCount = plan.chainCount();
+    AbstractDispatchState(List<Chain> chains) {
+        Objects.requireNonNull(chains, "chains");
+        chainCount = chains.size();
         capacity = new int[chainCount];
         inService = new int[chainCount];
-        for (RoutingChain c : plan.chains()) {
-            capacity[c.index()] = c.capacity();
+        for (int k = 0; k < chainCount; k++) {
+            capacity[k] = chains.get(k).capacity();
         }
-        chainAt = fastestFirst(plan);
+        chainAt = fastestFirst(chains);
         rankOf = new int[chainCount];
         for (int r = 0; r < chainCount; r++) {
             rankOf[chainAt[r]] = r;
@@ -42,16 +42,16 @@ abstract class AbstractDispatchState implements DispatchState {
     /**
      * Chain indices sorted by service time ascending, ties by index: the JFFC ranking of §1.2.
      */
-    static int[] fastestFirst(RoutingPlan plan) {
-        return plan.chains().stream()
-                .sorted(Comparator.comparingDouble(RoutingChain::serviceSeconds).thenComparingInt(RoutingChain::index))
-                .mapToInt(RoutingChain::index)
+    static int[] fastestFirst(List<Chain> chains) {
+        return IntStream.range(0, chains.size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer k) -> chains.get(k).serviceSeconds()).thenComparingInt(k -> k))
+                .mapToInt(Integer::intValue)
                 .toArray();
     }
 
     @Override
-    public final RoutingPlan plan() {
-        return plan;
+    public final int chainCount() {
+        return chainCount;
     }
 
     @Override
@@ -105,7 +105,7 @@ abstract class AbstractDispatchState implements DispatchState {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "{epoch=" + plan.epoch() + ", inService=" + Arrays.toString(inService)
+        return getClass().getSimpleName() + "{inService=" + Arrays.toString(inService)
                 + ", queued=" + queued() + "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
+import java.util.List;
 
 /**
  * State of the policies with one central FIFO queue (JFFC, JIQ, SA-JSQ): an arrival starts on the
@@ -8,8 +9,8 @@ import io.chainplan.router.dispatch.RoutingPlan;
  * head of the queue (the freed chain is the only one with a free slot while anyone waits).
  */
 abstract class CentralQueueDispatchState extends AbstractDispatchState {
-    CentralQueueDispatchState(RoutingPlan plan) {
-        super(plan);
+    CentralQueueDispatchState(List<Chain> chains) {
+        super(chains);
     }
 
     /**

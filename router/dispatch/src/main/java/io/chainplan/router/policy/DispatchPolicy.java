@@ -1,6 +1,7 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,11 +19,11 @@ public interface DispatchPolicy {
     String name();
 
     /**
-     * Creates the dispatch state for a plan, with every chain empty and no request queued.
+     * Creates the dispatch state for a plan's chains, with every chain empty and no request queued.
      *
-     * @param plan   the plan whose chains requests are dispatched to
+     * @param chains the chains requests are dispatched to; chain {@code k} is position {@code k}
      * @param random source of randomness for randomised policies (JIQ); unused by the others
      * @return a new, not thread-safe state
      */
-    DispatchState newState(RoutingPlan plan, RandomGenerator random);
+    DispatchState newState(List<Chain> chains, RandomGenerator random);
 }

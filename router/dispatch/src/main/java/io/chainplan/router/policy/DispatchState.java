@@ -1,6 +1,5 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
 
 /**
  * The mutable dispatch state of one plan under one policy: requests in service per chain and the
@@ -16,11 +15,12 @@ public interface DispatchState {
     long NO_TOKEN = -1L;
 
     /**
-     * The plan this state dispatches to.
+     * Number of chains this state dispatches to; chains are numbered {@code 0 .. chainCount() - 1} as in
+     * the list the state was made for.
      *
-     * @return the plan
+     * @return the chain count
      */
-    RoutingPlan plan();
+    int chainCount();
 
     /**
      * Starts a request now if the policy would start an arriving request immediately, without

@@ -1,7 +1,8 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.internal.RankBitSet;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,15 +26,15 @@ public final class JffcDispatchPolicy implements DispatchPolicy {
     }
 
     @Override
-    public DispatchState newState(RoutingPlan plan, RandomGenerator random) {
-        return new State(plan);
+    public DispatchState newState(List<Chain> chains, RandomGenerator random) {
+        return new State(chains);
     }
 
     private static final class State extends CentralQueueDispatchState {
         private final RankBitSet free;
 
-        State(RoutingPlan plan) {
-            super(plan);
+        State(List<Chain> chains) {
+            super(chains);
             free = new RankBitSet(chainCount);
             for (int r = 0; r < chainCount; r++) {
                 free.set(r);

@@ -1,7 +1,8 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.internal.IntPickSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -25,8 +26,8 @@ public final class JiqDispatchPolicy implements DispatchPolicy {
     }
 
     @Override
-    public DispatchState newState(RoutingPlan plan, RandomGenerator random) {
-        return new State(plan, Objects.requireNonNull(random, "random"));
+    public DispatchState newState(List<Chain> chains, RandomGenerator random) {
+        return new State(chains, Objects.requireNonNull(random, "random"));
     }
 
     private static final class State extends CentralQueueDispatchState {
@@ -34,8 +35,8 @@ public final class JiqDispatchPolicy implements DispatchPolicy {
         private final IntPickSet idle;
         private final IntPickSet notFull;
 
-        State(RoutingPlan plan, RandomGenerator random) {
-            super(plan);
+        State(List<Chain> chains, RandomGenerator random) {
+            super(chains);
             this.random = random;
             idle = new IntPickSet(chainCount);
             notFull = new IntPickSet(chainCount);

@@ -1,6 +1,7 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,15 +24,15 @@ public final class JsqDispatchPolicy implements DispatchPolicy {
     }
 
     @Override
-    public DispatchState newState(RoutingPlan plan, RandomGenerator random) {
-        State s = new State(plan);
+    public DispatchState newState(List<Chain> chains, RandomGenerator random) {
+        State s = new State(chains);
         s.init();
         return s;
     }
 
     private static final class State extends PerChainQueueDispatchState {
-        State(RoutingPlan plan) {
-            super(plan);
+        State(List<Chain> chains) {
+            super(chains);
         }
 
         @Override

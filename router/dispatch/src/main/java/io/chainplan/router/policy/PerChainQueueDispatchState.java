@@ -1,8 +1,9 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.internal.ChainHeap;
 import io.chainplan.router.internal.TokenQueue;
+import java.util.List;
 
 /**
  * State of the policies with a FIFO queue per chain (JSQ, SED): an arrival joins the chain with the
@@ -15,8 +16,8 @@ abstract class PerChainQueueDispatchState extends AbstractDispatchState {
     private final ChainHeap heap;
     private int queuedCount;
 
-    PerChainQueueDispatchState(RoutingPlan plan) {
-        super(plan);
+    PerChainQueueDispatchState(List<Chain> chains) {
+        super(chains);
         queues = new TokenQueue[chainCount];
         heap = new ChainHeap(rankOf);
         for (int k = 0; k < chainCount; k++) {

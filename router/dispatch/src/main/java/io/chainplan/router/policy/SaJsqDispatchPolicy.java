@@ -1,7 +1,8 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
 import io.chainplan.router.internal.ChainHeap;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,15 +25,15 @@ public final class SaJsqDispatchPolicy implements DispatchPolicy {
     }
 
     @Override
-    public DispatchState newState(RoutingPlan plan, RandomGenerator random) {
-        return new State(plan);
+    public DispatchState newState(List<Chain> chains, RandomGenerator random) {
+        return new State(chains);
     }
 
     private static final class State extends CentralQueueDispatchState {
         private final ChainHeap notFull;
 
-        State(RoutingPlan plan) {
-            super(plan);
+        State(List<Chain> chains) {
+            super(chains);
             notFull = new ChainHeap(rankOf);
             for (int k = 0; k < chainCount; k++) {
                 notFull.update(k, 0);

@@ -1,7 +1,7 @@
 package io.chainplan.router.policy;
 
-import io.chainplan.router.dispatch.RoutingChain;
-import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.optimizer.model.Chain;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,8 +25,8 @@ public final class SedDispatchPolicy implements DispatchPolicy {
     }
 
     @Override
-    public DispatchState newState(RoutingPlan plan, RandomGenerator random) {
-        State s = new State(plan);
+    public DispatchState newState(List<Chain> chains, RandomGenerator random) {
+        State s = new State(chains);
         s.init();
         return s;
     }
@@ -34,9 +34,9 @@ public final class SedDispatchPolicy implements DispatchPolicy {
     private static final class State extends PerChainQueueDispatchState {
         private final double[] serviceSeconds;
 
-        State(RoutingPlan plan) {
-            super(plan);
-            serviceSeconds = plan.chains().stream().mapToDouble(RoutingChain::serviceSeconds).toArray();
+        State(List<Chain> chains) {
+            super(chains);
+            serviceSeconds = chains.stream().mapToDouble(Chain::serviceSeconds).toArray();
         }
 
         @Override

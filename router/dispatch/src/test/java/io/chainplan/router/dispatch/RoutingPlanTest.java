@@ -3,10 +3,30 @@ package io.chainplan.router.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chainplan.optimizer.model.Bounds;
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.optimizer.model.Objective;
+import io.chainplan.optimizer.model.Placement;
+import io.chainplan.optimizer.model.Plan;
+import io.chainplan.optimizer.model.PlanStatus;
+import io.chainplan.optimizer.model.SolverStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RoutingPlanTest {
+    @Test
+    void shouldTakeTheChainsOfASolvedPlanInTheirOrder() {
+        Chain fast = new Chain(List.of(new Hop("a", 0, 4)), 2, 1.0);
+        Chain slow = new Chain(List.of(new Hop("b", 0, 1), new Hop("c", 1, 4)), 3, 2.0);
+        Plan plan = new Plan("m", PlanStatus.OK, "", 1, 0.5, Placement.empty(), List.of(fast, slow), 3.5,
+                new Bounds(1.0, 1.5), new SolverStats(0, Objective.LOWER_BOUND, 1, 1));
+        RoutingPlan p = RoutingPlan.of(plan, 7);
+        assertThat(p.modelId()).isEqualTo("m");
+        assertThat(p.epoch()).isEqualTo(7);
+        assertThat(p.chains()).containsExactly(fast, slow);
+    }
+
     @Test
     void shouldComputeTotalCapacityAndServiceRate() {
         RoutingPlan p = TestPlans.plan(1, new int[] {2, 3}, new double[] {2.0, 4.0});
@@ -15,30 +35,9 @@ class RoutingPlanTest {
     }
 
     @Test
-    void shouldRejectChainIndicesOutOfOrder() {
-        RoutingChain c = new RoutingChain(1, List.of(new RoutingHop("a", 0, 2)), 1, 1.0);
-        assertThatThrownBy(() -> new RoutingPlan("m", 1, List.of(c))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("index 1");
-    }
-
-    @Test
-    void shouldRejectGapsBetweenHops() {
-        assertThatThrownBy(() -> new RoutingChain(0, List.of(new RoutingHop("a", 0, 2), new RoutingHop("b", 3, 5)), 1, 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts at block 3");
-    }
-
-    @Test
-    void shouldRejectNonPositiveCapacityAndServiceTime() {
-        List<RoutingHop> hops = List.of(new RoutingHop("a", 0, 2));
-        assertThatThrownBy(() -> new RoutingChain(0, hops, 0, 1.0)).hasMessageContaining("capacity");
-        assertThatThrownBy(() -> new RoutingChain(0, hops, 1, 0.0)).hasMessageContaining("serviceSeconds");
-        assertThatThrownBy(() -> new RoutingChain(0, hops, 1, Double.NaN)).hasMessageContaining("serviceSeconds");
-    }
-
-    @Test
     void shouldRejectChainsCoveringDifferentBlockCounts() {
-        RoutingChain a = new RoutingChain(0, List.of(new RoutingHop("a", 0, 2)), 1, 1.0);
-        RoutingChain b = new RoutingChain(1, List.of(new RoutingHop("b", 0, 3)), 1, 1.0);
+        Chain a = new Chain(List.of(new Hop("a", 0, 2)), 1, 1.0);
+        Chain b = new Chain(List.of(new Hop("b", 0, 3)), 1, 1.0);
         assertThatThrownBy(() -> new RoutingPlan("m", 1, List.of(a, b))).hasMessageContaining("covers 3 blocks");
     }
 }

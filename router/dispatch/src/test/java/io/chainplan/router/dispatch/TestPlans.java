@@ -1,5 +1,7 @@
 package io.chainplan.router.dispatch;
 
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +22,9 @@ public final class TestPlans {
      * @return the plan
      */
     public static RoutingPlan plan(long epoch, int[] capacities, double[] serviceSeconds) {
-        List<RoutingChain> chains = new ArrayList<>();
+        List<Chain> chains = new ArrayList<>();
         for (int k = 0; k < capacities.length; k++) {
-            chains.add(new RoutingChain(k, List.of(new RoutingHop("s" + k, 0, 4)), capacities[k], serviceSeconds[k]));
+            chains.add(new Chain(List.of(new Hop("s" + k, 0, 4)), capacities[k], serviceSeconds[k]));
         }
         return new RoutingPlan(MODEL, epoch, chains);
     }

@@ -24,7 +24,7 @@ abstract class DispatchPolicyContractTest {
     abstract DispatchPolicy policy();
 
     DispatchState state(RoutingPlan plan) {
-        return policy().newState(plan, new SplittableRandom(SEED));
+        return policy().newState(plan.chains(), new SplittableRandom(SEED));
     }
 
     @Test

@@ -1,9 +1,9 @@
-package io.chainplan.local.loop;
+package io.chainplan.optimizer.sim;
 
 import java.util.random.RandomGenerator;
 
-/** Multiplicative noise of the simulated fleet. */
-final class Noise {
+/** Multiplicative noise of simulated timings: log-normal with mean 1. */
+public final class Noise {
     private Noise() {
     }
 
@@ -14,7 +14,7 @@ final class Noise {
      * @param cv     coefficient of variation, {@code >= 0} (0: exactly 1)
      * @return the factor
      */
-    static double lognormal(RandomGenerator random, double cv) {
+    public static double lognormal(RandomGenerator random, double cv) {
         if (cv <= 0) {
             return 1;
         }
