@@ -8,9 +8,9 @@ import java.util.Optional;
  * for the optimizer (DESIGN.md §1): usable memory {@code M_j = total - reserve}; tau_c and tau_p
  * measured from request hops once they rest on {@code minSamples} samples, otherwise the values
  * the server declares (a measured value with fewer samples is used only when nothing is
- * declared); and liveness: DOWN when no telemetry has been seen for {@code downAfterMillis}
- * (compared against the wall clock the caller passes in), the reported status again on the
- * next fresh record.
+ * declared); and liveness: DOWN when no telemetry has been seen for {@code downAfterMillis} on both
+ * clocks of a {@link LivenessClock} (the wall clock and the newest event time processed, so that an
+ * outage of the pipeline itself marks nobody DOWN), the reported status again on the next fresh record.
  * <p>Memory: chainplan telemetry's total wins over GPU metrics; from GPU metrics the total
  * framebuffer, else used + free (+ reserved).
  * <p>Pure, immutable and thread-safe; time is always passed in.
@@ -46,13 +46,13 @@ public final class ServerEstimator {
     /**
      * @param s     current state
      * @param r     a telemetry record
-     * @param nowMillis wall clock
+     * @param clock wall clock and input frontier
      * @return the state after it
      */
-    public ServerState onTelemetry(ServerState s, TelemetryReport r, long nowMillis) {
+    public ServerState onTelemetry(ServerState s, TelemetryReport r, LivenessClock clock) {
         long seen = Math.max(s.lastSeenMillis(), r.atMillis());
         String model = r.modelId().isEmpty() ? s.modelId() : r.modelId();
-        ServerLiveness status = fresh(seen, nowMillis) ? r.reported() : ServerLiveness.DOWN;
+        ServerLiveness status = fresh(seen, clock) ? r.reported() : ServerLiveness.DOWN;
         return new ServerState(model, seen, Math.max(s.latestInputMillis(), r.atMillis()), r.totalMemoryBytes(), s.gpu(),
                 r.declaredCommSeconds(), r.declaredComputeSeconds(), s.measured(), r.reported(), status, s.lastEmitted());
     }
@@ -60,12 +60,12 @@ public final class ServerEstimator {
     /**
      * @param s         current state
      * @param g         a framebuffer reading
-     * @param nowMillis wall clock
+     * @param clock     wall clock and input frontier
      * @return the state after it (a reading counts as a sign of life)
      */
-    public ServerState onGpuMemory(ServerState s, GpuMemorySample g, long nowMillis) {
+    public ServerState onGpuMemory(ServerState s, GpuMemorySample g, LivenessClock clock) {
         long seen = Math.max(s.lastSeenMillis(), g.atMillis());
-        ServerLiveness status = fresh(seen, nowMillis) ? s.reported() : ServerLiveness.DOWN;
+        ServerLiveness status = fresh(seen, clock) ? s.reported() : ServerLiveness.DOWN;
         return new ServerState(s.modelId(), seen, Math.max(s.latestInputMillis(), g.atMillis()), s.telemetryTotalBytes(),
                 s.gpu().with(g), s.declaredCommSeconds(), s.declaredComputeSeconds(), s.measured(), s.reported(), status,
                 s.lastEmitted());
@@ -87,11 +87,11 @@ public final class ServerEstimator {
 
     /**
      * @param s         current state
-     * @param nowMillis wall clock
-     * @return the state, DOWN if it has been silent for longer than the timeout
+     * @param clock     wall clock and input frontier
+     * @return the state, DOWN if it has been silent for longer than the timeout on both clocks
      */
-    public ServerState checkLiveness(ServerState s, long nowMillis) {
-        if (s.status() == ServerLiveness.DOWN || fresh(s.lastSeenMillis(), nowMillis)) {
+    public ServerState checkLiveness(ServerState s, LivenessClock clock) {
+        if (s.status() == ServerLiveness.DOWN || fresh(s.lastSeenMillis(), clock)) {
             return s;
         }
         return new ServerState(s.modelId(), s.lastSeenMillis(), s.latestInputMillis(), s.telemetryTotalBytes(), s.gpu(),
@@ -99,8 +99,8 @@ public final class ServerEstimator {
                 s.lastEmitted());
     }
 
-    private boolean fresh(long seenMillis, long nowMillis) {
-        return seenMillis != Long.MIN_VALUE && nowMillis - seenMillis <= downAfterMillis;
+    private boolean fresh(long seenMillis, LivenessClock clock) {
+        return !clock.silentLongerThan(seenMillis, downAfterMillis);
     }
 
     /**

@@ -24,8 +24,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.Stores;
  * gpu-metrics (JSON, optional) ─> gpu-metrics-validate ─┬─ invalid ─> dead-letters│
  *                                                       └─ valid ────────────────┤
  *                        server-inputs (repartition by server id) <───────────────┘
- *                          ─> server-estimator [server-state-store] (+ wall-clock liveness) ─> server-estimates
+ *                          ─> server-estimator [server-state-store] (+ liveness) ─> server-estimates
  * </pre>
  *
  * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
@@ -134,13 +134,14 @@ public final class IngestTopology {
         StreamsBuilder b = new StreamsBuilder();
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         AtomicLong modelsVersion = new AtomicLong();
+        InputFrontier frontier = new InputFrontier();
         addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters);
         addStores(b, names);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
                 .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics,
-                                modelsVersion),
+                                modelsVersion, frontier),
                         Named.as("requests-process"), names.demandPendingStore(), names.demandStateStore(), names.serverTimingStore())
                 .split(Named.as("requests-out-"))
                 .branch((k, v) -> v instanceof RequestOutput.Demand, Branched.as("demand"))
@@ -166,7 +167,8 @@ public final class IngestTopology {
             inputs = inputs.merge(gpuMetrics(b, topics, settings, metrics, time), Named.as("server-inputs-merge-gpu"));
         }
         inputs.repartition(Repartitioned.with(Serdes.String(), InternalSerdes.serverInput()).withName(names.serverInputs()))
-                .process(() -> new ServerProcessor(names.serverStateStore(), settings, topics.serverEstimates(), metrics),
+                .process(() -> new ServerProcessor(names.serverStateStore(), settings, topics.serverEstimates(), metrics,
+                        frontier),
                         Named.as("server-estimator"), names.serverStateStore())
                 .to(topics.serverEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(ServerEstimate.class, registry))
                         .withName("server-estimates-sink"));

@@ -28,6 +28,7 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private final AtomicLong modelsVersion;
     /** Known models' L as read from the global store, valid while {@link #modelsVersion} equals {@link #cachedVersion}. */
     private final Map<String, Integer> modelCache = new HashMap<>();
+    private final InputFrontier frontier;
     private long cachedVersion = -1;
     private ProcessorContext<String, RequestOutput> context;
     private KeyValueStore<String, Integer> models;
@@ -35,8 +36,9 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private HopTimingUpdater timings;
 
     RequestProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String demandTopic,
-                     IngestMetrics metrics, AtomicLong modelsVersion) {
+                     IngestMetrics metrics, AtomicLong modelsVersion, InputFrontier frontier) {
         this.names = names;
+        this.frontier = frontier;
         this.modelsVersion = modelsVersion;
         this.settings = settings;
         this.sourceTopic = sourceTopic;
@@ -69,11 +71,13 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         RequestEvent e = d.value();
         String key = keyText(record.key(), e.getModelId());
         Integer blocks = key == null ? null : blocks(key);
-        String problem = RequestRules.problem(e, key, blocks, context.currentSystemTimeMs(), settings.maxFutureSkewMillis());
+        long now = context.currentSystemTimeMs();
+        String problem = RequestRules.problem(e, key, blocks, now, settings.maxFutureSkewMillis());
         if (problem != null) {
             invalid(record, Checked.VALIDATE, new InvalidRecordException(problem));
             return;
         }
+        frontier.advance(record.timestamp(), now);
         demand.onEvent(key, e);
         timings.onEvent(e, record.timestamp());
     }

@@ -1,5 +1,6 @@
 package io.chainplan.ingest.topology;
 
+import io.chainplan.ingest.estimate.LivenessClock;
 import io.chainplan.ingest.estimate.ServerEstimateValue;
 import io.chainplan.ingest.estimate.ServerEstimator;
 import io.chainplan.ingest.estimate.ServerState;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Per-server estimates: applies telemetry, GPU memory readings and learned timings to the
  * server's {@link ServerState} ({@link ServerEstimator}) and publishes a {@code ServerEstimate}
  * when it changes materially or at the heartbeat. A wall-clock punctuator marks servers DOWN
- * when they have been silent for longer than the timeout; the next fresh record brings them UP.
+ * when they have been silent for longer than the timeout both on the wall clock and on the
+ * {@link InputFrontier} (other inputs kept arriving meanwhile); the next fresh record brings them UP.
  */
 final class ServerProcessor implements Processor<String, ServerInput, String, ServerEstimate> {
     private final String storeName;
@@ -28,11 +30,14 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     private final long checkIntervalMillis;
     private final String outputTopic;
     private final IngestMetrics metrics;
+    private final InputFrontier frontier;
     private ProcessorContext<String, ServerEstimate> context;
     private KeyValueStore<String, ServerState> store;
 
-    ServerProcessor(String storeName, IngestSettings settings, String outputTopic, IngestMetrics metrics) {
+    ServerProcessor(String storeName, IngestSettings settings, String outputTopic, IngestMetrics metrics,
+                    InputFrontier frontier) {
         this.storeName = storeName;
+        this.frontier = frontier;
         this.estimator = settings.serverEstimator();
         this.checkIntervalMillis = settings.livenessCheckIntervalMillis();
         this.outputTopic = outputTopic;
@@ -52,11 +57,12 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
         ServerState s = store.get(server);
         s = s == null ? ServerState.EMPTY : s;
         long now = context.currentSystemTimeMs();
+        frontier.advance(record.timestamp(), now);
         ServerInput in = record.value();
         if (in instanceof ServerInput.Telemetry t) {
-            s = estimator.onTelemetry(s, t.report(), now);
+            s = estimator.onTelemetry(s, t.report(), frontier.clock(now));
         } else if (in instanceof ServerInput.Gpu g) {
-            s = estimator.onGpuMemory(s, g.sample(), now);
+            s = estimator.onGpuMemory(s, g.sample(), frontier.clock(now));
         } else if (in instanceof ServerInput.Timing t) {
             s = estimator.onTiming(s, t.summary());
         }
@@ -75,12 +81,13 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     }
 
     private void checkLiveness(long nowMillis) {
+        LivenessClock clock = frontier.clock(nowMillis);
         List<KeyValue<String, ServerState>> all = new ArrayList<>();
         try (KeyValueIterator<String, ServerState> it = store.all()) {
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, ServerState> kv : all) {
-            ServerState checked = estimator.checkLiveness(kv.value, nowMillis);
+            ServerState checked = estimator.checkLiveness(kv.value, clock);
             if (checked != kv.value) {
                 store.put(kv.key, maybeEmit(kv.key, checked));
             }

@@ -14,7 +14,7 @@ class ServerEstimatorTest {
 
     @Test
     void shouldSubtractTheReserveAndFallBackToDeclaredTimings() {
-        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
         ServerEstimateValue e = ESTIMATOR.estimate(s).orElseThrow();
         assertThat(e.memoryBytes()).isEqualTo(39 * GIB);
         assertThat(e.commSeconds()).isEqualTo(0.02);
@@ -26,7 +26,7 @@ class ServerEstimatorTest {
 
     @Test
     void shouldPreferMeasuredTimingsOnceTheyRestOnEnoughSamples() {
-        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
         s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 9, 0.2, 9, 2_000));
         assertThat(ESTIMATOR.estimate(s).orElseThrow().computeSeconds()).isEqualTo(0.109);
         s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 10, 0.2, 10, 3_000));
@@ -40,44 +40,58 @@ class ServerEstimatorTest {
     @Test
     void shouldUseFewMeasuredSamplesWhenNothingIsDeclared() {
         ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY,
-                new TelemetryReport("", 1_000, 20 * GIB, Double.NaN, Double.NaN, ServerLiveness.UP), 1_000);
+                new TelemetryReport("", 1_000, 20 * GIB, Double.NaN, Double.NaN, ServerLiveness.UP), LivenessClock.caughtUp(1_000));
         assertThat(ESTIMATOR.estimate(s)).isEmpty();
         s = ESTIMATOR.onTiming(s, new TimingSummary(0.03, 2, 0.2, 2, 2_000));
         assertThat(ESTIMATOR.estimate(s).orElseThrow().computeSamples()).isEqualTo(2);
     }
 
     @Test
+    void shouldNotGoDownWhileEveryInputIsSilentOrBehind() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
+        // the wall clock ran 60 s, but nothing newer than this server's report was processed: an outage
+        // of the pipeline (or a backlog), not of the server
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(61_000, 1_000)).status()).isEqualTo(ServerLiveness.UP);
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(61_000, 31_000)).status()).isEqualTo(ServerLiveness.UP);
+        // a record processed late, while the ingest works through a backlog, is not stale
+        assertThat(ESTIMATOR.onTelemetry(s, report(2_000), new LivenessClock(90_000, 2_500)).status())
+                .isEqualTo(ServerLiveness.UP);
+        // once other inputs are 30 s past its last report, the silence is the server's
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(61_000, 31_001)).status()).isEqualTo(ServerLiveness.DOWN);
+    }
+
+    @Test
     void shouldGoDownAfterSilenceAndUpOnTheNextFreshRecord() {
-        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
-        assertThat(ESTIMATOR.checkLiveness(s, 31_000).status()).isEqualTo(ServerLiveness.UP);
-        ServerState down = ESTIMATOR.checkLiveness(s, 31_001);
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
+        assertThat(ESTIMATOR.checkLiveness(s, LivenessClock.caughtUp(31_000)).status()).isEqualTo(ServerLiveness.UP);
+        ServerState down = ESTIMATOR.checkLiveness(s, LivenessClock.caughtUp(31_001));
         assertThat(down.status()).isEqualTo(ServerLiveness.DOWN);
-        assertThat(ESTIMATOR.onTelemetry(down, report(40_000), 40_500).status()).isEqualTo(ServerLiveness.UP);
-        assertThat(ESTIMATOR.onTelemetry(down, report(2_000), 40_500).status()).as("a stale record").isEqualTo(ServerLiveness.DOWN);
+        assertThat(ESTIMATOR.onTelemetry(down, report(40_000), LivenessClock.caughtUp(40_500)).status()).isEqualTo(ServerLiveness.UP);
+        assertThat(ESTIMATOR.onTelemetry(down, report(2_000), LivenessClock.caughtUp(40_500)).status()).as("a stale record").isEqualTo(ServerLiveness.DOWN);
     }
 
     @Test
     void shouldTakeMemoryFromGpuMetricsWhenTelemetryHasNone() {
-        ServerState s = ESTIMATOR.onGpuMemory(ServerState.EMPTY, new GpuMemorySample(GpuMemorySample.Kind.USED, 10 * GIB, 1_000), 1_000);
+        ServerState s = ESTIMATOR.onGpuMemory(ServerState.EMPTY, new GpuMemorySample(GpuMemorySample.Kind.USED, 10 * GIB, 1_000), LivenessClock.caughtUp(1_000));
         assertThat(s.totalMemoryBytes()).isEqualTo(-1);
-        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.FREE, 30 * GIB, 1_000), 1_000);
+        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.FREE, 30 * GIB, 1_000), LivenessClock.caughtUp(1_000));
         assertThat(s.totalMemoryBytes()).isEqualTo(40 * GIB);
-        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.TOTAL, 41 * GIB, 1_000), 1_000);
+        s = ESTIMATOR.onGpuMemory(s, new GpuMemorySample(GpuMemorySample.Kind.TOTAL, 41 * GIB, 1_000), LivenessClock.caughtUp(1_000));
         assertThat(s.totalMemoryBytes()).isEqualTo(41 * GIB);
         assertThat(s.status()).isEqualTo(ServerLiveness.UP);
     }
 
     @Test
     void shouldPublishOnStatusOrMaterialChangeOrHeartbeatOnly() {
-        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), 1_000);
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
         ServerEstimateValue e = ESTIMATOR.estimate(s).orElseThrow();
         assertThat(ESTIMATOR.shouldEmit(s, e)).isTrue();
         s = ESTIMATOR.emitted(s, e);
-        s = ESTIMATOR.onTelemetry(s, report(11_000), 11_000);
+        s = ESTIMATOR.onTelemetry(s, report(11_000), LivenessClock.caughtUp(11_000));
         assertThat(ESTIMATOR.shouldEmit(s, ESTIMATOR.estimate(s).orElseThrow())).isFalse();
-        ServerState down = ESTIMATOR.checkLiveness(s, 50_000);
+        ServerState down = ESTIMATOR.checkLiveness(s, LivenessClock.caughtUp(50_000));
         assertThat(ESTIMATOR.shouldEmit(down, ESTIMATOR.estimate(down).orElseThrow())).isTrue();
-        s = ESTIMATOR.onTelemetry(s, report(61_000), 61_000);
+        s = ESTIMATOR.onTelemetry(s, report(61_000), LivenessClock.caughtUp(61_000));
         assertThat(ESTIMATOR.shouldEmit(s, ESTIMATOR.estimate(s).orElseThrow())).as("heartbeat").isTrue();
     }
 }

@@ -193,15 +193,34 @@ class IngestTopologyTest {
     void shouldMarkAServerDownAfterSilenceAndUpOnItsNextRecord() {
         telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
         assertThat(servers.readValue().getStatus()).isEqualTo(ServerStatus.UP);
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
-        assertThat(servers.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofSeconds(15));
-        ServerEstimate down = servers.readValue();
+        // s2 keeps reporting every 5 s while s1 is silent
+        for (long t = T0; t <= T0 + 40_000; t += 5_000) {
+            driver.advanceWallClockTime(Duration.ofSeconds(t == T0 ? 0 : 5));
+            telemetry.pipeInput("s2", telemetry("s2", MODEL, t, 40 * GIB, 0.02, 0.109), t);
+        }
+        List<ServerEstimate> out = servers.readValuesToList();
+        ServerEstimate down = out.stream().filter(e -> e.getServerId().equals("s1")).reduce((a, b) -> b).orElseThrow();
         assertThat(down.getStatus()).isEqualTo(ServerStatus.DOWN);
         assertThat(down.getLastSeenMillis()).isEqualTo(Instant.ofEpochMilli(T0));
+        assertThat(out).filteredOn(e -> e.getServerId().equals("s2")).allMatch(e -> e.getStatus() == ServerStatus.UP);
         long now = T0 + 35_000;
         telemetry.pipeInput("s1", telemetry("s1", MODEL, now, 40 * GIB, 0.02, 0.109), now);
         assertThat(servers.readValue().getStatus()).isEqualTo(ServerStatus.UP);
+    }
+
+    @Test
+    void shouldMarkNobodyDownWhenEveryInputStopsAtOnce() {
+        // a broker outage or a stalled ingest looks like this from inside: the wall clock runs, nothing arrives
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        telemetry.pipeInput("s2", telemetry("s2", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        servers.readValuesToList();
+        driver.advanceWallClockTime(Duration.ofSeconds(120));
+        assertThat(servers.isEmpty()).isTrue();
+        // the backlog arrives late: still nobody DOWN
+        long t = T0 + 5_000;
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, t, 40 * GIB, 0.02, 0.109), t);
+        telemetry.pipeInput("s2", telemetry("s2", MODEL, t, 40 * GIB, 0.02, 0.109), t);
+        assertThat(servers.readValuesToList()).noneMatch(e -> e.getStatus() == ServerStatus.DOWN);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.chainplan.ingest.estimate.DemandState;
 import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.ingest.estimate.GpuMemorySample;
 import io.chainplan.ingest.estimate.HopTimingTracker;
+import io.chainplan.ingest.estimate.LivenessClock;
 import io.chainplan.ingest.estimate.RobustMeanEstimator;
 import io.chainplan.ingest.estimate.ServerEstimator;
 import io.chainplan.ingest.estimate.ServerLiveness;
@@ -48,7 +49,8 @@ class InternalSerdesTest {
         assertThat(roundTrip(InternalSerdes.serverTiming(), t)).isEqualTo(t);
         assertThat(roundTrip(InternalSerdes.serverTiming(), ServerTiming.EMPTY)).isEqualTo(ServerTiming.EMPTY);
         ServerEstimator e = new ServerEstimator(0, 1000, 1, EmissionRule.defaults());
-        ServerState s = e.onTelemetry(ServerState.EMPTY, new TelemetryReport("m\u00e9", 5, 100, Double.NaN, 0.1, ServerLiveness.DRAINING), 5);
+        ServerState s = e.onTelemetry(ServerState.EMPTY, new TelemetryReport("m\u00e9", 5, 100, Double.NaN, 0.1, ServerLiveness.DRAINING),
+                LivenessClock.caughtUp(5));
         s = e.emitted(s, e.onTiming(s, new TimingSummary(0.1, 3, 0.2, 3, 6)).lastEmitted());
         assertThat(roundTrip(InternalSerdes.serverState(), s)).isEqualTo(s);
         assertThat(roundTrip(InternalSerdes.serverState(), ServerState.EMPTY)).isEqualTo(ServerState.EMPTY);
