@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.commons.statistics.descriptive.Quantile;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -160,9 +161,10 @@ final class BenchOptimizerCommand implements Callable<Integer> {
                 pct(s, 0.9), pct(s, 0.99), s.get(s.size() - 1), mean);
     }
 
+    /** Nearest-rank percentile (Hyndman and Fan's definition 1), as {@code chainplan local} reports them. */
     private static double pct(List<Double> sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        return Quantile.withDefaults().with(Quantile.EstimationMethod.HF1)
+                .evaluate(sorted.stream().mapToDouble(Double::doubleValue).toArray(), q);
     }
 
     private static void deleteQuietly(Path dir) {

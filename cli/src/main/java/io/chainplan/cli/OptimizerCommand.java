@@ -1,6 +1,6 @@
 package io.chainplan.cli;
 
-import io.chainplan.optimizer.service.MetricsEndpoint;
+import io.chainplan.metrics.PrometheusEndpoint;
 import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.optimizer.service.OptimizerService;
 import io.chainplan.schemas.config.ClientConfig;
@@ -48,7 +48,8 @@ final class OptimizerCommand implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(meters, settings).orElse(null)) {
+        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(meters, settings.metricsPort(),
+                OptimizerConfig.METRICS_PORT_CONFIG).orElse(null)) {
             OptimizerService service = OptimizerService.create(client, CliSupport.registry(client), meters);
             Thread hook = new Thread(service::close, "chainplan-optimizer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -1,6 +1,7 @@
 package io.chainplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.local.LocalStack;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,6 +32,8 @@ import picocli.CommandLine;
 
 /** Runs {@code chainplan local} in-process on free ports, uses it, and stops it. */
 class LocalCommandIT {
+    /** Longest wait for a condition: generous, as the machine is often busy (no test depends on its speed). */
+    private static final Duration WAIT = Duration.ofMinutes(2);
     @TempDir
     Path dir;
 
@@ -107,12 +109,11 @@ class LocalCommandIT {
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(c, new StringDeserializer(), serde.deserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
+            await("a record on " + topic).atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+                        return !out.isEmpty();
+                    });
         }
         return out;
     }

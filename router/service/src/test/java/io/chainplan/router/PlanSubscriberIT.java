@@ -3,6 +3,7 @@ package io.chainplan.router;
 import io.chainplan.router.dispatch.Dispatcher;
 import io.chainplan.router.dispatch.RoutingPlan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import io.chainplan.schemas.avro.ChainPlan;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PlanSubscriberIT {
     private static final String MODEL = "llama-2-7b";
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int MAX_POLLS = 300;
+    /** Longest wait for a condition: generous, as the machine is often busy (no test depends on its speed). */
+    private static final Duration WAIT = Duration.ofMinutes(2);
 
     @TempDir
     static Path dir;
@@ -83,10 +85,13 @@ class PlanSubscriberIT {
     }
 
     private static void pollUntil(PlanSubscriber sub, BooleanSupplier done) {
-        for (int i = 0; i < MAX_POLLS && !done.getAsBoolean(); i++) {
-            sub.poll(POLL);
-        }
-        assertThat(done.getAsBoolean()).as("condition reached within %d polls", MAX_POLLS).isTrue();
+        await("the subscriber's condition").atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    if (!done.getAsBoolean()) {
+                        sub.poll(POLL);
+                    }
+                    return done.getAsBoolean();
+                });
     }
 
     @Test
@@ -133,9 +138,11 @@ class PlanSubscriberIT {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            for (int i = 0; i < MAX_POLLS && out.size() < expected; i++) {
-                c.poll(POLL).forEach(out::add);
-            }
+            await(expected + " records on " + topic).atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        c.poll(POLL).forEach(out::add);
+                        return out.size() >= expected;
+                    });
         }
         return out;
     }

@@ -4,6 +4,7 @@ import io.chainplan.ingest.topology.BadRecordFailure;
 import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.ingest.topology.IngestTopology;
+import io.chainplan.metrics.PrometheusEndpoint;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,12 +42,12 @@ public final class IngestApp implements AutoCloseable {
     private final PrometheusMeterRegistry meterRegistry;
     private final MicrometerIngestMetrics metrics;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final MetricsServer metricsServer;
+    private final PrometheusEndpoint metricsServer;
     private final KafkaDeadLetterSink modelDeadLetters;
     private final CountDownLatch stopped;
 
     private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
-                      KafkaStreamsMetrics streamsMetrics, MetricsServer metricsServer, KafkaDeadLetterSink modelDeadLetters,
+                      KafkaStreamsMetrics streamsMetrics, PrometheusEndpoint metricsServer, KafkaDeadLetterSink modelDeadLetters,
                       CountDownLatch stopped) {
         this.streams = streams;
         this.modelDeadLetters = modelDeadLetters;
@@ -97,9 +98,9 @@ public final class IngestApp implements AutoCloseable {
         CountDownLatch stopped = stoppedLatch(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
-        MetricsServer server = null;
+        PrometheusEndpoint server = null;
         try {
-            server = port < 0 ? null : MetricsServer.start(meters, port);
+            server = PrometheusEndpoint.start(meters, port, IngestConfig.METRICS_PORT_CONFIG).orElse(null);
             streams.start();
         } catch (RuntimeException e) {
             if (server != null) {

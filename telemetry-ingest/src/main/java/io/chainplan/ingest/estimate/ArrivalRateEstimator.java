@@ -1,8 +1,10 @@
 package io.chainplan.ingest.estimate;
 
+import io.chainplan.stats.PoissonInterval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.commons.statistics.distribution.PoissonDistribution;
 
 /**
  * Arrival rate (lambda of DESIGN.md §1) of one model from its request events, advancing in steps
@@ -120,7 +122,7 @@ public final class ArrivalRateEstimator {
         boolean warm = regime.size() >= settings.warmupBuckets();
         double level = warm ? clippedMean(regime) : Double.NaN;
         long x = totals.arrivals();
-        long clipped = warm ? Math.min(x, Poisson.quantile(settings.clipQuantile(), level)) : x;
+        long clipped = warm ? Math.min(x, clipAt(level)) : x;
         List<ClosedBucket> buckets = trim(append(state.buckets(), new ClosedBucket(start, totals, clipped)), boundary);
         long regimeStart = Math.max(state.regimeStartMillis(), buckets.get(0).startMillis());
         DemandState.Cusum up = warm ? state.up().plus(upIncrement(x, level), start) : DemandState.Cusum.ZERO;
@@ -147,6 +149,14 @@ public final class ArrivalRateEstimator {
     /** Log-likelihood ratio of rate mu0 / delta against mu0 for count x, capped at h / (b + 2). */
     private double downIncrement(long x, double mu0) {
         return Math.min(settings.maxIncrement(), -x * logRatio + mu0 * (1 - 1 / settings.shiftRatio()));
+    }
+
+    /**
+     * The winsorizing cap for a bucket: the smallest k with {@code P(X <= k) >= clipQuantile} for a
+     * Poisson count X of mean {@code level} (0 for a level of 0).
+     */
+    private long clipAt(double level) {
+        return level > 0 ? PoissonDistribution.of(level).inverseCumulativeProbability(settings.clipQuantile()) : 0;
     }
 
     private static double clippedMean(List<ClosedBucket> buckets) {

@@ -1,5 +1,7 @@
 package io.chainplan.ingest.estimate;
 
+import io.chainplan.stats.PoissonInterval;
+
 /**
  * One arrival-rate estimate for one model at one step boundary.
  *

@@ -6,6 +6,7 @@ import static io.chainplan.ingest.testing.Events.hop;
 import static io.chainplan.ingest.testing.Events.model;
 import static io.chainplan.ingest.testing.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.ModelSpec;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,6 +55,8 @@ class IngestAppIT {
     private static final String SERVER_MODEL = "llama-it-servers";
     private static final String BAD_MODEL = "llama-it-no-blocks";
     private static final long STEP = 5_000;
+    /** Longest wait for a condition: generous, as the machine is often busy (no test depends on its speed). */
+    private static final Duration WAIT = Duration.ofMinutes(2);
     @TempDir
     static Path dir;
     private static LocalStack stack;
@@ -125,31 +127,24 @@ class IngestAppIT {
         return new int[] {good, poison};
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expectedAtLeast) throws InterruptedException {
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expectedAtLeast) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            int idlePolls = 0;
-            while (System.nanoTime() < deadline && (out.size() < expectedAtLeast || idlePolls < 3)) {
-                int n = 0;
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(r);
-                    n++;
-                }
-                idlePolls = n == 0 ? idlePolls + 1 : 0;
-            }
+            int[] idlePolls = {0};
+            await(expectedAtLeast + " records on " + topic + ", then 3 empty polls").atMost(WAIT).pollInSameThread()
+                    .pollInterval(Duration.ofMillis(10)).until(() -> {
+                        int n = 0;
+                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+                            out.add(r);
+                            n++;
+                        }
+                        idlePolls[0] = n == 0 ? idlePolls[0] + 1 : 0;
+                        return out.size() >= expectedAtLeast && idlePolls[0] >= 3;
+                    });
         }
         return out;
     }
@@ -167,8 +162,8 @@ class IngestAppIT {
             first = produceRequests(p, base, base + 60_000);
             try (IngestApp app = IngestApp.start(config("ingest-it", "state-a"), registry)) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                await("the first half", () -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests())
-                        >= first[0] + first[1]);
+                await("the first half").atMost(WAIT).until(() -> app.metrics().count("chainplan.ingest.records.in", "topic",
+                        topics.requests()) >= first[0] + first[1]);
                 assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.requests(), "stage", "validate"))
                         .isEqualTo(2.0 * first[1] / 3);
                 assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.models(), "stage", "validate"))
@@ -177,8 +172,8 @@ class IngestAppIT {
             second = produceRequests(p, base + 60_000, base + 120_000);
             try (IngestApp app = IngestApp.start(config("ingest-it", "state-b"), registry)) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                await("the second half", () -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests())
-                        >= second[0] + second[1]);
+                await("the second half").atMost(WAIT).until(() -> app.metrics().count("chainplan.ingest.records.in", "topic",
+                        topics.requests()) >= second[0] + second[1]);
                 assertThat(app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests()))
                         .as("nothing is processed twice after the restart").isEqualTo(second[0] + second[1]);
                 String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -251,13 +246,9 @@ class IngestAppIT {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             var deserializer = Topics.valueSerde(ServerEstimate.class, registry).deserializer();
             List<ServerEstimate> out = new ArrayList<>();
-            await("a measured server estimate", () -> {
-                try {
-                    out.clear();
-                    readAll(topics.serverEstimates(), 2).forEach(r -> out.add(deserializer.deserialize(r.topic(), r.value())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            await("a measured server estimate").atMost(WAIT).pollInSameThread().until(() -> {
+                out.clear();
+                readAll(topics.serverEstimates(), 2).forEach(r -> out.add(deserializer.deserialize(r.topic(), r.value())));
                 return out.stream().anyMatch(e -> e.getServerId().equals(server) && e.getComputeSamples() >= 10);
             });
             ServerEstimate e = out.stream().filter(x -> x.getServerId().equals(server)).reduce((a, b) -> b).orElseThrow();

@@ -2,6 +2,7 @@ package io.chainplan.ingest.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainplan.stats.PoissonInterval;
 import org.junit.jupiter.api.Test;
 
 class EmissionRuleTest {

@@ -1,12 +1,16 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.stats.ConfidenceInterval;
 import java.util.Arrays;
+import org.apache.commons.statistics.descriptive.Quantile;
 
 /**
  * Mean, 95% confidence half-width and percentiles of a sample in time order. The interval is by
- * batch means (10 batches of consecutive values, Student t with 9 degrees of freedom), which allows
- * for the correlation between the response times of neighbouring requests; below 20 values it falls
- * back to the plain {@code 1.96 s / sqrt(n)}.
+ * batch means ({@link ConfidenceInterval#ofBatchMeans}, 10 batches of consecutive values, Student t
+ * with 9 degrees of freedom), which allows for the correlation between the response times of
+ * neighbouring requests; below 20 values it is the plain Student-t interval of the values. Percentiles
+ * are nearest-rank (the smallest value with at least that fraction of the sample at or below it:
+ * Hyndman and Fan's definition 1, {@link Quantile.EstimationMethod#HF1}).
  *
  * @param n      sample size
  * @param mean   mean, NaN if empty
@@ -18,7 +22,8 @@ import java.util.Arrays;
  */
 public record Stats(int n, double mean, double ci95, double median, double p95, double p99, double max) {
     private static final int BATCHES = 10;
-    private static final double T_975_9DF = 2.262;
+    private static final Quantile NEAREST_RANK = Quantile.withDefaults().with(Quantile.EstimationMethod.HF1)
+            .withCopy(true);
 
     /**
      * @param valuesInTimeOrder the sample, in time order
@@ -29,49 +34,9 @@ public record Stats(int n, double mean, double ci95, double median, double p95, 
         if (n == 0) {
             return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        double sum = 0;
-        for (double v : valuesInTimeOrder) {
-            sum += v;
-        }
-        double mean = sum / n;
-        double[] sorted = valuesInTimeOrder.clone();
-        Arrays.sort(sorted);
-        return new Stats(n, mean, halfWidth(valuesInTimeOrder, mean), pct(sorted, 0.5), pct(sorted, 0.95),
-                pct(sorted, 0.99), sorted[n - 1]);
-    }
-
-    private static double halfWidth(double[] v, double mean) {
-        int n = v.length;
-        if (n < 2) {
-            return Double.NaN;
-        }
-        if (n < 2 * BATCHES) {
-            double ss = 0;
-            for (double x : v) {
-                ss += (x - mean) * (x - mean);
-            }
-            return 1.96 * Math.sqrt(ss / (n - 1) / n);
-        }
-        double[] means = new double[BATCHES];
-        for (int b = 0; b < BATCHES; b++) {
-            int from = (int) ((long) n * b / BATCHES);
-            int to = (int) ((long) n * (b + 1) / BATCHES);
-            double s = 0;
-            for (int i = from; i < to; i++) {
-                s += v[i];
-            }
-            means[b] = s / (to - from);
-        }
-        double m = Arrays.stream(means).average().orElse(0);
-        double ss = 0;
-        for (double x : means) {
-            ss += (x - m) * (x - m);
-        }
-        return T_975_9DF * Math.sqrt(ss / (BATCHES - 1) / BATCHES);
-    }
-
-    private static double pct(double[] sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        ConfidenceInterval ci = ConfidenceInterval.ofBatchMeans(valuesInTimeOrder, BATCHES,
+                ConfidenceInterval.CONFIDENCE_95);
+        double[] p = NEAREST_RANK.evaluate(valuesInTimeOrder, 0.5, 0.95, 0.99);
+        return new Stats(n, ci.mean(), ci.halfWidth(), p[0], p[1], p[2], Arrays.stream(valuesInTimeOrder).max().orElseThrow());
     }
 }

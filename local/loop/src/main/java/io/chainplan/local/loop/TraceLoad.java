@@ -1,16 +1,8 @@
 package io.chainplan.local.loop;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.chainplan.optimizer.sim.RequestTrace;
+import io.chainplan.optimizer.trace.AzureTraceReader;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,19 +10,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Replays an Azure LLM inference trace ({@code TIMESTAMP,ContextTokens,GeneratedTokens}; both the 2023
+ * Replays an Azure LLM inference trace, read by the one {@link AzureTraceReader} (both the 2023
  * format {@code 2023-11-16 18:17:03.9799600} and the 2024 format {@code 2024-05-10 00:00:00.009930+00:00},
  * see {@code ../shared/data/README.md}): arrival times are seconds since the first row. From
  * {@code shiftAtSeconds} on, the trace is replayed {@code shiftFactor} times as fast (so the
- * {@code shift} scenario doubles its rate).
+ * {@code shift} scenario doubles its rate). A request's token counts are at least 1.
  */
 public final class TraceLoad implements LoadSource {
-    private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .toFormatter(Locale.ROOT);
-    private static final DateTimeFormatter OFFSET = new DateTimeFormatterBuilder()
-            .append(LOCAL).appendPattern("xxx").toFormatter(Locale.ROOT);
     private static final double RATE_WINDOW_SECONDS = 60;
 
     private final List<Arrival> arrivals;
@@ -52,11 +38,10 @@ public final class TraceLoad implements LoadSource {
      * @param shiftFactor    speed-up of the replay from then on, {@code > 0}
      * @param endSeconds     arrivals at or after this (transformed) time are dropped
      * @return the source
-     * @throws IOException              if the file cannot be read
-     * @throws IllegalArgumentException naming the line of a malformed row
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException     naming the file, line and field of a malformed row
      */
-    public static TraceLoad read(Path path, double shiftAtSeconds, double shiftFactor, double endSeconds)
-            throws IOException {
+    public static TraceLoad read(Path path, double shiftAtSeconds, double shiftFactor, double endSeconds) {
         return read(path, 0, shiftAtSeconds, shiftFactor, endSeconds);
     }
 
@@ -69,38 +54,19 @@ public final class TraceLoad implements LoadSource {
      * @param shiftFactor    speed-up of the replay from then on, {@code > 0}
      * @param endSeconds     arrivals at or after this (transformed) time are dropped
      * @return the source
-     * @throws IOException              if the file cannot be read
-     * @throws IllegalArgumentException naming the line of a malformed row
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException     naming the file, line and field of a malformed row
      */
     public static TraceLoad read(Path path, double startSeconds, double shiftAtSeconds, double shiftFactor,
-            double endSeconds) throws IOException {
+            double endSeconds) {
+        RequestTrace trace = AzureTraceReader.read(path);
         List<Arrival> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.toUpperCase(Locale.ROOT).startsWith("TIMESTAMP")) {
-                throw new IllegalArgumentException(path + ": expected header TIMESTAMP,ContextTokens,GeneratedTokens, was "
-                        + header);
+        for (int i = 0; i < trace.size(); i++) {
+            double t = transform(startSeconds + trace.arrivalSeconds(i), shiftAtSeconds, shiftFactor);
+            if (t >= endSeconds) {
+                break;
             }
-            double first = Double.NaN;
-            int lineNo = 1;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split(",");
-                if (f.length < 3) {
-                    throw new IllegalArgumentException(path + " line " + lineNo + ": expected 3 fields, was " + line);
-                }
-                double epoch = parseSeconds(f[0].trim(), path, lineNo);
-                first = Double.isNaN(first) ? epoch : first;
-                double t = transform(startSeconds + epoch - first, shiftAtSeconds, shiftFactor);
-                if (t >= endSeconds) {
-                    break;
-                }
-                out.add(new Arrival(Math.max(0, t), Math.max(1, parseInt(f[1], path, lineNo)),
-                        Math.max(1, parseInt(f[2], path, lineNo))));
-            }
+            out.add(new Arrival(Math.max(0, t), Math.max(1, trace.inputTokens(i)), Math.max(1, trace.outputTokens(i))));
         }
         String desc = "Azure trace " + path.getFileName() + " (" + out.size() + " requests"
                 + (Double.isFinite(shiftAtSeconds)
@@ -111,27 +77,6 @@ public final class TraceLoad implements LoadSource {
 
     static double transform(double t, double shiftAt, double factor) {
         return t <= shiftAt ? t : shiftAt + (t - shiftAt) / factor;
-    }
-
-    static double parseSeconds(String s, Path path, int lineNo) {
-        try {
-            if (s.length() > 6 && (s.charAt(s.length() - 6) == '+' || s.charAt(s.length() - 6) == '-')) {
-                OffsetDateTime odt = OffsetDateTime.parse(s, OFFSET);
-                return odt.toEpochSecond() + odt.getNano() * 1e-9;
-            }
-            LocalDateTime ldt = LocalDateTime.parse(s, LOCAL);
-            return ldt.toEpochSecond(java.time.ZoneOffset.UTC) + ldt.getNano() * 1e-9;
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(path + " line " + lineNo + ": bad TIMESTAMP " + s, e);
-        }
-    }
-
-    private static int parseInt(String s, Path path, int lineNo) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(path + " line " + lineNo + ": bad token count " + s, e);
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.chainplan.local.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.ingest.app.IngestApp;
 import io.chainplan.ingest.app.IngestConfig;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -102,16 +102,17 @@ class DockerKafkaPipelineIT {
             c.partitionsFor(topics.plans()).forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            Optional<ChainPlan> ok = Optional.empty();
-            while (ok.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, ChainPlan> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value().getStatus() == PlanStatus.OK) {
-                        ok = Optional.of(r.value());
-                    }
-                }
-            }
-            return ok.orElseThrow(() -> new AssertionError("no OK plan on " + topics.plans() + " within " + timeout));
+            List<ChainPlan> ok = new ArrayList<>();
+            await("an OK plan on " + topics.plans()).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        for (ConsumerRecord<String, ChainPlan> r : c.poll(Duration.ofMillis(500))) {
+                            if (r.value().getStatus() == PlanStatus.OK) {
+                                ok.add(r.value());
+                            }
+                        }
+                        return !ok.isEmpty();
+                    });
+            return ok.get(ok.size() - 1);
         }
     }
 }

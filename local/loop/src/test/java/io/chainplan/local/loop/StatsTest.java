@@ -26,6 +26,21 @@ class StatsTest {
     }
 
     @Test
+    void shouldTakeNearestRankPercentilesAndLeaveTheSampleInTimeOrder() {
+        double[] v = new double[100];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v.length - i;
+        }
+        double[] before = v.clone();
+        Stats s = Stats.of(v);
+        assertThat(s.median()).isEqualTo(50);
+        assertThat(s.p95()).isEqualTo(95);
+        assertThat(s.p99()).isEqualTo(99);
+        assertThat(s.max()).isEqualTo(100);
+        assertThat(v).containsExactly(before);
+    }
+
+    @Test
     void shouldReturnNaNForAnEmptySample() {
         Stats s = Stats.of(new double[0]);
         assertThat(s.n()).isZero();

@@ -39,7 +39,7 @@ class TraceLoadTest {
         Path f = dir.resolve("bad.csv");
         Files.writeString(f, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,x,10\n");
         assertThatThrownBy(() -> TraceLoad.read(f, Double.POSITIVE_INFINITY, 1, 1e9))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.csv line 2: ContextTokens");
     }
 
     @Test

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
  *   <li>{@code chainplan.optimizer.owned.models} (gauge): models this instance plans for</li>
  * </ul>
- * Counters with tags appear once first incremented. In Prometheus form (see
- * {@link MetricsEndpoint}) dots become underscores and counters get {@code _total}, e.g.
+ * Counters with tags appear once first incremented. In Prometheus form (served by
+ * {@code io.chainplan.metrics.PrometheusEndpoint}) dots become underscores and counters get {@code _total}, e.g.
  * {@code chainplan_optimizer_plans_published_total}; the timer gives
  * {@code chainplan_optimizer_solve_time_seconds_count}/{@code _sum}/{@code _max}.
  */

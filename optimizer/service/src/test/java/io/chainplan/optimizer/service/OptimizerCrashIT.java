@@ -1,6 +1,7 @@
 package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.optimizer.audit.PlanAudit;
 import io.chainplan.optimizer.replan.PaperSolver;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class OptimizerCrashIT {
     private static final long SEED = 20_260_101L;
     private static final double[] RATES = {0.2, 0.4, 0.25, 0.5, 0.3, 0.6, 0.35, 0.2};
+    /** Longest wait for one demand step's plan, crashes and restarts included: generous, the machine is often busy. */
+    private static final Duration STEP_WAIT = Duration.ofMinutes(5);
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
@@ -36,6 +39,39 @@ class OptimizerCrashIT {
     @AfterAll
     static void stopBroker() {
         broker.close();
+    }
+
+    /** The optimizer under test, restarted (same instance id, a new random crash) whenever it has crashed. */
+    private static final class Restarting implements AutoCloseable {
+        private final OptimizerHarness h;
+        private final RandomGenerator random;
+        private OptimizerService service;
+        private int crashes;
+
+        Restarting(OptimizerHarness h, RandomGenerator random) {
+            this.h = h;
+            this.random = random;
+        }
+
+        /** One round: starts the service if it is down, counts a crash if it stopped, else reads the plans. */
+        boolean published(int expected) throws InterruptedException {
+            if (service == null) {
+                service = h.service("a", Map.of(), new RandomCrash(random));
+            }
+            if (service.awaitTermination(Duration.ofMillis(50))) {
+                crashes++;
+                service = null;
+                return false;
+            }
+            return h.plans().size() >= expected;
+        }
+
+        @Override
+        public void close() {
+            if (service != null) {
+                service.close();
+            }
+        }
     }
 
     /** Crashes at a random stage of about half of the publish cycles. */
@@ -61,34 +97,21 @@ class OptimizerCrashIT {
     @Test
     void shouldKeepEpochsGaplessAndLoseNoTriggerAcrossCrashes() throws Exception {
         RandomGenerator random = new SplittableRandom(SEED);
-        int crashes = 0;
         try (OptimizerHarness h = new OptimizerHarness(broker, 1)) {
             h.model();
             h.fleet();
-            OptimizerService service = null;
+            Restarting service = new Restarting(h, random);
             for (int step = 0; step < RATES.length; step++) {
                 h.demand(RATES[step], 0.01);
                 int expected = step + 1;
-                while (true) {
-                    if (service == null) {
-                        service = h.service("a", Map.of(), new RandomCrash(random));
-                    }
-                    if (service.awaitTermination(Duration.ofMillis(50))) {
-                        crashes++;
-                        service = null;
-                        continue;
-                    }
-                    List<ChainPlan> plans = h.plans();
-                    if (plans.size() >= expected) {
-                        break;
-                    }
-                }
+                await(expected + " plans across crashes").atMost(STEP_WAIT).pollInSameThread()
+                        .pollInterval(Duration.ofMillis(10)).until(() -> service.published(expected));
             }
             h.awaitDemandCommitted();
             service.close();
 
             List<ChainPlan> plans = h.plans();
-            assertThat(crashes).as("crashes happened").isGreaterThanOrEqualTo(2);
+            assertThat(service.crashes).as("crashes happened").isGreaterThanOrEqualTo(2);
             assertThat(plans).extracting(ChainPlan::getEpoch)
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
             List<Double> rates = new ArrayList<>();

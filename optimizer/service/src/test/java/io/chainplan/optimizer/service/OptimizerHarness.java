@@ -1,7 +1,5 @@
 package io.chainplan.optimizer.service;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import io.chainplan.optimizer.audit.PlanLog;
 import io.chainplan.optimizer.replan.PaperSolver;
 import io.chainplan.schemas.avro.ChainPlan;
@@ -41,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 
 /**
  * Test support for the optimizer ITs: one broker per test class, fresh topics (unique prefix) per
@@ -48,6 +47,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * helpers that produce estimates and read plans and dead letters.
  */
 final class OptimizerHarness implements AutoCloseable {
+    /** Longest wait for a condition: generous, as the machine is often busy (no test depends on its speed). */
+    static final Duration WAIT = Duration.ofMinutes(2);
     static final String MODEL = "bloom-176b";
     static final int SERVERS = 12;
     private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -247,19 +248,15 @@ final class OptimizerHarness implements AutoCloseable {
                 org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
+    /**
+     * Waits, polling in the test's thread, until {@code condition} holds; fails after {@link #WAIT}.
+     *
+     * @param what      what is awaited, for the failure message
+     * @param condition the condition
+     */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
-        }
+        Awaitility.await(what).atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     List<ChainPlan> awaitPlans(int count) {

@@ -301,7 +301,8 @@ class OptimizerServiceIT {
         h.awaitPlans(1);
         OptimizerConfig config = h.config("a", Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "0"));
 
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(registry, config).orElseThrow()) {
+        try (io.chainplan.metrics.PrometheusEndpoint endpoint = io.chainplan.metrics.PrometheusEndpoint.start(registry,
+                config.metricsPort(), OptimizerConfig.METRICS_PORT_CONFIG).orElseThrow()) {
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + endpoint.port()
                             + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());

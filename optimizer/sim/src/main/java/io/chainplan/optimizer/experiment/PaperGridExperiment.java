@@ -7,7 +7,9 @@ import io.chainplan.optimizer.sim.PoissonArrivals;
 import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
+import io.chainplan.stats.ConfidenceInterval;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -280,7 +282,8 @@ public final class PaperGridExperiment {
         if (runs < mean.length) {
             return new MethodStats(m, Double.NaN, Double.NaN, Double.NaN, Double.NaN, runs, overloaded, detail);
         }
-        double ci = mean.length < 2 ? Double.NaN : Stats.ci95(mean);
-        return new MethodStats(m, Stats.mean(mean), ci, Stats.mean(wait), Stats.mean(serv), runs, overloaded, detail);
+        ConfidenceInterval ci = ConfidenceInterval.ofMean(mean, ConfidenceInterval.CONFIDENCE_95);
+        return new MethodStats(m, ci.mean(), ci.halfWidth(), Arrays.stream(wait).average().orElse(Double.NaN),
+                Arrays.stream(serv).average().orElse(Double.NaN), runs, overloaded, detail);
     }
 }

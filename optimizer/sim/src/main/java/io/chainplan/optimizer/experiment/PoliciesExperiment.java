@@ -15,6 +15,7 @@ import io.chainplan.optimizer.sim.Simulator;
 import io.chainplan.optimizer.tuning.CapacitySearch;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.DispatchPolicy;
+import io.chainplan.stats.ConfidenceInterval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -151,8 +152,9 @@ public final class PoliciesExperiment {
                     m[s] = r.responseTime().meanSeconds();
                     batchCi = r.responseMeanCi95();
                 }
-                means.add(Stats.mean(m));
-                cis.add(m.length > 1 ? Stats.ci95(m) : batchCi);
+                ConfidenceInterval ci = ConfidenceInterval.ofMean(m, ConfidenceInterval.CONFIDENCE_95);
+                means.add(ci.mean());
+                cis.add(m.length > 1 ? ci.halfWidth() : batchCi);
             }
             rows.add(new Row(load, lambda, JffcResponseTimeBounds.bounds(plan.chains(), lambda), means, cis));
         }

@@ -14,6 +14,7 @@ import io.chainplan.optimizer.tuning.CapacitySearch;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -173,6 +174,6 @@ public final class TuneCExperiment {
                     new PolicyRoutingModel(new JffcDispatchPolicy(), RoutingPlan.of(plan, 1)))
                     .responseTime().meanSeconds();
         }
-        return Stats.mean(m);
+        return Arrays.stream(m).average().orElse(Double.NaN);
     }
 }

@@ -1,6 +1,7 @@
 package io.chainplan.optimizer.sim;
 
 import io.chainplan.optimizer.model.Chain;
+import io.chainplan.stats.ConfidenceInterval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -300,27 +301,19 @@ public final class Simulator {
                     h.getValueAtPercentile(95) / MICROS, h.getValueAtPercentile(99) / MICROS, max);
         }
 
-        /** Batch-means half-width: t_{0.975, b-1} * sd(batch means) / sqrt(b). */
+        /** Batch-means half-width: the 95% Student-t interval of the non-empty batches' means. */
         private double ci95() {
             int b = 0;
-            double sum = 0;
             double[] means = new double[batchSum.length];
             for (int i = 0; i < batchSum.length; i++) {
                 if (batchCount[i] > 0) {
-                    means[b] = batchSum[i] / batchCount[i];
-                    sum += means[b];
-                    b++;
+                    means[b++] = batchSum[i] / batchCount[i];
                 }
             }
             if (b < 2) {
                 return Double.POSITIVE_INFINITY;
             }
-            double mean = sum / b;
-            double ss = 0;
-            for (int i = 0; i < b; i++) {
-                ss += (means[i] - mean) * (means[i] - mean);
-            }
-            return StudentT.quantile975(b - 1) * Math.sqrt(ss / (b - 1) / b);
+            return ConfidenceInterval.ofMean(Arrays.copyOf(means, b), ConfidenceInterval.CONFIDENCE_95).halfWidth();
         }
     }
 }

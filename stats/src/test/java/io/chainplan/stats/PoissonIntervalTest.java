@@ -1,4 +1,4 @@
-package io.chainplan.ingest.estimate;
+package io.chainplan.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

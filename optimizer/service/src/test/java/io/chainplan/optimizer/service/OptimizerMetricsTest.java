@@ -2,6 +2,7 @@ package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainplan.metrics.PrometheusEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -10,12 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class MetricsEndpointTest {
-    private static HttpResponse<String> get(int port, String method) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+class OptimizerMetricsTest {
+    private static Optional<PrometheusEndpoint> endpoint(PrometheusMeterRegistry registry, OptimizerConfig config) {
+        return PrometheusEndpoint.start(registry, config.metricsPort(), OptimizerConfig.METRICS_PORT_CONFIG);
+    }
+
+    private static HttpResponse<String> get(int port) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).GET().build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -30,9 +35,10 @@ class MetricsEndpointTest {
         m.skipped("chainplan.models", "deserialize");
         m.recovered(Duration.ofMillis(3), 12, true);
         m.ownedModels(2);
+        OptimizerConfig any = OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "0"));
 
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(registry, 0)) {
-            HttpResponse<String> r = get(endpoint.port(), "GET");
+        try (PrometheusEndpoint endpoint = endpoint(registry, any).orElseThrow()) {
+            HttpResponse<String> r = get(endpoint.port());
 
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -52,25 +58,15 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void shouldAnswerOnlyGetAndHead() throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(registry, 0)) {
-            assertThat(get(endpoint.port(), "HEAD").statusCode()).isEqualTo(200);
-            assertThat(get(endpoint.port(), "POST").statusCode()).isEqualTo(405);
-        }
-    }
-
-    @Test
-    void shouldStartNothingWhenThePortIsMinusOne() {
+    void shouldStartNoEndpointWhenThePortIsMinusOne() {
         OptimizerConfig off = OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "-1"));
-        assertThat(MetricsEndpoint.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), off)).isEmpty();
+        assertThat(endpoint(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), off)).isEmpty();
     }
 
     @Test
     void shouldPickAFreePortForZero() {
         OptimizerConfig any = OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "0"));
-        try (MetricsEndpoint e = MetricsEndpoint.start(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), any)
-                .orElseThrow()) {
+        try (PrometheusEndpoint e = endpoint(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), any).orElseThrow()) {
             assertThat(e.port()).isPositive();
         }
     }

@@ -1,4 +1,6 @@
-package io.chainplan.ingest.estimate;
+package io.chainplan.stats;
+
+import org.apache.commons.statistics.distribution.GammaDistribution;
 
 /**
  * A two-sided confidence interval for a Poisson rate, in events per second.
@@ -19,7 +21,8 @@ public record PoissonInterval(double lowerPerSecond, double upperPerSecond) {
      * {@code count} events in {@code exposureSeconds}: with {@code a = 1 - confidence},
      * {@code lower = G^-1(a/2; count) / t} (0 when count is 0) and
      * {@code upper = G^-1(1 - a/2; count + 1) / t}, where {@code G^-1(p; k)} is the p-quantile
-     * of a Gamma(k, 1) variable (half the chi-square quantile with 2k degrees of freedom).
+     * of a Gamma(k, 1) variable (half the chi-square quantile with 2k degrees of freedom), from
+     * Apache Commons Statistics ({@link GammaDistribution}).
      * Its coverage is at least {@code confidence} for every rate (it is conservative).
      *
      * @param count           events seen, {@code >= 0}
@@ -38,8 +41,8 @@ public record PoissonInterval(double lowerPerSecond, double upperPerSecond) {
             throw new IllegalArgumentException("confidence must be in (0, 1), was " + confidence);
         }
         double alpha = 1 - confidence;
-        double lower = count == 0 ? 0 : Gamma.inverseP(alpha / 2, count);
-        double upper = Gamma.inverseP(1 - alpha / 2, count + 1.0);
+        double lower = count == 0 ? 0 : GammaDistribution.of(count, 1).inverseCumulativeProbability(alpha / 2);
+        double upper = GammaDistribution.of(count + 1.0, 1).inverseCumulativeProbability(1 - alpha / 2);
         return new PoissonInterval(lower / exposureSeconds, Math.max(lower, upper) / exposureSeconds);
     }
 
