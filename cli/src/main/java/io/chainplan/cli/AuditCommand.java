@@ -70,7 +70,7 @@ final class AuditCommand implements Runnable {
             }
             ClientConfig client = CliSupport.load(config);
             PlanLog.Result r = PlanLog.read(client.kafkaProperties(), client.topics().plans(),
-                    new AvroDeserializer<>(ChainPlan.class, CliSupport.registry(client)), model::equals, timeout);
+                    new AvroDeserializer<>(ChainPlan.class, client.schemaRegistry()), model::equals, timeout);
             if (r.unreadable() > 0) {
                 spec.commandLine().getErr().println("chainplan audit: skipped " + r.unreadable() + " unreadable records");
             }

@@ -1,34 +1,50 @@
 package io.chainplan.cli;
 
+import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.schemas.config.ClientConfig;
-import io.chainplan.schemas.registry.RestSchemaRegistryClient;
-import io.chainplan.schemas.registry.SchemaRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
-/** Shared helpers of the Kafka-facing commands (optimizer, audit, model). */
+/** How the Kafka-facing commands (ingest, optimizer, audit, model) load their {@code --config}. */
 final class CliSupport {
     private CliSupport() {
     }
 
     /**
-     * @param file properties file, or null for {@code CHAINPLAN_CONFIG_FILE} / the environment only
-     * @return the client config
+     * @return the definitions of every key chainplan reads, in the order the README lists them:
+     *         the client's (Kafka connection, registry, topic prefix), telemetry-ingest's, the optimizer's
      */
-    static ClientConfig load(Path file) {
-        if (file != null && !Files.isRegularFile(file)) {
-            throw new UsageException("--config: no such file " + file);
-        }
-        return ClientConfig.load(file);
+    static List<ConfigDef> configDefs() {
+        return List.of(ClientConfig.configDef(), IngestConfig.configDef(), OptimizerConfig.configDef());
     }
 
     /**
-     * @param client the client config
-     * @return a REST registry client for {@code schema.registry.url}
+     * Loads the file and the {@code CHAINPLAN_*} environment, and checks every chainplan key
+     * against all services' definitions, so that one file can serve several commands while a
+     * misspelt key fails every one of them.
+     *
+     * @param file properties file, or null for {@code CHAINPLAN_CONFIG_FILE} / the environment only
+     * @return the client config
+     * @throws UsageException if the file does not exist
+     * @throws org.apache.kafka.common.config.ConfigException naming an unknown key or a bad value (exit code 2)
      */
-    static SchemaRegistry registry(ClientConfig client) {
-        RestSchemaRegistryClient.Builder b = RestSchemaRegistryClient.builder(client.schemaRegistryUrl());
-        client.basicAuthUserInfo().ifPresent(b::basicAuth);
-        return b.build();
+    static ClientConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * @param file properties file, or null
+     * @param env  the environment
+     * @return {@link #load(Path)} with this environment
+     */
+    static ClientConfig load(Path file, Map<String, String> env) {
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new UsageException("--config: no such file " + file);
+        }
+        return ClientConfig.load(file, env).requireKnownKeys(IngestConfig.configDef(), OptimizerConfig.configDef());
     }
 }

@@ -1,13 +1,18 @@
 package io.chainplan.cli;
 
 import java.util.Arrays;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Prints a failed command's message on one line to stderr and returns exit code 1 (STYLE.md §6);
- * the stack trace appears only when {@code --verbose} is on the command line.
+ * Prints a failed command's message on one line to stderr and returns its exit code (STYLE.md §6):
+ * 2 for bad input, that is a {@link UsageException} or a configuration value error (a Kafka
+ * {@link ConfigException} anywhere in the cause chain, whose message names the key and value, from
+ * chainplan's own config or from a Kafka client refusing a passed-through property), 1 for any
+ * other failure. The stack trace appears only when {@code --verbose} is on the command line.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
@@ -16,8 +21,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         if (verbose) {
             ex.printStackTrace(cl.getErr());
         }
-        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        Optional<ConfigException> config = configError(ex);
+        Throwable shown = config.isPresent() ? config.get() : ex;
+        String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
         cl.getErr().println("chainplan " + cl.getCommandName() + ": " + message);
-        return ex instanceof UsageException ? 2 : 1;
+        return ex instanceof UsageException || config.isPresent() ? 2 : 1;
+    }
+
+    private static Optional<ConfigException> configError(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException c) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 }

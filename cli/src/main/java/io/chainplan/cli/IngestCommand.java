@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code chainplan ingest --config FILE}: runs the telemetry-ingest Kafka Streams application until
- * interrupted (Ctrl-C / SIGTERM close it cleanly: it commits and leaves its group). Exit 1 if the
- * application stops on its own with an error.
+ * interrupted (Ctrl-C / SIGTERM close it cleanly: it commits and leaves its group). Exit 2 on a bad
+ * or unknown setting (before anything starts), 1 if the application stops on its own with an error.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Run telemetry-ingest: request events, telemetry, model specs (and optional GPU metrics) in; "
@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             "Settings: Kafka client and Streams properties (application.id, processing.guarantee=exactly_once_v2, ...), "
                 + "schema.registry.url, topic.prefix, and chainplan.ingest.* keys (demand.window.ms, demand.step.ms, "
                 + "emit.heartbeat.ms, memory.reserve.bytes, liveness.down.after.ms, gpu.metrics.topic, "
-                + "failure.handling.mode, metrics.port, ...)."})
+                + "failure.handling.mode, metrics.port, ...); README \"Configuration\" lists every key with its default. "
+                + "An unknown chainplan key is an error."})
 final class IngestCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -35,9 +36,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientConfig client = CliSupport.load(config);
-        IngestConfig ingest = IngestConfig.of(client);
-        ingest.settings();
-        IngestApp app = IngestApp.start(ingest, CliSupport.registry(client));
+        IngestApp app = IngestApp.start(IngestConfig.of(client));
         Thread hook = new Thread(app::close, "chainplan-ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getErr().println("chainplan ingest: running against " + client.bootstrapServers()

@@ -73,7 +73,7 @@ final class ModelCommand implements Runnable {
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
-                byte[] value = new AvroSerializer<ModelSpec>(CliSupport.registry(client), false).serialize(topic, m);
+                byte[] value = new AvroSerializer<ModelSpec>(client.schemaRegistry(), false).serialize(topic, m);
                 p.send(new ProducerRecord<>(topic, m.getId().getBytes(StandardCharsets.UTF_8), value)).get();
             }
             spec.commandLine().getOut().println("published model " + m.getId() + " to " + topic);
@@ -141,7 +141,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientConfig client = CliSupport.load(config);
-            Map<String, ModelSpec> latest = read(client, CliSupport.registry(client));
+            Map<String, ModelSpec> latest = read(client, client.schemaRegistry());
             if (format.equals("json")) {
                 var a = new ObjectMapper().createArrayNode();
                 latest.values().forEach(m -> a.add(AvroJson.of(m)));

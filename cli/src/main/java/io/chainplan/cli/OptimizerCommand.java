@@ -21,14 +21,16 @@ import picocli.CommandLine.Option;
  * {@code chainplan optimizer --config FILE}: runs the optimizer service until interrupted
  * (Ctrl-C / SIGTERM stop it cleanly: the consumer leaves the group so another instance takes over
  * at once), with a Prometheus scrape endpoint ({@code GET /metrics} on
- * {@code chainplan.optimizer.metrics.port}, default 9465, -1 off).
+ * {@code chainplan.optimizer.metrics.port}, -1 off). Exit 2 on a bad or unknown setting, before
+ * anything starts.
  */
 @Command(name = "optimizer", mixinStandardHelpOptions = true,
         description = {"Run the optimizer service: consume model specs, server and demand estimates, publish chain plans.",
             "Settings: Kafka client properties plus chainplan.optimizer.* keys (instance.id, group.id, min.interval.ms, "
                 + "max.age.ms, server.relative.threshold, rate.relative.threshold, move.gain.threshold, target.load, "
                 + "objective, default.model.id, models|server.estimates|demand.estimates.failure.handling.mode "
-                + "(fail, log-and-skip, dead-letter), metrics.port (Prometheus /metrics, default 9465, -1 off), ...)."})
+                + "(fail, log-and-skip, dead-letter), metrics.port (Prometheus /metrics, -1 off), ...); "
+                + "README \"Configuration\" lists every key with its default. An unknown chainplan key is an error."})
 final class OptimizerCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -50,7 +52,7 @@ final class OptimizerCommand implements Callable<Integer> {
         new UptimeMetrics().bindTo(meters);
         try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(meters, settings.metricsPort(),
                 OptimizerConfig.METRICS_PORT_CONFIG).orElse(null)) {
-            OptimizerService service = OptimizerService.create(client, CliSupport.registry(client), meters);
+            OptimizerService service = OptimizerService.create(client, client.schemaRegistry(), meters);
             Thread hook = new Thread(service::close, "chainplan-optimizer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getErr().println("chainplan optimizer: running against " + client.bootstrapServers()

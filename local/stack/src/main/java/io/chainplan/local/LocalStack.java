@@ -243,10 +243,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * @return a REST client of the embedded registry
+     * @return a REST client of the embedded registry, built as every command builds one
+     *         ({@link ClientConfig#schemaRegistry()} of {@link #clientConfig()})
      */
     public RestSchemaRegistryClient schemaRegistryClient() {
-        return RestSchemaRegistryClient.create(schemaRegistryUrl());
+        return clientConfig().schemaRegistry();
     }
 
     /** Stops attached components (newest first), then the registry, then the broker; idempotent. */

@@ -21,7 +21,7 @@ public final class Topics {
     /** Config key of the prefix. */
     public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
     /** Doc of {@link #TOPIC_PREFIX_CONFIG}. */
-    public static final String TOPIC_PREFIX_DOC = "Prefix of every chainplan topic name (default chainplan.).";
+    public static final String TOPIC_PREFIX_DOC = "Prefix of every chainplan topic name.";
     /** The schema registry's own topic (not prefixed), compacted. */
     public static final String SCHEMAS_TOPIC = "_schemas";
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,5 +70,62 @@ class ClientConfigTest {
     void shouldNameAMissingFile() {
         assertThatThrownBy(() -> ClientConfig.load(dir.resolve("missing.properties"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.properties");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownRegistryKeyAndSuggestTheKnownOne() {
+        assertThatThrownBy(() -> ClientConfig.of(Map.of("schema.registry.basic.auth.userinfo", "alice:secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown configuration key schema.registry.basic.auth.userinfo "
+                        + "(did you mean schema.registry.basic.auth.user.info?)");
+    }
+
+    @Test
+    void shouldRefuseAMisspeltTopicPrefixButPassStreamsTopicKeysThrough() {
+        assertThatThrownBy(() -> ClientConfig.load(null, Map.of("CHAINPLAN_TOPIC_PREFX", "prod.")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("topic.prefx (did you mean topic.prefix?)");
+        assertThatThrownBy(() -> ClientConfig.of(Map.of("topic.prefix.plans", "p")))
+                .hasMessageContaining("unknown configuration key topic.prefix.plans");
+
+        ClientConfig c = ClientConfig.of(Map.of("topic.segment.bytes", "1048576", "acks", "all"));
+
+        assertThat(c.kafkaProperties()).containsEntry("topic.segment.bytes", "1048576").containsEntry("acks", "all");
+    }
+
+    @Test
+    void shouldNameTheKeyAndValueOfABadValue() {
+        assertThatThrownBy(() -> ClientConfig.of(Map.of(ClientConfig.SCHEMA_REGISTRY_URL_CONFIG, "registry:8081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ClientConfig.SCHEMA_REGISTRY_URL_CONFIG).hasMessageContaining("registry:8081");
+        assertThatThrownBy(() -> ClientConfig.of(Map.of(ClientConfig.TOPIC_PREFIX_CONFIG, "my topics.")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ClientConfig.TOPIC_PREFIX_CONFIG).hasMessageContaining("my topics.");
+    }
+
+    @Test
+    void shouldLeaveServiceKeysToTheServicesUntilAllAreChecked() {
+        ClientConfig c = ClientConfig.of(Map.of("chainplan.svc.window.ms", "5", "chainplan.svc.windw.ms", "5"));
+        ConfigDef service = new ConfigDef().define("chainplan.svc.window.ms", ConfigDef.Type.LONG, 1L,
+                ConfigDef.Importance.LOW, "a window");
+
+        assertThat(c.kafkaProperties()).doesNotContainKeys("chainplan.svc.window.ms", "chainplan.svc.windw.ms");
+        assertThatThrownBy(() -> c.requireKnownKeys(service))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown configuration key chainplan.svc.windw.ms (did you mean chainplan.svc.window.ms?)");
+        assertThat(ClientConfig.of(Map.of("chainplan.svc.window.ms", "5")).requireKnownKeys(service)).isNotNull();
+    }
+
+    @Test
+    void shouldDefineEveryKeyOnceWithItsDoc() throws Exception {
+        ConfigDef def = ClientConfig.configDef();
+        for (java.lang.reflect.Field f : ClientConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG")) {
+                String key = (String) f.get(null);
+                String doc = (String) ClientConfig.class.getField(f.getName().replaceAll("_CONFIG$", "_DOC")).get(null);
+                assertThat(def.configKeys().get(key).documentation).as(key).isEqualTo(doc).isNotBlank();
+            }
+        }
+        assertThat(def.defaultValues()).containsEntry(ClientConfig.BOOTSTRAP_SERVERS_CONFIG, ClientConfig.BOOTSTRAP_SERVERS_DEFAULT)
+                .containsEntry(ClientConfig.SCHEMA_REGISTRY_URL_CONFIG, ClientConfig.SCHEMA_REGISTRY_URL_DEFAULT);
     }
 }

@@ -5,13 +5,19 @@ import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.config.ConfigKeys;
+import io.chainplan.schemas.config.ConfigValidators;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.Topics;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -19,8 +25,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * schema registry, topic prefix; standard Kafka Streams keys such as {@code application.id},
  * {@code processing.guarantee}, {@code num.stream.threads}, {@code state.dir} pass through)
  * plus the {@code chainplan.ingest.*} keys below, each with a {@code _CONFIG}/{@code _DOC} pair
- * as in Kafka's {@code StreamsConfig}. A bad value fails with an {@link IllegalArgumentException}
- * naming the key and the value. Immutable.
+ * as in Kafka's {@code StreamsConfig} and defined once, with its type, default and valid values, in
+ * {@link #configDef()}. Every value is parsed and checked when the config is made: a bad value or
+ * an unknown {@code chainplan.ingest.*} key fails with a {@link ConfigException} naming the key.
+ * Immutable.
  */
 public final class IngestConfig {
     /** Prefix of the ingest keys. */
@@ -32,82 +40,134 @@ public final class IngestConfig {
     /** Estimation window. */
     public static final String DEMAND_WINDOW_MS_CONFIG = PREFIX + "demand.window.ms";
     /** Doc of {@link #DEMAND_WINDOW_MS_CONFIG}. */
-    public static final String DEMAND_WINDOW_MS_DOC = "Arrival-rate window W in ms (default 60000); a sustained shift shows within about one window.";
+    public static final String DEMAND_WINDOW_MS_DOC = "Arrival-rate window W, ms of event time; a sustained shift shows in the estimate within about one window.";
     /** Step of the estimate. */
     public static final String DEMAND_STEP_MS_CONFIG = PREFIX + "demand.step.ms";
     /** Doc of {@link #DEMAND_STEP_MS_CONFIG}. */
-    public static final String DEMAND_STEP_MS_DOC = "The demand estimate advances every this many ms of event time (default 5000; must divide the window).";
+    public static final String DEMAND_STEP_MS_DOC = "The demand estimate advances every this many ms of event time; must divide the window into at least 2 steps.";
     /** Horizon in windows. */
     public static final String DEMAND_HORIZON_WINDOWS_CONFIG = PREFIX + "demand.horizon.windows";
     /** Doc of {@link #DEMAND_HORIZON_WINDOWS_CONFIG}. */
-    public static final String DEMAND_HORIZON_WINDOWS_DOC = "Under a constant rate the estimate uses at most this many windows of data (default 3).";
+    public static final String DEMAND_HORIZON_WINDOWS_DOC = "Under a constant rate the estimate uses at most this many windows of data.";
     /** Grace for late events. */
     public static final String DEMAND_GRACE_MS_CONFIG = PREFIX + "demand.grace.ms";
     /** Doc of {@link #DEMAND_GRACE_MS_CONFIG}. */
-    public static final String DEMAND_GRACE_MS_DOC = "A time bucket closes this many ms of event time after its end (default 2000); later events still count from the next step.";
+    public static final String DEMAND_GRACE_MS_DOC = "A time bucket closes this many ms of event time after its end; later events still count from the next step.";
     /** Relative change that triggers a publication. */
     public static final String EMIT_RELATIVE_CHANGE_CONFIG = PREFIX + "emit.relative.change";
     /** Doc of {@link #EMIT_RELATIVE_CHANGE_CONFIG}. */
-    public static final String EMIT_RELATIVE_CHANGE_DOC = "Publish an estimate when a value moved by more than this fraction since the last one (default 0.05).";
+    public static final String EMIT_RELATIVE_CHANGE_DOC = "Publish an estimate when a value moved by more than this fraction since the last one.";
     /** Heartbeat. */
     public static final String EMIT_HEARTBEAT_MS_CONFIG = PREFIX + "emit.heartbeat.ms";
     /** Doc of {@link #EMIT_HEARTBEAT_MS_CONFIG}. */
-    public static final String EMIT_HEARTBEAT_MS_DOC = "Publish estimates at least this often, in ms of event time (default 60000).";
+    public static final String EMIT_HEARTBEAT_MS_DOC = "Publish estimates at least this often, in ms of event time.";
     /** Timing window. */
     public static final String TIMING_WINDOW_SAMPLES_CONFIG = PREFIX + "timing.window.samples";
     /** Doc of {@link #TIMING_WINDOW_SAMPLES_CONFIG}. */
-    public static final String TIMING_WINDOW_SAMPLES_DOC = "Effective number of hop samples in the robust tau_p/tau_c mean (default 50).";
+    public static final String TIMING_WINDOW_SAMPLES_DOC = "Effective number of hop samples in the robust tau_p/tau_c mean.";
     /** Samples needed to trust measured timings. */
     public static final String TIMING_MIN_SAMPLES_CONFIG = PREFIX + "timing.min.samples";
     /** Doc of {@link #TIMING_MIN_SAMPLES_CONFIG}. */
-    public static final String TIMING_MIN_SAMPLES_DOC = "Measured timings replace the declared ones from this many samples on (default 10).";
+    public static final String TIMING_MIN_SAMPLES_DOC = "Measured timings replace the declared ones from this many samples on.";
     /** Memory reserve. */
     public static final String MEMORY_RESERVE_BYTES_CONFIG = PREFIX + "memory.reserve.bytes";
     /** Doc of {@link #MEMORY_RESERVE_BYTES_CONFIG}. */
-    public static final String MEMORY_RESERVE_BYTES_DOC = "Bytes kept back from each server's total GPU memory: M_j = total - reserve (default 1073741824).";
+    public static final String MEMORY_RESERVE_BYTES_DOC = "Bytes kept back from each server's total GPU memory: M_j = total - reserve.";
     /** Liveness timeout. */
     public static final String DOWN_AFTER_MS_CONFIG = PREFIX + "liveness.down.after.ms";
     /** Doc of {@link #DOWN_AFTER_MS_CONFIG}. */
-    public static final String DOWN_AFTER_MS_DOC = "A server without telemetry for this many ms (wall clock against event time) is DOWN (default 30000).";
+    public static final String DOWN_AFTER_MS_DOC = "A server without telemetry for this many ms (wall clock against event time) is DOWN.";
     /** Liveness check period. */
     public static final String LIVENESS_CHECK_MS_CONFIG = PREFIX + "liveness.check.interval.ms";
     /** Doc of {@link #LIVENESS_CHECK_MS_CONFIG}. */
-    public static final String LIVENESS_CHECK_MS_DOC = "How often liveness is checked, wall-clock ms (default 5000).";
+    public static final String LIVENESS_CHECK_MS_DOC = "How often liveness is checked, wall-clock ms.";
     /** Future skew. */
     public static final String MAX_FUTURE_SKEW_MS_CONFIG = PREFIX + "max.future.skew.ms";
     /** Doc of {@link #MAX_FUTURE_SKEW_MS_CONFIG}. */
-    public static final String MAX_FUTURE_SKEW_MS_DOC = "Records whose event time is more than this many ms ahead of the wall clock are dead-lettered (default 300000).";
+    public static final String MAX_FUTURE_SKEW_MS_DOC = "Records whose event time is more than this many ms ahead of the wall clock are dead-lettered.";
     /** GPU metrics topic. */
     public static final String GPU_METRICS_TOPIC_CONFIG = PREFIX + "gpu.metrics.topic";
     /** Doc of {@link #GPU_METRICS_TOPIC_CONFIG}. */
-    public static final String GPU_METRICS_TOPIC_DOC = "Topic with Prometheus-to-Kafka adapter JSON (DCGM_FI_DEV_FB_* in MiB); empty (default) for none.";
+    public static final String GPU_METRICS_TOPIC_DOC = "Topic with Prometheus-to-Kafka adapter JSON GPU metrics (DCGM_FI_DEV_FB_* in MiB) that supply server memory; empty for none.";
     /** Server id labels. */
     public static final String GPU_METRICS_SERVER_LABELS_CONFIG = PREFIX + "gpu.metrics.server.labels";
     /** Doc of {@link #GPU_METRICS_SERVER_LABELS_CONFIG}. */
-    public static final String GPU_METRICS_SERVER_LABELS_DOC = "Comma-separated labels whose values, joined by '/', are the server id (default Hostname,gpu).";
+    public static final String GPU_METRICS_SERVER_LABELS_DOC = "Labels of the GPU metrics whose values, joined by '/', are the server id.";
     /** Bad-record handling. */
     public static final String FAILURE_MODE_CONFIG = PREFIX + "failure.handling.mode";
     /** Doc of {@link #FAILURE_MODE_CONFIG}. */
-    public static final String FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter (default): what to do with a record that fails to deserialize or validate.";
+    public static final String FAILURE_MODE_DOC = "What to do with a record that fails to deserialize or validate: stop (fail), count and skip it, or also write it to the dead-letter topic.";
     /** Metrics port. */
     public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
     /** Doc of {@link #METRICS_PORT_CONFIG}. */
-    public static final String METRICS_PORT_DOC = "Port of the Prometheus scrape endpoint /metrics (default 9464; 0 picks a free port; -1 disables it).";
+    public static final String METRICS_PORT_DOC = "Port of the Prometheus scrape endpoint GET /metrics; 0 picks a free port, -1 disables it.";
     /** Default of {@link #METRICS_PORT_CONFIG}. */
     public static final int METRICS_PORT_DEFAULT = 9464;
 
+    private static final IngestSettings DEFAULTS = IngestSettings.defaults();
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(DEMAND_WINDOW_MS_CONFIG, Type.LONG, DEFAULTS.demand().windowMillis(), Range.atLeast(1),
+                    Importance.HIGH, DEMAND_WINDOW_MS_DOC)
+            .define(DEMAND_STEP_MS_CONFIG, Type.LONG, DEFAULTS.demand().stepMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, DEMAND_STEP_MS_DOC)
+            .define(DEMAND_HORIZON_WINDOWS_CONFIG, Type.INT, DEFAULTS.demand().horizonWindows(), Range.atLeast(1),
+                    Importance.LOW, DEMAND_HORIZON_WINDOWS_DOC)
+            .define(DEMAND_GRACE_MS_CONFIG, Type.LONG, DEFAULTS.graceMillis(), Range.atLeast(0),
+                    Importance.LOW, DEMAND_GRACE_MS_DOC)
+            .define(EMIT_RELATIVE_CHANGE_CONFIG, Type.DOUBLE, DEFAULTS.demandEmission().relativeChange(),
+                    ConfigValidators.finiteAtLeast(0), Importance.MEDIUM, EMIT_RELATIVE_CHANGE_DOC)
+            .define(EMIT_HEARTBEAT_MS_CONFIG, Type.LONG, DEFAULTS.demandEmission().heartbeatMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, EMIT_HEARTBEAT_MS_DOC)
+            .define(TIMING_WINDOW_SAMPLES_CONFIG, Type.INT, DEFAULTS.timingWindowSamples(), Range.atLeast(1),
+                    Importance.LOW, TIMING_WINDOW_SAMPLES_DOC)
+            .define(TIMING_MIN_SAMPLES_CONFIG, Type.LONG, DEFAULTS.timingMinSamples(), Range.atLeast(1),
+                    Importance.LOW, TIMING_MIN_SAMPLES_DOC)
+            .define(MEMORY_RESERVE_BYTES_CONFIG, Type.LONG, DEFAULTS.memoryReserveBytes(), Range.atLeast(0),
+                    Importance.HIGH, MEMORY_RESERVE_BYTES_DOC)
+            .define(DOWN_AFTER_MS_CONFIG, Type.LONG, DEFAULTS.downAfterMillis(), Range.atLeast(1),
+                    Importance.HIGH, DOWN_AFTER_MS_DOC)
+            .define(LIVENESS_CHECK_MS_CONFIG, Type.LONG, DEFAULTS.livenessCheckIntervalMillis(), Range.atLeast(1),
+                    Importance.LOW, LIVENESS_CHECK_MS_DOC)
+            .define(MAX_FUTURE_SKEW_MS_CONFIG, Type.LONG, DEFAULTS.maxFutureSkewMillis(), Range.atLeast(0),
+                    Importance.LOW, MAX_FUTURE_SKEW_MS_DOC)
+            .define(GPU_METRICS_TOPIC_CONFIG, Type.STRING, DEFAULTS.gpuMetricsTopic(), Importance.MEDIUM,
+                    GPU_METRICS_TOPIC_DOC)
+            .define(GPU_METRICS_SERVER_LABELS_CONFIG, Type.LIST, DEFAULTS.gpuServerLabels(),
+                    ConfigValidators.nonEmptyList(), Importance.MEDIUM, GPU_METRICS_SERVER_LABELS_DOC)
+            .define(FAILURE_MODE_CONFIG, Type.STRING, DEFAULTS.failureMode().configValue(), ConfigValidators.failureMode(),
+                    Importance.MEDIUM, FAILURE_MODE_DOC)
+            .define(METRICS_PORT_CONFIG, Type.INT, METRICS_PORT_DEFAULT, Range.between(-1, 65_535),
+                    Importance.MEDIUM, METRICS_PORT_DOC);
+
     private final ClientConfig client;
+    private final IngestSettings settings;
+    private final int metricsPort;
 
     private IngestConfig(ClientConfig client) {
         this.client = Objects.requireNonNull(client, "client");
+        ConfigKeys.requireKnown(client.all(), key -> key.startsWith(PREFIX), CONFIG.names());
+        Map<String, Object> v = CONFIG.parse(client.all());
+        this.settings = settings(v);
+        this.metricsPort = (Integer) v.get(METRICS_PORT_CONFIG);
     }
 
     /**
      * @param client connection settings and ingest keys
-     * @return the config (values are checked by {@link #settings()} and {@link #metricsPort()})
+     * @return the config
+     * @throws ConfigException naming the key and value of an invalid setting, or an unknown
+     *                         {@code chainplan.ingest.*} key (with the known key closest to it)
      */
     public static IngestConfig of(ClientConfig client) {
         return new IngestConfig(client);
+    }
+
+    /**
+     * @return a copy of the definitions of the {@code chainplan.ingest.*} keys: type, default
+     *         (those of {@link IngestSettings#defaults()}), valid values and doc
+     */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
     }
 
     /** @return the underlying client config */
@@ -122,55 +182,43 @@ public final class IngestConfig {
 
     /**
      * @return the topology settings from the {@code chainplan.ingest.*} keys
-     * @throws IllegalArgumentException naming the key of a bad value
      */
     public IngestSettings settings() {
-        IngestSettings d = IngestSettings.defaults();
-        DemandEstimatorSettings dd = d.demand();
-        long window = longValue(DEMAND_WINDOW_MS_CONFIG, dd.windowMillis());
-        long step = longValue(DEMAND_STEP_MS_CONFIG, dd.stepMillis());
-        int horizon = (int) longValue(DEMAND_HORIZON_WINDOWS_CONFIG, dd.horizonWindows());
-        EmissionRule rule = new EmissionRule(doubleValue(EMIT_RELATIVE_CHANGE_CONFIG, d.demandEmission().relativeChange()),
-                longValue(EMIT_HEARTBEAT_MS_CONFIG, d.demandEmission().heartbeatMillis()));
+        return settings;
+    }
+
+    private static IngestSettings settings(Map<String, Object> v) {
+        EmissionRule rule = new EmissionRule((Double) v.get(EMIT_RELATIVE_CHANGE_CONFIG), (Long) v.get(EMIT_HEARTBEAT_MS_CONFIG));
+        @SuppressWarnings("unchecked")
+        List<String> labels = (List<String>) v.get(GPU_METRICS_SERVER_LABELS_CONFIG);
+        String mode = (String) v.get(FAILURE_MODE_CONFIG);
+        return new IngestSettings(demand(v), (Long) v.get(DEMAND_GRACE_MS_CONFIG), rule, rule,
+                (Integer) v.get(TIMING_WINDOW_SAMPLES_CONFIG), DEFAULTS.timingClipSigmas(),
+                (Long) v.get(TIMING_MIN_SAMPLES_CONFIG), (Long) v.get(MEMORY_RESERVE_BYTES_CONFIG),
+                (Long) v.get(DOWN_AFTER_MS_CONFIG), (Long) v.get(LIVENESS_CHECK_MS_CONFIG),
+                (Long) v.get(MAX_FUTURE_SKEW_MS_CONFIG), (String) v.get(GPU_METRICS_TOPIC_CONFIG), labels,
+                FailureMode.parse(FAILURE_MODE_CONFIG, mode));
+    }
+
+    /** The window and step must fit together (the one rule across keys); each is range-checked alone. */
+    private static DemandEstimatorSettings demand(Map<String, Object> v) {
+        DemandEstimatorSettings d = DEFAULTS.demand();
+        long window = (Long) v.get(DEMAND_WINDOW_MS_CONFIG);
+        long step = (Long) v.get(DEMAND_STEP_MS_CONFIG);
         try {
-            DemandEstimatorSettings demand = new DemandEstimatorSettings(window, step, horizon, dd.confidence(),
-                    dd.burstBuckets(), dd.shiftRatio(), dd.cusumThreshold(), dd.clipQuantile());
-            return new IngestSettings(demand, longValue(DEMAND_GRACE_MS_CONFIG, d.graceMillis()), rule, rule,
-                    (int) longValue(TIMING_WINDOW_SAMPLES_CONFIG, d.timingWindowSamples()), d.timingClipSigmas(),
-                    longValue(TIMING_MIN_SAMPLES_CONFIG, d.timingMinSamples()),
-                    longValue(MEMORY_RESERVE_BYTES_CONFIG, d.memoryReserveBytes()),
-                    longValue(DOWN_AFTER_MS_CONFIG, d.downAfterMillis()),
-                    longValue(LIVENESS_CHECK_MS_CONFIG, d.livenessCheckIntervalMillis()),
-                    longValue(MAX_FUTURE_SKEW_MS_CONFIG, d.maxFutureSkewMillis()),
-                    client.get(GPU_METRICS_TOPIC_CONFIG).orElse("").trim(), labels(), failureMode());
+            return new DemandEstimatorSettings(window, step, (Integer) v.get(DEMAND_HORIZON_WINDOWS_CONFIG),
+                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid chainplan.ingest settings: " + e.getMessage(), e);
+            throw new ConfigException(DEMAND_WINDOW_MS_CONFIG + "=" + window + " and " + DEMAND_STEP_MS_CONFIG + "="
+                    + step + " do not fit: " + e.getMessage());
         }
-    }
-
-    private List<String> labels() {
-        String raw = client.get(GPU_METRICS_SERVER_LABELS_CONFIG).orElse("Hostname,gpu");
-        List<String> out = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(GPU_METRICS_SERVER_LABELS_CONFIG + " must name at least one label, was \"" + raw + "\"");
-        }
-        return out;
-    }
-
-    private FailureMode failureMode() {
-        String raw = client.get(FAILURE_MODE_CONFIG).orElse(FailureMode.DEAD_LETTER.configValue());
-        return FailureMode.parse(FAILURE_MODE_CONFIG, raw);
     }
 
     /**
      * @return the scrape endpoint port: {@code -1} none, {@code 0} any free port
      */
     public int metricsPort() {
-        long p = longValue(METRICS_PORT_CONFIG, METRICS_PORT_DEFAULT);
-        if (p < -1 || p > 65535) {
-            throw new IllegalArgumentException(METRICS_PORT_CONFIG + " must be -1 or in [0, 65535], was " + p);
-        }
-        return (int) p;
+        return metricsPort;
     }
 
     /**
@@ -199,29 +247,5 @@ public final class IngestConfig {
                 DeadLetterExceptionHandlers.Deserialization.class.getName());
         p.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, topics().deadLetters());
         return p;
-    }
-
-    private long longValue(String key, long dflt) {
-        String raw = client.get(key).orElse(null);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, was \"" + raw + "\"", e);
-        }
-    }
-
-    private double doubleValue(String key, double dflt) {
-        String raw = client.get(key).orElse(null);
-        if (raw == null || raw.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was \"" + raw + "\"", e);
-        }
     }
 }

@@ -9,6 +9,8 @@ import io.chainplan.schemas.serde.FailureMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -48,13 +50,66 @@ class IngestConfigTest {
     @Test
     void shouldNameTheKeyOfABadValue() {
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.DEMAND_WINDOW_MS_CONFIG, "soon"))).settings())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chainplan.ingest.demand.window.ms")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("chainplan.ingest.demand.window.ms")
                 .hasMessageContaining("soon");
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.DEMAND_STEP_MS_CONFIG, "7000"))).settings())
-                .hasMessageContaining("windowMillis must be a positive multiple of stepMillis 7000");
+                .hasMessageContaining("windowMillis must be a positive multiple of stepMillis 7000")
+                .hasMessageContaining("chainplan.ingest.demand.window.ms=60000 and chainplan.ingest.demand.step.ms=7000");
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.FAILURE_MODE_CONFIG, "ignore"))).settings())
                 .hasMessageContaining("chainplan.ingest.failure.handling.mode");
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.METRICS_PORT_CONFIG, "70000"))).metricsPort())
-                .hasMessageContaining("chainplan.ingest.metrics.port must be -1 or in [0, 65535], was 70000");
+                .hasMessage("Invalid value 70000 for configuration chainplan.ingest.metrics.port: Value must be no more than 65535");
+    }
+
+    @Test
+    void shouldRefuseIntegersThatDoNotFitInsteadOfTruncatingThem() {
+        // 4294967328 = 2^32 + 32: the old (int) cast read it as 32
+        assertThatThrownBy(() -> of(IngestConfig.DEMAND_HORIZON_WINDOWS_CONFIG, "4294967328"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 4294967328 for configuration chainplan.ingest.demand.horizon.windows: "
+                        + "Not a number of type INT");
+        assertThatThrownBy(() -> of(IngestConfig.TIMING_WINDOW_SAMPLES_CONFIG, "2.5"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("2.5").hasMessageContaining("INT");
+        assertThatThrownBy(() -> of(IngestConfig.MEMORY_RESERVE_BYTES_CONFIG, "1e9"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Not a number of type LONG");
+    }
+
+    @Test
+    void shouldRefuseValuesOutsideTheirRange() {
+        assertThatThrownBy(() -> of(IngestConfig.DEMAND_GRACE_MS_CONFIG, "-1"))
+                .hasMessage("Invalid value -1 for configuration chainplan.ingest.demand.grace.ms: Value must be at least 0");
+        assertThatThrownBy(() -> of(IngestConfig.EMIT_RELATIVE_CHANGE_CONFIG, "NaN"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.EMIT_RELATIVE_CHANGE_CONFIG);
+        assertThatThrownBy(() -> of(IngestConfig.GPU_METRICS_SERVER_LABELS_CONFIG, " , "))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.GPU_METRICS_SERVER_LABELS_CONFIG);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownIngestKeyAndSuggestTheKnownOne() {
+        assertThatThrownBy(() -> of("chainplan.ingest.demand.windw.ms", "30000"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown configuration key chainplan.ingest.demand.windw.ms "
+                        + "(did you mean chainplan.ingest.demand.window.ms?)");
+        assertThat(of("chainplan.optimizer.min.interval.ms", "0").settings()).isEqualTo(IngestSettings.defaults());
+    }
+
+    @Test
+    void shouldDefineEveryKeyWithItsDocAndTheSettingsDefaults() throws Exception {
+        ConfigDef def = IngestConfig.configDef();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : IngestConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG")) {
+                String key = (String) f.get(null);
+                keys.add(key);
+                String doc = (String) IngestConfig.class.getField(f.getName().replaceAll("_CONFIG$", "_DOC")).get(null);
+                assertThat(def.configKeys().get(key).documentation).as(key).isEqualTo(doc).isNotBlank();
+            }
+        }
+        assertThat(def.names()).containsExactlyInAnyOrderElementsOf(keys).allMatch(k -> k.startsWith(IngestConfig.PREFIX));
+        assertThat(IngestConfig.of(ClientConfig.of(Map.of())).settings()).isEqualTo(IngestSettings.defaults());
+    }
+
+    private static IngestConfig of(String key, String value) {
+        return IngestConfig.of(ClientConfig.of(Map.of(key, value)));
     }
 }

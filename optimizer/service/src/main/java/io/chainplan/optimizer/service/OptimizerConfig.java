@@ -1,20 +1,33 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.optimizer.model.Fleet;
+import io.chainplan.optimizer.model.Objective;
 import io.chainplan.optimizer.replan.ReplanSettings;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.config.ConfigKeys;
+import io.chainplan.schemas.config.ConfigValidators;
 import io.chainplan.schemas.serde.FailureMode;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Settings of the optimizer service, read from the same properties file as the Kafka client
  * settings ({@link ClientConfig}); every key starts with {@code chainplan.optimizer.} so that it
  * stays out of the Kafka client properties. Each key has a {@code *_CONFIG} / {@code *_DOC} pair,
- * as in Kafka's {@code StreamsConfig}.
+ * as in Kafka's {@code StreamsConfig}, and is defined once, with its type, default and valid
+ * values, in {@link #configDef()}: parsing refuses a value of the wrong type (an int key given
+ * 4294967328 or 2.5), out of range or unknown under {@value #PREFIX}, with a {@link ConfigException}
+ * naming the key.
  *
  * @param instanceId          this instance's id; the producer's {@code transactional.id} is
  *                            {@code <groupId>-<instanceId>}
@@ -29,10 +42,9 @@ import java.util.TreeMap;
  * @param transactionTimeout  producer {@code transaction.timeout.ms}: how long a crashed
  *                            instance's open transaction blocks readers at most (plus the broker's
  *                            abort check interval)
- * @param modelsFailureMode   what to do with a bad model spec (default dead-letter: keep the last
- *                            good spec; see {@link #MODELS_FAILURE_MODE_DOC})
- * @param serversFailureMode  what to do with a bad server estimate (default dead-letter)
- * @param demandFailureMode   what to do with a bad demand estimate (default dead-letter)
+ * @param modelsFailureMode   what to do with a bad model spec (see {@link #MODELS_FAILURE_MODE_DOC})
+ * @param serversFailureMode  what to do with a bad server estimate
+ * @param demandFailureMode   what to do with a bad demand estimate
  * @param metricsPort         port of the Prometheus scrape endpoint of {@code chainplan optimizer}:
  *                            -1 none, 0 any free port
  */
@@ -58,44 +70,45 @@ public record OptimizerConfig(
     public static final String INSTANCE_ID_CONFIG = PREFIX + "instance.id";
     /** Doc of {@link #INSTANCE_ID_CONFIG}. */
     public static final String INSTANCE_ID_DOC = "Id of this instance, unique in the group and stable across restarts "
-            + "(it names the transactional.id, so a restarted instance fences its crashed predecessor). Default optimizer-0.";
+            + "(it names the transactional.id, so a restarted instance fences its crashed predecessor).";
     /** Group id key. */
     public static final String GROUP_ID_CONFIG = PREFIX + "group.id";
     /** Doc of {@link #GROUP_ID_CONFIG}. */
     public static final String GROUP_ID_DOC = "Consumer group of all optimizer instances; models are shared by "
-            + "demand-estimates partition. Default chainplan-optimizer.";
+            + "demand-estimates partition.";
     /** Debounce key. */
     public static final String MIN_INTERVAL_MS_CONFIG = PREFIX + "min.interval.ms";
     /** Doc of {@link #MIN_INTERVAL_MS_CONFIG}. */
-    public static final String MIN_INTERVAL_MS_DOC = "Debounce: least time between two plans of a model, ms. Default 30000.";
+    public static final String MIN_INTERVAL_MS_DOC = "Debounce: least time between two plans of a model, ms.";
     /** Max age key. */
     public static final String MAX_AGE_MS_CONFIG = PREFIX + "max.age.ms";
     /** Doc of {@link #MAX_AGE_MS_CONFIG}. */
-    public static final String MAX_AGE_MS_DOC = "Re-solve a plan older than this, ms. Default 3600000.";
+    public static final String MAX_AGE_MS_DOC = "Re-solve a plan older than this, ms.";
     /** Server threshold key. */
     public static final String SERVER_THRESHOLD_CONFIG = PREFIX + "server.relative.threshold";
     /** Doc of {@link #SERVER_THRESHOLD_CONFIG}. */
     public static final String SERVER_THRESHOLD_DOC = "Re-solve when a server's memory, tau_c or tau_p moved by more "
-            + "than this fraction of the planned value. Default 0.10.";
+            + "than this fraction of the planned value.";
     /** Rate threshold key. */
     public static final String RATE_THRESHOLD_CONFIG = PREFIX + "rate.relative.threshold";
     /** Doc of {@link #RATE_THRESHOLD_CONFIG}. */
     public static final String RATE_THRESHOLD_DOC = "Re-solve when lambda moved by more than this fraction of the "
-            + "planned rate and the estimate's 95% interval excludes the planned rate. Default 0.20.";
+            + "planned rate and the estimate's 95% interval excludes the planned rate.";
     /** Move threshold key. */
     public static final String MOVE_GAIN_CONFIG = PREFIX + "move.gain.threshold";
     /** Doc of {@link #MOVE_GAIN_CONFIG}. */
     public static final String MOVE_GAIN_DOC = "Move blocks only if the full re-placement's predicted lower bound is "
-            + "better than the kept placement's by more than this fraction. Default 0.05.";
+            + "better than the kept placement's by more than this fraction.";
     /** Target load key. */
     public static final String TARGET_LOAD_CONFIG = PREFIX + "target.load";
     /** Doc of {@link #TARGET_LOAD_CONFIG}. */
-    public static final String TARGET_LOAD_DOC = "rho_bar of GBP-CR, in (0, 1). Default 0.7.";
+    public static final String TARGET_LOAD_DOC = "Target load rho_bar of GBP-CR (DESIGN.md 1.2): chains are formed until "
+            + "their rate reaches lambda / (rho_bar c).";
     /** Objective key. */
     public static final String OBJECTIVE_CONFIG = PREFIX + "objective";
     /** Doc of {@link #OBJECTIVE_CONFIG}. */
-    public static final String OBJECTIVE_DOC = "Objective of the search over c: lower-bound, upper-bound or surrogate. "
-            + "Default lower-bound.";
+    public static final String OBJECTIVE_DOC = "Objective of the search over the cache reservation c: the Theorem-4 "
+            + "lower or upper bound on the mean response time, or the surrogate c K(c).";
     /** Default model key. */
     public static final String DEFAULT_MODEL_CONFIG = PREFIX + "default.model.id";
     /** Doc of {@link #DEFAULT_MODEL_CONFIG}. */
@@ -105,28 +118,28 @@ public record OptimizerConfig(
     public static final String MIN_RATE_CONFIG = PREFIX + "min.rate.per.second";
     /** Doc of {@link #MIN_RATE_CONFIG}. */
     public static final String MIN_RATE_DOC = "A demand estimate below this rate (e.g. 0 for an idle model) is solved "
-            + "at this rate, req/s. Default 0.001.";
+            + "at this rate, req/s.";
     /** Poll timeout key. */
     public static final String POLL_MS_CONFIG = PREFIX + "poll.ms";
     /** Doc of {@link #POLL_MS_CONFIG}. */
-    public static final String POLL_MS_DOC = "Longest wait of one consumer poll, ms. Default 50.";
+    public static final String POLL_MS_DOC = "Longest wait of one consumer poll, ms.";
     /** Commit interval key. */
     public static final String COMMIT_INTERVAL_MS_CONFIG = PREFIX + "commit.interval.ms";
     /** Doc of {@link #COMMIT_INTERVAL_MS_CONFIG}. */
     public static final String COMMIT_INTERVAL_MS_DOC = "Longest time consumed offsets and dead letters stay "
-            + "uncommitted when no plan is made, ms. Default 1000.";
+            + "uncommitted when no plan is made, ms.";
     /** Transaction timeout key. */
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = PREFIX + "transaction.timeout.ms";
     /** Doc of {@link #TRANSACTION_TIMEOUT_MS_CONFIG}. */
     public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms: the longest a crashed "
             + "instance's open transaction can hold up the instance taking over (the broker aborts it after this "
             + "time, checking every transaction.abort.timed.out.transaction.cleanup.interval.ms, default 10000). "
-            + "Default 10000.";
+            + "At most the broker's transaction.max.timeout.ms (default 900000), which refuses a longer one.";
     /** Model specs failure mode key. */
     public static final String MODELS_FAILURE_MODE_CONFIG = PREFIX + "models.failure.handling.mode";
     /** Doc of {@link #MODELS_FAILURE_MODE_CONFIG}. */
-    public static final String MODELS_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
-            + "model spec that fails to deserialize or validate. Default dead-letter: the model's last good spec "
+    public static final String MODELS_FAILURE_MODE_DOC = "What to do with a model spec"
+            + " that fails to deserialize or validate. With dead-letter, the model's last good spec "
             + "stays in force, like a router keeping its last good plan. (STYLE.md 6 makes fail the default for "
             + "configuration; the optimizer deviates because the models topic is read by every instance, so fail "
             + "would stop re-planning of every model, healthy ones included, on every instance, until a valid spec "
@@ -135,56 +148,97 @@ public record OptimizerConfig(
     /** Server estimates failure mode key. */
     public static final String SERVERS_FAILURE_MODE_CONFIG = PREFIX + "server.estimates.failure.handling.mode";
     /** Doc of {@link #SERVERS_FAILURE_MODE_CONFIG}. */
-    public static final String SERVERS_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
-            + "server estimate that fails to deserialize or validate, or names a model without a spec. "
-            + "Default dead-letter: the server's last good estimate stays in force. With fail, as for model specs "
+    public static final String SERVERS_FAILURE_MODE_DOC = "What to do with a server estimate"
+            + " that fails to deserialize or validate, or names a model without a spec. "
+            + "With dead-letter, the server's last good estimate stays in force. With fail, as for model specs "
             + "(the latest record per server id counts on restart).";
     /** Demand estimates failure mode key. */
     public static final String DEMAND_FAILURE_MODE_CONFIG = PREFIX + "demand.estimates.failure.handling.mode";
     /** Doc of {@link #DEMAND_FAILURE_MODE_CONFIG}. */
-    public static final String DEMAND_FAILURE_MODE_DOC = "fail | log-and-skip | dead-letter: what to do with a "
-            + "demand estimate that fails to deserialize or validate, or names a model without a spec. "
-            + "Default dead-letter: the model's last good estimate stays in force. With fail, the service stops "
+    public static final String DEMAND_FAILURE_MODE_DOC = "What to do with a demand estimate"
+            + " that fails to deserialize or validate, or names a model without a spec. "
+            + "With dead-letter, the model's last good estimate stays in force. With fail, the service stops "
             + "without committing the record's offset, so a restarted instance (or the one taking over) fails "
             + "on it again until the input is repaired or the mode is changed.";
     /** Metrics port key. */
     public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
     /** Doc of {@link #METRICS_PORT_CONFIG}. */
     public static final String METRICS_PORT_DOC = "Port of the Prometheus scrape endpoint GET /metrics of chainplan "
-            + "optimizer (default 9465, next to telemetry-ingest's 9464; 0 picks a free port; -1 disables it).";
+            + "optimizer, next to telemetry-ingest's; 0 picks a free port, -1 disables it.";
     /** Default of {@link #METRICS_PORT_CONFIG}. */
     public static final int METRICS_PORT_DEFAULT = 9465;
+    /**
+     * Kafka's default broker {@code transaction.max.timeout.ms}: the largest
+     * {@value #TRANSACTION_TIMEOUT_MS_CONFIG} a broker accepts unless configured otherwise.
+     */
+    public static final int BROKER_MAX_TRANSACTION_TIMEOUT_MS = 900_000;
 
-    /** Validates the fields. */
+    private static final ReplanSettings REPLAN_DEFAULTS = ReplanSettings.DEFAULTS;
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(INSTANCE_ID_CONFIG, Type.STRING, "optimizer-0", ConfigValidators.nonBlank(), Importance.HIGH,
+                    INSTANCE_ID_DOC)
+            .define(GROUP_ID_CONFIG, Type.STRING, "chainplan-optimizer", ConfigValidators.nonBlank(), Importance.HIGH,
+                    GROUP_ID_DOC)
+            .define(MIN_INTERVAL_MS_CONFIG, Type.LONG, REPLAN_DEFAULTS.minIntervalMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, MIN_INTERVAL_MS_DOC)
+            .define(MAX_AGE_MS_CONFIG, Type.LONG, REPLAN_DEFAULTS.maxAgeMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, MAX_AGE_MS_DOC)
+            .define(SERVER_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.serverRelativeThreshold(),
+                    ConfigValidators.finiteAbove(0), Importance.MEDIUM, SERVER_THRESHOLD_DOC)
+            .define(RATE_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.rateRelativeThreshold(),
+                    ConfigValidators.finiteAbove(0), Importance.MEDIUM, RATE_THRESHOLD_DOC)
+            .define(MOVE_GAIN_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.moveGainThreshold(), ConfigValidators.closedOpen(0, 1),
+                    Importance.MEDIUM, MOVE_GAIN_DOC)
+            .define(TARGET_LOAD_CONFIG, Type.DOUBLE, Fleet.DEFAULT_TARGET_LOAD, ConfigValidators.open(0, 1),
+                    Importance.HIGH, TARGET_LOAD_DOC)
+            .define(OBJECTIVE_CONFIG, Type.STRING, Objective.LOWER_BOUND.cliName(),
+                    ConfigValidators.oneOf(Arrays.stream(Objective.values()).map(Objective::cliName).toList()),
+                    Importance.MEDIUM, OBJECTIVE_DOC)
+            .define(DEFAULT_MODEL_CONFIG, Type.STRING, null, Importance.LOW, DEFAULT_MODEL_DOC)
+            .define(MIN_RATE_CONFIG, Type.DOUBLE, 0.001, ConfigValidators.finiteAbove(0), Importance.LOW, MIN_RATE_DOC)
+            .define(POLL_MS_CONFIG, Type.LONG, 50L, Range.atLeast(1), Importance.LOW, POLL_MS_DOC)
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
+                    COMMIT_INTERVAL_MS_DOC)
+            .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, BROKER_MAX_TRANSACTION_TIMEOUT_MS),
+                    Importance.MEDIUM, TRANSACTION_TIMEOUT_MS_DOC)
+            .define(MODELS_FAILURE_MODE_CONFIG, Type.STRING, FailureMode.DEAD_LETTER.configValue(),
+                    ConfigValidators.failureMode(), Importance.MEDIUM, MODELS_FAILURE_MODE_DOC)
+            .define(SERVERS_FAILURE_MODE_CONFIG, Type.STRING, FailureMode.DEAD_LETTER.configValue(),
+                    ConfigValidators.failureMode(), Importance.MEDIUM, SERVERS_FAILURE_MODE_DOC)
+            .define(DEMAND_FAILURE_MODE_CONFIG, Type.STRING, FailureMode.DEAD_LETTER.configValue(),
+                    ConfigValidators.failureMode(), Importance.MEDIUM, DEMAND_FAILURE_MODE_DOC)
+            .define(METRICS_PORT_CONFIG, Type.INT, METRICS_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
+                    METRICS_PORT_DOC);
+
+    /**
+     * Validates the fields with the validators of their keys ({@link #configDef()}), so settings made in
+     * code keep the rules a config file must; lower-cases the objective.
+     *
+     * @throws ConfigException naming the key and value of an invalid field
+     */
     public OptimizerConfig {
-        requireText(instanceId, INSTANCE_ID_CONFIG);
-        requireText(groupId, GROUP_ID_CONFIG);
+        ConfigValidators.ensureValid(CONFIG, INSTANCE_ID_CONFIG, instanceId);
+        ConfigValidators.ensureValid(CONFIG, GROUP_ID_CONFIG, groupId);
         Objects.requireNonNull(replan, "replan");
-        if (!(targetLoad > 0 && targetLoad < 1)) {
-            throw new IllegalArgumentException(TARGET_LOAD_CONFIG + " must be in (0, 1), was " + targetLoad);
-        }
-        if (!(objective.equals("lower-bound") || objective.equals("upper-bound") || objective.equals("surrogate"))) {
-            throw new IllegalArgumentException(OBJECTIVE_CONFIG + " must be lower-bound, upper-bound or surrogate, was "
-                    + objective);
-        }
+        ConfigValidators.ensureValid(CONFIG, TARGET_LOAD_CONFIG, targetLoad);
+        objective = Objects.requireNonNull(objective, OBJECTIVE_CONFIG).trim().toLowerCase(Locale.ROOT);
+        ConfigValidators.ensureValid(CONFIG, OBJECTIVE_CONFIG, objective);
         Objects.requireNonNull(defaultModelId, "defaultModelId");
-        if (!(Double.isFinite(minRatePerSecond) && minRatePerSecond > 0)) {
-            throw new IllegalArgumentException(MIN_RATE_CONFIG + " must be finite and > 0, was " + minRatePerSecond);
-        }
-        requirePositive(pollTimeout, POLL_MS_CONFIG);
-        requirePositive(commitInterval, COMMIT_INTERVAL_MS_CONFIG);
-        requirePositive(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG);
+        ConfigValidators.ensureValid(CONFIG, MIN_RATE_CONFIG, minRatePerSecond);
+        ConfigValidators.ensureValid(CONFIG, POLL_MS_CONFIG, millis(pollTimeout, POLL_MS_CONFIG));
+        ConfigValidators.ensureValid(CONFIG, COMMIT_INTERVAL_MS_CONFIG, millis(commitInterval, COMMIT_INTERVAL_MS_CONFIG));
+        ConfigValidators.ensureValid(CONFIG, TRANSACTION_TIMEOUT_MS_CONFIG,
+                millis(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG));
         Objects.requireNonNull(modelsFailureMode, MODELS_FAILURE_MODE_CONFIG);
         Objects.requireNonNull(serversFailureMode, SERVERS_FAILURE_MODE_CONFIG);
         Objects.requireNonNull(demandFailureMode, DEMAND_FAILURE_MODE_CONFIG);
-        if (metricsPort < -1 || metricsPort > 65_535) {
-            throw new IllegalArgumentException(METRICS_PORT_CONFIG + " must be -1 or in [0, 65535], was " + metricsPort);
-        }
+        ConfigValidators.ensureValid(CONFIG, METRICS_PORT_CONFIG, metricsPort);
     }
 
     /**
-     * The settings with the default failure modes (dead-letter) and metrics port; kept for callers
-     * written before those keys existed.
+     * The settings with the default failure modes and metrics port; kept for callers written before
+     * those keys existed.
      *
      * @param instanceId         see the record
      * @param groupId            see the record
@@ -201,8 +255,16 @@ public record OptimizerConfig(
                            String objective, Optional<String> defaultModelId, double minRatePerSecond,
                            Duration pollTimeout, Duration commitInterval, Duration transactionTimeout) {
         this(instanceId, groupId, replan, targetLoad, objective, defaultModelId, minRatePerSecond, pollTimeout,
-                commitInterval, transactionTimeout, FailureMode.DEAD_LETTER, FailureMode.DEAD_LETTER,
-                FailureMode.DEAD_LETTER, METRICS_PORT_DEFAULT);
+                commitInterval, transactionTimeout, defaultMode(MODELS_FAILURE_MODE_CONFIG),
+                defaultMode(SERVERS_FAILURE_MODE_CONFIG), defaultMode(DEMAND_FAILURE_MODE_CONFIG), METRICS_PORT_DEFAULT);
+    }
+
+    /**
+     * @return a copy of the definitions of the {@code chainplan.optimizer.*} keys: type, default,
+     *         valid values and doc
+     */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
     }
 
     /**
@@ -215,40 +277,40 @@ public record OptimizerConfig(
     /**
      * @param client the loaded client config (file + environment)
      * @return the optimizer settings it carries
+     * @throws ConfigException as {@link #from(Map)}
      */
     public static OptimizerConfig from(ClientConfig client) {
         return from(client.all());
     }
 
     /**
-     * @param values settings by key; missing keys take their defaults
+     * @param values settings by key; missing keys take their defaults, keys outside
+     *               {@value #PREFIX} are ignored
      * @return the settings
-     * @throws IllegalArgumentException naming the key and value of an invalid setting
+     * @throws ConfigException naming the key and value of an invalid setting, or an unknown
+     *                         {@code chainplan.optimizer.*} key (with the known key closest to it)
      */
     public static OptimizerConfig from(Map<String, String> values) {
-        Map<String, String> v = new TreeMap<>(values);
-        ReplanSettings d = ReplanSettings.DEFAULTS;
-        ReplanSettings replan = new ReplanSettings(
-                longOf(v, MIN_INTERVAL_MS_CONFIG, d.minIntervalMillis()),
-                longOf(v, MAX_AGE_MS_CONFIG, d.maxAgeMillis()),
-                doubleOf(v, SERVER_THRESHOLD_CONFIG, d.serverRelativeThreshold()),
-                doubleOf(v, RATE_THRESHOLD_CONFIG, d.rateRelativeThreshold()),
-                doubleOf(v, MOVE_GAIN_CONFIG, d.moveGainThreshold()));
+        ConfigKeys.requireKnown(values, key -> key.startsWith(PREFIX), CONFIG.names());
+        Map<String, Object> v = CONFIG.parse(values);
+        ReplanSettings replan = new ReplanSettings((Long) v.get(MIN_INTERVAL_MS_CONFIG), (Long) v.get(MAX_AGE_MS_CONFIG),
+                (Double) v.get(SERVER_THRESHOLD_CONFIG), (Double) v.get(RATE_THRESHOLD_CONFIG),
+                (Double) v.get(MOVE_GAIN_CONFIG));
         return new OptimizerConfig(
-                v.getOrDefault(INSTANCE_ID_CONFIG, "optimizer-0"),
-                v.getOrDefault(GROUP_ID_CONFIG, "chainplan-optimizer"),
+                (String) v.get(INSTANCE_ID_CONFIG),
+                (String) v.get(GROUP_ID_CONFIG),
                 replan,
-                doubleOf(v, TARGET_LOAD_CONFIG, 0.7),
-                v.getOrDefault(OBJECTIVE_CONFIG, "lower-bound").toLowerCase(Locale.ROOT),
-                Optional.ofNullable(v.get(DEFAULT_MODEL_CONFIG)).filter(s -> !s.isBlank()),
-                doubleOf(v, MIN_RATE_CONFIG, 0.001),
-                Duration.ofMillis(longOf(v, POLL_MS_CONFIG, 50)),
-                Duration.ofMillis(longOf(v, COMMIT_INTERVAL_MS_CONFIG, 1000)),
-                Duration.ofMillis(longOf(v, TRANSACTION_TIMEOUT_MS_CONFIG, 10_000)),
-                modeOf(v, MODELS_FAILURE_MODE_CONFIG),
-                modeOf(v, SERVERS_FAILURE_MODE_CONFIG),
-                modeOf(v, DEMAND_FAILURE_MODE_CONFIG),
-                intOf(v, METRICS_PORT_CONFIG, METRICS_PORT_DEFAULT));
+                (Double) v.get(TARGET_LOAD_CONFIG),
+                (String) v.get(OBJECTIVE_CONFIG),
+                Optional.ofNullable((String) v.get(DEFAULT_MODEL_CONFIG)).filter(s -> !s.isBlank()),
+                (Double) v.get(MIN_RATE_CONFIG),
+                Duration.ofMillis((Long) v.get(POLL_MS_CONFIG)),
+                Duration.ofMillis((Long) v.get(COMMIT_INTERVAL_MS_CONFIG)),
+                Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)),
+                mode(v, MODELS_FAILURE_MODE_CONFIG),
+                mode(v, SERVERS_FAILURE_MODE_CONFIG),
+                mode(v, DEMAND_FAILURE_MODE_CONFIG),
+                (Integer) v.get(METRICS_PORT_CONFIG));
     }
 
     /**
@@ -258,24 +320,7 @@ public record OptimizerConfig(
      */
     public static Map<String, String> documentation() {
         Map<String, String> m = new TreeMap<>();
-        m.put(INSTANCE_ID_CONFIG, INSTANCE_ID_DOC);
-        m.put(GROUP_ID_CONFIG, GROUP_ID_DOC);
-        m.put(MIN_INTERVAL_MS_CONFIG, MIN_INTERVAL_MS_DOC);
-        m.put(MAX_AGE_MS_CONFIG, MAX_AGE_MS_DOC);
-        m.put(SERVER_THRESHOLD_CONFIG, SERVER_THRESHOLD_DOC);
-        m.put(RATE_THRESHOLD_CONFIG, RATE_THRESHOLD_DOC);
-        m.put(MOVE_GAIN_CONFIG, MOVE_GAIN_DOC);
-        m.put(TARGET_LOAD_CONFIG, TARGET_LOAD_DOC);
-        m.put(OBJECTIVE_CONFIG, OBJECTIVE_DOC);
-        m.put(DEFAULT_MODEL_CONFIG, DEFAULT_MODEL_DOC);
-        m.put(MIN_RATE_CONFIG, MIN_RATE_DOC);
-        m.put(POLL_MS_CONFIG, POLL_MS_DOC);
-        m.put(COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS_DOC);
-        m.put(TRANSACTION_TIMEOUT_MS_CONFIG, TRANSACTION_TIMEOUT_MS_DOC);
-        m.put(MODELS_FAILURE_MODE_CONFIG, MODELS_FAILURE_MODE_DOC);
-        m.put(SERVERS_FAILURE_MODE_CONFIG, SERVERS_FAILURE_MODE_DOC);
-        m.put(DEMAND_FAILURE_MODE_CONFIG, DEMAND_FAILURE_MODE_DOC);
-        m.put(METRICS_PORT_CONFIG, METRICS_PORT_DOC);
+        CONFIG.configKeys().forEach((key, def) -> m.put(key, def.documentation));
         return m;
     }
 
@@ -296,52 +341,15 @@ public record OptimizerConfig(
                 serversFailureMode, demandFailureMode, metricsPort);
     }
 
-    private static FailureMode modeOf(Map<String, String> v, String key) {
-        String s = v.get(key);
-        return s == null ? FailureMode.DEAD_LETTER : FailureMode.parse(key, s);
+    private static FailureMode mode(Map<String, Object> v, String key) {
+        return FailureMode.parse(key, (String) v.get(key));
     }
 
-    private static int intOf(Map<String, String> v, String key, int dflt) {
-        long l = longOf(v, key, dflt);
-        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(key + " must be an int, was " + l);
-        }
-        return (int) l;
+    private static FailureMode defaultMode(String key) {
+        return FailureMode.parse(key, (String) CONFIG.defaultValues().get(key));
     }
 
-    private static long longOf(Map<String, String> v, String key, long dflt) {
-        String s = v.get(key);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, was \"" + s + "\"", e);
-        }
-    }
-
-    private static double doubleOf(Map<String, String> v, String key, double dflt) {
-        String s = v.get(key);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was \"" + s + "\"", e);
-        }
-    }
-
-    private static void requireText(String s, String key) {
-        if (s == null || s.isBlank()) {
-            throw new IllegalArgumentException(key + " must not be blank, was \"" + s + "\"");
-        }
-    }
-
-    private static void requirePositive(Duration d, String key) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + " must be > 0 ms, was " + d);
-        }
+    private static long millis(Duration d, String key) {
+        return Objects.requireNonNull(d, key).toMillis();
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chainplan.schemas.serde.FailureMode;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class OptimizerConfigTest {
@@ -64,7 +66,7 @@ class OptimizerConfigTest {
     @Test
     void shouldNameTheKeyOfABadFailureModeOrPort() {
         assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG, "ignore")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(OptimizerConfig.DEMAND_FAILURE_MODE_CONFIG).hasMessageContaining("ignore");
         assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "70000")))
                 .hasMessageContaining(OptimizerConfig.METRICS_PORT_CONFIG).hasMessageContaining("70000");
@@ -100,5 +102,58 @@ class OptimizerConfigTest {
                 d.objective(), d.defaultModelId(), d.minRatePerSecond(), d.pollTimeout(), d.commitInterval(),
                 d.transactionTimeout());
         assertThat(old).isEqualTo(d);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownOptimizerKeyAndSuggestTheKnownOne() {
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of("chainplan.optimizer.min.intervall.ms", "5000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown configuration key chainplan.optimizer.min.intervall.ms "
+                        + "(did you mean chainplan.optimizer.min.interval.ms?)");
+        assertThat(OptimizerConfig.from(Map.of("chainplan.ingest.demand.window.ms", "1", "acks", "all")))
+                .isEqualTo(OptimizerConfig.defaults());
+    }
+
+    @Test
+    void shouldRefuseIntegersThatDoNotFitInsteadOfTruncatingThem() {
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.METRICS_PORT_CONFIG, "4294967328")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 4294967328 for configuration chainplan.optimizer.metrics.port: "
+                        + "Not a number of type INT");
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.POLL_MS_CONFIG, "2.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Not a number of type LONG");
+    }
+
+    @Test
+    void shouldKeepTheTransactionTimeoutWithinWhatTheBrokerAccepts() {
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "3000000000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("3000000000");
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "900001")))
+                .hasMessage("Invalid value 900001 for configuration chainplan.optimizer.transaction.timeout.ms: "
+                        + "Value must be no more than 900000");
+        assertThat(OptimizerConfig.from(Map.of(OptimizerConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "900000"))
+                .transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void shouldRefuseValuesOutsideTheirRange() {
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.MOVE_GAIN_CONFIG, "1")))
+                .hasMessage("Invalid value 1.0 for configuration chainplan.optimizer.move.gain.threshold: Value must be in [0, 1)");
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.MIN_RATE_CONFIG, "NaN")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(OptimizerConfig.MIN_RATE_CONFIG);
+        assertThatThrownBy(() -> OptimizerConfig.from(Map.of(OptimizerConfig.INSTANCE_ID_CONFIG, " ")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(OptimizerConfig.INSTANCE_ID_CONFIG);
+    }
+
+    @Test
+    void shouldHoldSettingsMadeInCodeToTheRulesOfTheirKeys() {
+        OptimizerConfig d = OptimizerConfig.defaults();
+        assertThatThrownBy(() -> new OptimizerConfig(d.instanceId(), d.groupId(), d.replan(), 1.0, d.objective(),
+                d.defaultModelId(), d.minRatePerSecond(), d.pollTimeout(), d.commitInterval(), d.transactionTimeout()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(OptimizerConfig.TARGET_LOAD_CONFIG);
+        assertThatThrownBy(() -> new OptimizerConfig(d.instanceId(), d.groupId(), d.replan(), d.targetLoad(),
+                d.objective(), d.defaultModelId(), d.minRatePerSecond(), d.pollTimeout(), d.commitInterval(),
+                Duration.ofMillis(3_000_000_000L)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(OptimizerConfig.TRANSACTION_TIMEOUT_MS_CONFIG);
     }
 }
