@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.model;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -13,10 +14,10 @@ import java.util.Set;
  *
  * @param model the model spec
  * @param servers servers, ids unique
- * @param arrivalRatePerSecond lambda, requests per second ({@code >= 0})
+ * @param arrivals the arrival process: its mean rate is lambda; Poisson unless burstiness was measured
  * @param targetLoad rho_bar in (0, 1), default {@link #DEFAULT_TARGET_LOAD}
  */
-public record Fleet(ModelSpec model, List<Server> servers, double arrivalRatePerSecond, double targetLoad) {
+public record Fleet(ModelSpec model, List<Server> servers, ArrivalModel arrivals, double targetLoad) {
     /** The default target load rho_bar (DESIGN.md §1). */
     public static final double DEFAULT_TARGET_LOAD = 0.7;
 
@@ -30,10 +31,28 @@ public record Fleet(ModelSpec model, List<Server> servers, double arrivalRatePer
                 throw new IllegalArgumentException("servers must have unique ids, duplicate id " + s.id());
             }
         }
-        Checks.nonNegativeFinite(arrivalRatePerSecond, "arrivalRatePerSecond");
+        Objects.requireNonNull(arrivals, "arrivals");
         if (!(targetLoad > 0 && targetLoad < 1)) {
             throw new IllegalArgumentException("targetLoad must be in (0, 1), was " + targetLoad);
         }
+    }
+
+    /**
+     * A fleet with Poisson arrivals (the paper's model).
+     *
+     * @param model the model spec
+     * @param servers servers, ids unique
+     * @param arrivalRatePerSecond lambda, requests per second ({@code >= 0})
+     * @param targetLoad rho_bar in (0, 1)
+     */
+    public Fleet(ModelSpec model, List<Server> servers, double arrivalRatePerSecond, double targetLoad) {
+        this(model, servers, new ArrivalModel.Poisson(Checks.nonNegativeFinite(arrivalRatePerSecond,
+                "arrivalRatePerSecond")), targetLoad);
+    }
+
+    /** @return lambda, the mean arrival rate, requests per second */
+    public double arrivalRatePerSecond() {
+        return arrivals.ratePerSecond();
     }
 
     /**
@@ -46,10 +65,19 @@ public record Fleet(ModelSpec model, List<Server> servers, double arrivalRatePer
 
     /**
      * @param rate a new lambda
-     * @return this fleet with another arrival rate
+     * @return this fleet with another mean arrival rate (the burst structure of its arrivals kept)
      */
     public Fleet withArrivalRate(double rate) {
-        return new Fleet(model, servers, rate, targetLoad);
+        return new Fleet(model, servers, arrivals.withRate(Checks.nonNegativeFinite(rate, "arrivalRatePerSecond")),
+                targetLoad);
+    }
+
+    /**
+     * @param process another arrival process
+     * @return this fleet with that arrival process
+     */
+    public Fleet withArrivals(ArrivalModel process) {
+        return new Fleet(model, servers, process, targetLoad);
     }
 
     /**
@@ -57,6 +85,6 @@ public record Fleet(ModelSpec model, List<Server> servers, double arrivalRatePer
      * @return this fleet with another target load
      */
     public Fleet withTargetLoad(double load) {
-        return new Fleet(model, servers, arrivalRatePerSecond, load);
+        return new Fleet(model, servers, arrivals, load);
     }
 }

@@ -20,12 +20,33 @@ import java.util.Objects;
  * <p>O(J log J). Optimal for the paper's simplified problem when all servers have equal memory.
  * <p>Deviation (as DESIGN.md §1.2 prescribes): the last server of a chain is shifted back to end
  * exactly at block L, overlapping its predecessor; its time still counts all m_j(c) blocks.
+ * <p>Extension (chainplan's burst-aware planning): with {@link Extent#ALL_SERVERS} the walk does not stop
+ * at the target rate but goes on over every server, forming further chains the same way, so no server
+ * is left idle (the last, incomplete chain keeps its blocks, as in step 4). Under bursty arrivals the
+ * extra capacity drains bursts; whether it is worth it is the search's objective to judge.
  * <p>Deterministic: ties of the amortized time are broken by server id. Immutable and thread-safe.
  */
 public final class GbpCrBlockPlacement implements BlockPlacement {
-    /** Creates the placement algorithm; it reads lambda and rho_bar from the fleet. */
+    /** How far the walk over the sorted servers goes. */
+    public enum Extent {
+        /** Stop once the chains' total rate reaches {@code lambda / (rho_bar c)}: the paper's Algorithm 1. */
+        TARGET_RATE,
+        /** Place every server that can host a block. */
+        ALL_SERVERS
+    }
+
+    private final Extent extent;
+
+    /** The paper's algorithm ({@link Extent#TARGET_RATE}); it reads lambda and rho_bar from the fleet. */
     public GbpCrBlockPlacement() {
-        // stateless
+        this(Extent.TARGET_RATE);
+    }
+
+    /**
+     * @param extent how far the walk goes
+     */
+    public GbpCrBlockPlacement(Extent extent) {
+        this.extent = Objects.requireNonNull(extent, "extent");
     }
 
     @Override
@@ -42,7 +63,7 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
         }
         sized.sort(Comparator.comparingDouble(Sized::amortizedSeconds).thenComparing(s -> s.server.id()));
         double targetRate = fleet.arrivalRatePerSecond() / (fleet.targetLoad() * cacheReservation);
-        return layOutChains(model, sized, cacheReservation, targetRate, coverable);
+        return layOutChains(model, sized, cacheReservation, targetRate, coverable, extent == Extent.ALL_SERVERS);
     }
 
     /**
@@ -65,9 +86,12 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
         return out;
     }
 
-    /** Step 3-4: walk the sorted servers, forming disjoint chains until the target rate is reached. */
+    /**
+     * Step 3-4: walk the sorted servers, forming disjoint chains until the target rate is reached (or,
+     * with {@code allServers}, over every server; the result still tells whether and where the target was met).
+     */
     private static PlacementResult layOutChains(ModelSpec model, List<Sized> sorted, int c, double targetRate,
-            long coverable) {
+            long coverable, boolean allServers) {
         int blocks = model.blocks();
         List<ServerPlacement> placed = new ArrayList<>();
         int next = 0;
@@ -85,9 +109,11 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
                 chains++;
                 next = 0;
                 chainSeconds = 0;
-                if (rate >= targetRate) {
+                if (rate >= targetRate && !reached) {
                     reached = true;
-                    break;
+                    if (!allServers) {
+                        break;
+                    }
                 }
             }
         }

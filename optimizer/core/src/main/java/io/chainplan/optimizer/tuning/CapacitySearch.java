@@ -3,6 +3,7 @@ package io.chainplan.optimizer.tuning;
 import io.chainplan.optimizer.allocation.Allocation;
 import io.chainplan.optimizer.allocation.CacheAllocation;
 import io.chainplan.optimizer.allocation.GcaCacheAllocation;
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.ModelSpec;
@@ -15,7 +16,7 @@ import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.model.SolverStats;
 import io.chainplan.optimizer.placement.GbpCrBlockPlacement;
 import io.chainplan.optimizer.placement.PlacementResult;
-import io.chainplan.optimizer.queueing.JffcResponseTimeBounds;
+import io.chainplan.optimizer.queueing.MmppJffcResponseTime;
 import io.chainplan.optimizer.validate.PlanValidator;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ import java.util.stream.IntStream;
  * The full solve: search over the cache reservation {@code c} (the paper, arXiv 2604.14993, §3,
  * "choosing c"; DESIGN.md §1.2). For {@code c = 1 .. floor((max_j M_j - s_m) / s_c)}: GBP-CR
  * ({@link GbpCrBlockPlacement}), then GCA ({@link GcaCacheAllocation}), then the Theorem 4 bounds
- * ({@link JffcResponseTimeBounds}); candidates that are infeasible or unstable are skipped and the
+ * ({@link io.chainplan.optimizer.queueing.JffcResponseTimeBounds}); candidates that are infeasible or unstable are skipped and the
  * rest scored by the {@link Objective} (lowest wins, ties to the smaller c).
  * <ul>
  *   <li>{@code lower-bound} / {@code upper-bound}: the Theorem 4 bound on the mean response time.
@@ -39,6 +40,11 @@ import java.util.stream.IntStream;
  *       which reach rate {@code lambda / rho_bar}; a c whose GBP-CR chains do not reach that rate
  *       scores +infinity (chosen only if no c does, then the smallest stable c).
  * </ul>
+ * <p>Bursty arrivals (chainplan beyond the paper): when the fleet's {@link ArrivalModel} is an
+ * {@link ArrivalModel.Mmpp2}, the bounds are {@link MmppJffcResponseTime}'s (Theorem 4 under the fitted
+ * burst process) and every c has a second candidate, GBP-CR over all servers
+ * ({@link GbpCrBlockPlacement.Extent#ALL_SERVERS}: no server left idle), kept only when it scores
+ * better. Under Poisson arrivals the search is exactly the paper's.
  * If no candidate is stable the plan is {@link PlanStatus#UNSTABLE} and carries the candidate with
  * the largest total service rate nu; if no c lets the servers host all blocks it is
  * {@link PlanStatus#INFEASIBLE} with the reason.
@@ -55,6 +61,7 @@ public final class CapacitySearch {
     private final int parallelism;
     private final CacheAllocation allocation;
     private final GbpCrBlockPlacement placement = new GbpCrBlockPlacement();
+    private final GbpCrBlockPlacement everyServer = new GbpCrBlockPlacement(GbpCrBlockPlacement.Extent.ALL_SERVERS);
 
     /** Lower-bound objective, fast GCA, one thread per available processor. */
     public CapacitySearch() {
@@ -160,23 +167,27 @@ public final class CapacitySearch {
         ModelSpec model = fleet.model();
         int tried = Math.max(0, to - from + 1);
         if (fleet.servers().isEmpty()) {
-            return checked(fleet, Plan.infeasible(model.id(), "the fleet has no servers", fleet.arrivalRatePerSecond(),
+            return checked(fleet, Plan.infeasible(model.id(), "the fleet has no servers", fleet.arrivals(),
                     new SolverStats(0, objective, 0, 0)));
         }
         if (to < from) {
             return checked(fleet, Plan.infeasible(model.id(), "no server can hold one block plus one cache slot ("
-                    + (model.blockBytes() + model.cacheBytesPerBlockPerJob()) + " bytes)", fleet.arrivalRatePerSecond(),
+                    + (model.blockBytes() + model.cacheBytesPerBlockPerJob()) + " bytes)", fleet.arrivals(),
                     new SolverStats(0, objective, 0, 0)));
         }
-        Candidate[] candidates = parallel(tried, i -> summarize(fleet, from + i), Candidate[]::new);
+        List<GbpCrBlockPlacement> placements = fleet.arrivals() instanceof ArrivalModel.Mmpp2
+                ? List.of(placement, everyServer) : List.of(placement);
+        int variants = placements.size();
+        Candidate[] candidates = parallel(tried * variants,
+                i -> summarize(fleet, from + i / variants, placements.get(i % variants)), Candidate[]::new);
         if (Arrays.stream(candidates).noneMatch(Candidate::feasible)) {
             return checked(fleet, Plan.infeasible(model.id(), "the servers can host at most "
                     + candidates[0].coverableBlocks + " of " + model.blocks() + " blocks with c = " + from,
-                    fleet.arrivalRatePerSecond(), new SolverStats(0, objective, tried, 0)));
+                    fleet.arrivals(), new SolverStats(0, objective, tried, 0)));
         }
         int distinct = evaluateDistinct(fleet, candidates);
         Candidate winner = choose(fleet, candidates);
-        Placement p = placement.place(fleet, winner.c).placement();
+        Placement p = winner.algorithm.place(fleet, winner.c).placement();
         Plan plan = toPlan(fleet, winner.c, p, allocation.allocate(fleet, p),
                 new SolverStats(0, objective, tried, distinct), "");
         if (plan.status() == PlanStatus.UNSTABLE) {
@@ -186,9 +197,9 @@ public final class CapacitySearch {
     }
 
     /** Phase 1: GBP-CR for one c, keeping only a compact key of the placement. */
-    private Candidate summarize(Fleet fleet, int c) {
-        PlacementResult r = placement.place(fleet, c);
-        return new Candidate(c, r, PlacementKey.of(r.placement()));
+    private static Candidate summarize(Fleet fleet, int c, GbpCrBlockPlacement algorithm) {
+        PlacementResult r = algorithm.place(fleet, c);
+        return new Candidate(c, algorithm, r, PlacementKey.of(r.placement()));
     }
 
     /** Phase 2: GCA and bounds once per distinct placement, in parallel; copies results to duplicates. */
@@ -200,7 +211,7 @@ public final class CapacitySearch {
                 unique.add(k);
             }
         }
-        Evaluation[] evals = parallel(unique.size(), i -> evaluate(fleet, unique.get(i).c), Evaluation[]::new);
+        Evaluation[] evals = parallel(unique.size(), i -> evaluate(fleet, unique.get(i)), Evaluation[]::new);
         for (int i = 0; i < unique.size(); i++) {
             unique.get(i).evaluation = evals[i];
         }
@@ -212,10 +223,9 @@ public final class CapacitySearch {
         return unique.size();
     }
 
-    private Evaluation evaluate(Fleet fleet, int c) {
-        Allocation a = allocation.allocate(fleet, placement.place(fleet, c).placement());
-        return new Evaluation(a.totalServiceRatePerSecond(),
-                JffcResponseTimeBounds.bounds(a.chains(), fleet.arrivalRatePerSecond()));
+    private Evaluation evaluate(Fleet fleet, Candidate k) {
+        Allocation a = allocation.allocate(fleet, k.algorithm.place(fleet, k.c).placement());
+        return new Evaluation(a.totalServiceRatePerSecond(), MmppJffcResponseTime.bounds(a.chains(), fleet.arrivals()));
     }
 
     /** Phase 3: lowest score among stable candidates, ties to smaller c; else the largest nu. */
@@ -249,14 +259,14 @@ public final class CapacitySearch {
     private static Plan toPlan(Fleet fleet, int c, Placement p, Allocation a, SolverStats stats, String emptyReason) {
         double lambda = fleet.arrivalRatePerSecond();
         if (a.chains().isEmpty()) {
-            return Plan.infeasible(fleet.model().id(), emptyReason, lambda, stats);
+            return Plan.infeasible(fleet.model().id(), emptyReason, fleet.arrivals(), stats);
         }
         double nu = a.totalServiceRatePerSecond();
-        Bounds b = JffcResponseTimeBounds.bounds(a.chains(), lambda);
+        Bounds b = MmppJffcResponseTime.bounds(a.chains(), fleet.arrivals());
         PlanStatus status = b.isFinite() ? PlanStatus.OK : PlanStatus.UNSTABLE;
         String reason = status == PlanStatus.OK ? ""
                 : "arrival rate " + lambda + " req/s is not below the total service rate " + nu + " req/s";
-        return new Plan(fleet.model().id(), status, reason, c, lambda, p, a.chains(), nu, b, stats);
+        return new Plan(fleet.model().id(), status, reason, c, fleet.arrivals(), p, a.chains(), nu, b, stats);
     }
 
     private static String unstableReason(Fleet fleet, int from, int to, Plan plan) {
@@ -266,7 +276,7 @@ public final class CapacitySearch {
     }
 
     private static Plan withReason(Plan p, String reason) {
-        return new Plan(p.modelId(), p.status(), reason, p.c(), p.arrivalRatePerSecond(), p.placement(), p.chains(),
+        return new Plan(p.modelId(), p.status(), reason, p.c(), p.arrivals(), p.placement(), p.chains(),
                 p.totalServiceRatePerSecond(), p.bounds(), p.solver());
     }
 
@@ -291,13 +301,15 @@ public final class CapacitySearch {
     /** One value of c: its GBP-CR summary and, once evaluated, its GCA rate and bounds. */
     private static final class Candidate {
         final int c;
+        final GbpCrBlockPlacement algorithm;
         final PlacementResult result;
         final PlacementKey key;
         final long coverableBlocks;
         Evaluation evaluation;
 
-        Candidate(int c, PlacementResult r, PlacementKey key) {
+        Candidate(int c, GbpCrBlockPlacement algorithm, PlacementResult r, PlacementKey key) {
             this.c = c;
+            this.algorithm = algorithm;
             this.result = new PlacementResult(c, r.feasible(), Placement.empty(), r.feasible() ? r.completeChains() : 0,
                     r.rateReached(), r.reachedTarget(), r.coverableBlocks());
             this.key = key;
