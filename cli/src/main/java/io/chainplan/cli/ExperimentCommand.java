@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ExperimentPoliciesCommand.class,
             ExperimentTuneCCommand.class,
             PaperGridCommand.class,
-            PetalsMigCommand.class
+            PetalsMigCommand.class,
+            BurstyCommand.class
         })
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec

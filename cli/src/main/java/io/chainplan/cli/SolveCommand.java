@@ -1,9 +1,11 @@
 package io.chainplan.cli;
 
-import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
 import io.chainplan.cli.format.FleetFileException;
 import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.cli.format.PlanFiles;
+import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
+import io.chainplan.optimizer.arrival.ArrivalModel;
+import io.chainplan.optimizer.arrival.Mmpp2Fit;
 import io.chainplan.optimizer.model.Chain;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Hop;
@@ -11,6 +13,7 @@ import io.chainplan.optimizer.model.Objective;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.trace.AzureTraceReader;
 import io.chainplan.optimizer.tuning.CapacitySearch;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,6 +67,19 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--target-load", paramLabel = "X", description = "Override the fleet's target load rho_bar, in (0, 1).")
     private Double targetLoad;
 
+    @Option(names = "--arrivals", paramLabel = "SPEC",
+            description = "poisson, or trace:PATH to fit the burst process of an Azure-format trace replayed at the"
+                    + " fleet's rate (default: the fleet file's arrivals object, else poisson).")
+    private String arrivals;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Arrival rate lambda, req/s (default: the fleet file's arrivalRate).")
+    private Double rate;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "chainplan",
+            description = "chainplan (plan for the arrival process, burst-aware; the paper's plan under Poisson) or paper"
+                    + " (GBP-CR + GCA + the bound's choice of c under Poisson at the same rate) (default ${DEFAULT-VALUE}).")
+    private String method;
+
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
             description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     private Format format;
@@ -109,7 +125,44 @@ public final class SolveCommand implements Callable<Integer> {
             }
             fleet = fleet.withTargetLoad(targetLoad);
         }
-        return fleet;
+        if (rate != null) {
+            if (!(rate >= 0 && Double.isFinite(rate))) {
+                throw new UsageException("--rate must be a finite number >= 0, was " + rate);
+            }
+            fleet = fleet.withArrivalRate(rate);
+        }
+        fleet = withArrivals(fleet);
+        return switch (method) {
+            case "chainplan" -> fleet;
+            case "paper" -> fleet.withArrivals(new ArrivalModel.Poisson(fleet.arrivalRatePerSecond()));
+            default -> throw new UsageException("--method must be chainplan or paper, was " + method);
+        };
+    }
+
+    private Fleet withArrivals(Fleet fleet) {
+        if (arrivals == null) {
+            return fleet;
+        }
+        if (arrivals.equals("poisson")) {
+            return fleet.withArrivals(new ArrivalModel.Poisson(fleet.arrivalRatePerSecond()));
+        }
+        if (!arrivals.startsWith("trace:")) {
+            throw new UsageException("--arrivals must be poisson or trace:PATH, was " + arrivals);
+        }
+        Path path = Path.of(arrivals.substring("trace:".length()));
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--arrivals trace: no such file " + path);
+        }
+        if (!(fleet.arrivalRatePerSecond() > 0)) {
+            throw new UsageException("--arrivals trace: needs an arrival rate > 0 (the fleet's arrivalRate or --rate)");
+        }
+        try {
+            Mmpp2Fit.Result fit = Mmpp2Fit.fit(AzureTraceReader.read(path).burstiness(fleet.arrivalRatePerSecond()));
+            spec.commandLine().getErr().println("chainplan solve: arrivals from " + path + ": " + fit.reason());
+            return fleet.withArrivals(fit.model());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--arrivals " + e.getMessage());
+        }
     }
 
     private Objective parseObjective() {
@@ -162,8 +215,10 @@ public final class SolveCommand implements Callable<Integer> {
         plan.reasonText().ifPresent(r -> sb.append("reason: ").append(r).append(System.lineSeparator()));
         sb.append(String.format(Locale.ROOT, "arrival rate %.6g req/s  total service rate %.6g req/s  total capacity %d%n",
                 plan.arrivalRatePerSecond(), plan.totalServiceRatePerSecond(), plan.totalCapacity()));
+        sb.append("arrivals ").append(describe(plan.arrivals())).append(System.lineSeparator());
+        String theorem = plan.arrivals() instanceof ArrivalModel.Poisson ? "Theorem 4" : "Theorem 4 under the burst process";
         sb.append(plan.finiteBounds().map(b -> String.format(Locale.ROOT,
-                "mean response time bounds (Theorem 4): %.4f s .. %.4f s%n", b.lowerSeconds(), b.upperSeconds()))
+                "mean response time bounds (%s): %.4f s .. %.4f s%n", theorem, b.lowerSeconds(), b.upperSeconds()))
                 .orElse("mean response time bounds: none (not stable)" + System.lineSeparator()));
         sb.append(String.format(Locale.ROOT, "solve time %.1f ms  c candidates %d  distinct placements %d%n%n",
                 plan.solver().millis(), plan.solver().candidatesTried(), plan.solver().placementsEvaluated()));
@@ -179,6 +234,19 @@ public final class SolveCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "%-6d %8d %12.4f  %s%n", k + 1, ch.capacity(), ch.serviceSeconds(), hops));
         }
         return sb.toString();
+    }
+
+    /**
+     * @param m an arrival process
+     * @return one phrase: {@code poisson}, or the bursts of an MMPP
+     */
+    static String describe(ArrivalModel m) {
+        if (m instanceof ArrivalModel.Mmpp2 b) {
+            return String.format(Locale.ROOT, "mmpp2: bursts %.1f%% of the time at %.4g req/s (between bursts %.4g req/s),"
+                    + " mean burst %.3g s", 100 * b.burstFraction(), b.burstRatePerSecond(), b.calmRatePerSecond(),
+                    1 / b.burstEndsPerSecond());
+        }
+        return "poisson";
     }
 
     /**

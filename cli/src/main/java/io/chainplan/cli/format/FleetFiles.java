@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads and writes fleet files (DESIGN.md §4.1). Unknown fields are ignored; a missing or invalid
+ * Reads and writes fleet files (DESIGN.md §4.1, docs/file-formats.md), with the optional {@code arrivals}
+ * object of {@link ArrivalsJson}. Unknown fields are ignored; a missing or invalid
  * field, a duplicate server id, a duplicate key or an empty server list is a
  * {@link FleetFileException} whose message names the field and the server.
  */
@@ -85,7 +87,7 @@ public final class FleetFiles {
         if (load >= 1) {
             throw top.error("targetLoad", "must be < 1, was " + root.get("targetLoad"));
         }
-        return new Fleet(model, servers, lambda, load);
+        return new Fleet(model, servers, ArrivalsJson.read(root.get("arrivals"), top, lambda), load);
     }
 
     private static JsonNode tree(String json, String source) {
@@ -143,6 +145,9 @@ public final class FleetFiles {
             n.put("perBlockComputeSeconds", s.perBlockComputeSeconds());
         }
         root.put("arrivalRate", fleet.arrivalRatePerSecond());
+        if (!(fleet.arrivals() instanceof ArrivalModel.Poisson)) {
+            ArrivalsJson.write(root, fleet.arrivals());
+        }
         root.put("targetLoad", fleet.targetLoad());
         return PlanFiles.write(root);
     }

@@ -19,6 +19,11 @@ final class JsonFields {
         this.prefix = prefix;
     }
 
+    /** @return the file name or "input", for messages */
+    String source() {
+        return source;
+    }
+
     FleetFileException error(String field, String problem) {
         String where = server == null ? "" : "server " + server + ": ";
         return new FleetFileException(prefix + field, server, source + ": " + where + prefix + field + " " + problem);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.BlockRange;
 import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Chain;
@@ -47,6 +48,7 @@ public final class PlanFiles {
         }
         root.put("c", plan.c());
         root.put("arrivalRate", plan.arrivalRatePerSecond());
+        ArrivalsJson.write(root, plan.arrivals());
         root.put("totalServiceRate", plan.totalServiceRatePerSecond());
         ArrayNode placements = root.putArray("placements");
         for (ServerPlacement sp : plan.placement().servers()) {
@@ -145,8 +147,9 @@ public final class PlanFiles {
                 (int) f.integer(s, "candidatesTried", 0), s.has("placementsEvaluated") ? (int) f.integer(s, "placementsEvaluated", 0) : 0);
         double nu = root.has("totalServiceRate") ? f.number(root, "totalServiceRate", 0, true) : chains.stream()
                 .mapToDouble(k -> k.capacity() / k.serviceSeconds()).sum();
-        return new Plan(f.text(root, "modelId"), status, reason, (int) f.integer(root, "c", 0),
-                f.number(root, "arrivalRate", 0, true), new Placement(placed), chains, nu, bounds, stats);
+        ArrivalModel arrivals = ArrivalsJson.read(root.get("arrivals"), f, f.number(root, "arrivalRate", 0, true));
+        return new Plan(f.text(root, "modelId"), status, reason, (int) f.integer(root, "c", 0), arrivals,
+                new Placement(placed), chains, nu, bounds, stats);
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param dispersions   indices of dispersion, by window length ascending (copied, sorted)
  */
 public record Burstiness(double ratePerSecond, long arrivals, List<Dispersion> dispersions) {
+    /** The window lengths chainplan measures, seconds (telemetry-ingest publishes the same three). */
+    public static final double[] WINDOWS_SECONDS = {1, 10, 60};
+
     /** Validates the fields and sorts the dispersions by window. */
     public Burstiness {
         if (!(ratePerSecond >= 0 && Double.isFinite(ratePerSecond))) {

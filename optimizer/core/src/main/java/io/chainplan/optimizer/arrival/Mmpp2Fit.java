@@ -131,7 +131,9 @@ public final class Mmpp2Fit {
     private static String describe(List<Dispersion> d) {
         StringBuilder sb = new StringBuilder("index of dispersion");
         for (Dispersion x : d) {
-            sb.append(String.format(Locale.ROOT, " %.3g at %gs", x.index(), x.windowSeconds()));
+            double w = x.windowSeconds();
+            sb.append(String.format(Locale.ROOT, " %.3g at %s s", x.index(), w == Math.rint(w) ? Long.toString((long) w)
+                    : Double.toString(w)));
         }
         return sb.toString();
     }

@@ -143,7 +143,10 @@ public final class MmppJffcResponseTime {
             l = mul(iu, mul(l, l));
             g = add(g, mul(t, l));
             t = mul(t, h);
-            if (Math.max(Math.abs(1 - g[0] - g[1]), Math.abs(1 - g[2] - g[3])) < EPSILON) {
+            // G is stochastic at the limit; stop there, or once further terms vanish (T -> 0), before the
+            // squares of L (row sums near 1 near saturation) can overflow
+            boolean stochastic = Math.max(Math.abs(1 - g[0] - g[1]), Math.abs(1 - g[2] - g[3])) < EPSILON;
+            if (stochastic || maxAbs(t) < Double.MIN_NORMAL) {
                 break;
             }
         }
@@ -158,6 +161,10 @@ public final class MmppJffcResponseTime {
                 ? new double[] {Math.abs(a[2]), Math.abs(a[0])} : new double[] {Math.abs(a[3]), Math.abs(a[1])};
         double s = v[0] + v[1];
         return new double[] {v[0] / s, v[1] / s};
+    }
+
+    private static double maxAbs(double[] x) {
+        return Math.max(Math.max(Math.abs(x[0]), Math.abs(x[1])), Math.max(Math.abs(x[2]), Math.abs(x[3])));
     }
 
     private static double[] mul(double[] x, double[] y) {

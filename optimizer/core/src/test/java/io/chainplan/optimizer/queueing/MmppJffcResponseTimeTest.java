@@ -64,6 +64,18 @@ class MmppJffcResponseTimeTest {
     }
 
     @Test
+    void shouldStayFiniteNearSaturation() {
+        // found on a paper fleet: a burst process whose mean rate is 99.8% of nu
+        List<Chain> two = List.of(chain(16, 20.0), chain(8, 30.0));
+        double nu = 16 / 20.0 + 8 / 30.0;
+        double burstFraction = 0.164;
+        ArrivalModel.Mmpp2 m = new ArrivalModel.Mmpp2(0.998 * nu / burstFraction, 0, 0.105, 0.0206);
+        Bounds b = MmppJffcResponseTime.bounds(two, m.withRate(0.998 * nu));
+        assertThat(b.isFinite()).isTrue();
+        assertThat(b.lowerSeconds()).isGreaterThan(20.0);
+    }
+
+    @Test
     void shouldHandleThousandsOfSlots() {
         List<Chain> many = new ArrayList<>();
         for (int k = 0; k < 50; k++) {

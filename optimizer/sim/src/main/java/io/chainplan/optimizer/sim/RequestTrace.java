@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.sim;
 
+import io.chainplan.optimizer.arrival.Burstiness;
 import java.util.Arrays;
 
 /**
@@ -125,5 +126,53 @@ public final class RequestTrace {
             t[i] = arrivalSeconds[i] * factor;
         }
         return new RequestTrace(t, inputTokens, outputTokens);
+    }
+
+    /**
+     * The arrival times, seconds.
+     *
+     * @return a copy
+     */
+    public double[] arrivalTimes() {
+        return arrivalSeconds.clone();
+    }
+
+    /**
+     * The trace started at request {@code k} and wrapped around: requests {@code k..n-1}, then
+     * {@code 0..k-1} shifted to follow them (one mean inter-arrival time after the last), all from time 0.
+     * Replications of one trace with the same burst structure and different starting points.
+     *
+     * @param k the first request, in {@code [0, size())}
+     * @return the rotated trace
+     */
+    public RequestTrace rotated(int k) {
+        int n = size();
+        if (k < 0 || k >= Math.max(1, n)) {
+            throw new IllegalArgumentException("k must be in [0, " + n + "), was " + k);
+        }
+        double rate = meanRatePerSecond();
+        double gap = rate > 0 ? 1 / rate : 0;
+        double wrap = arrivalSeconds[n - 1] - arrivalSeconds[0] + gap;
+        double[] t = new double[n];
+        int[] in = new int[n];
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int j = (k + i) % n;
+            t[i] = arrivalSeconds[j] - arrivalSeconds[k] + (j < k ? wrap : 0);
+            in[i] = inputTokens[j];
+            out[i] = outputTokens[j];
+        }
+        return new RequestTrace(t, in, out);
+    }
+
+    /**
+     * The burstiness of the trace replayed at a mean rate: the index of dispersion at the standard
+     * windows ({@link Burstiness#WINDOWS_SECONDS}), measured on the rate-scaled time axis.
+     *
+     * @param ratePerSecond the replay's mean rate ({@code > 0})
+     * @return the measurements, ready for {@link io.chainplan.optimizer.arrival.Mmpp2Fit}
+     */
+    public Burstiness burstiness(double ratePerSecond) {
+        return Burstiness.ofArrivalTimes(arrivalSeconds, ratePerSecond, Burstiness.WINDOWS_SECONDS);
     }
 }
