@@ -1,6 +1,7 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.fleets.PaperFleets;
 import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.bench.SolveBenchmark;
@@ -86,8 +87,8 @@ public final class BenchSolveCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "# chainplan bench solve: objective %s, threads %d, runs %d after %d warm-up, seed %d, eta %.2f,"
                 + " max heap %d MB, %s%n", o.cliName(), n, runs, warmup, seed, eta, Runtime.getRuntime().maxMemory() >> 20,
                 rtt.isEmpty() ? "RTT uniform 5-60 ms (" + rttCsv + " not found)" : "RTT from " + rttCsv + " (" + rtt.size() + " samples)");
-        out.printf(Locale.ROOT, "%7s %8s %10s %5s %7s %-8s %11s %10s %9s %6s%n", "J", "cTried", "placements", "c", "chains",
-                "status", "median_ms", "min_ms", "peak_MB", "plain");
+        out.printf(Locale.ROOT, "%7s %8s %10s %5s %7s %-8s %11s %10s %9s %6s %10s %11s%n", "J", "cTried", "placements", "c",
+                "chains", "status", "median_ms", "min_ms", "peak_MB", "plain", "bursty_c", "bursty_ms");
         out.flush();
         SolveBenchmark bench = new SolveBenchmark(o, n);
         for (int j : sizes) {
@@ -98,12 +99,21 @@ public final class BenchSolveCommand implements Callable<Integer> {
             }
             SolveBenchmark.Row r = bench.run(fleet, warmup, runs);
             String plain = j <= verifyUpTo ? (samePlan(fleet, o, r.plan()) ? "same" : "DIFF") : "-";
-            out.printf(Locale.ROOT, "%7d %8d %10d %5d %7d %-8s %11.1f %10.1f %9d %6s%n", j, r.candidatesTried(),
+            SolveBenchmark.Row b = bench.run(fleet.withArrivals(bursty(fleet.arrivalRatePerSecond())), warmup, runs);
+            out.printf(Locale.ROOT, "%7d %8d %10d %5d %7d %-8s %11.1f %10.1f %9d %6s %10d %11.1f%n", j, r.candidatesTried(),
                     r.placementsEvaluated(), r.c(), r.chains(), r.status(), r.medianMillis(), r.minMillis(),
-                    r.peakHeapBytes() >> 20, plain);
+                    r.peakHeapBytes() >> 20, plain, b.c(), b.medianMillis());
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The bursty column's arrivals: bursts a quarter of the time at four times the mean rate, 30 s long on
+     * average, none in between (the search then also evaluates GBP-CR over all servers and the QBD bounds).
+     */
+    private static ArrivalModel bursty(double rate) {
+        return new ArrivalModel.Mmpp2(4 * rate, 0, 1 / 30.0, 1 / 90.0);
     }
 
     private static boolean samePlan(Fleet fleet, Objective o, Plan fast) {
