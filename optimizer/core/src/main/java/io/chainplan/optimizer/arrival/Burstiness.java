@@ -1,7 +1,6 @@
 package io.chainplan.optimizer.arrival;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -64,30 +63,24 @@ public record Burstiness(double ratePerSecond, long arrivals, List<Dispersion> d
         for (double w : windowSeconds) {
             double traceWindow = w * stretch;
             long windows = (long) Math.floor(span / traceWindow);
-            if (windows >= 2) {
-                out.add(new Dispersion(w, index(arrivalSeconds, traceWindow, windows), windows));
+            if (windows >= 2 && windows <= Integer.MAX_VALUE) {
+                Dispersion.ofCounts(counts(arrivalSeconds, traceWindow, (int) windows), w, 1)
+                        .ifPresent(out::add);
             }
         }
         return new Burstiness(ratePerSecond, arrivalSeconds.length, out);
     }
 
-    private static double index(double[] t, double window, long windows) {
-        long[] counts = new long[(int) Math.min(windows, Integer.MAX_VALUE)];
+    /** Arrivals per window of {@code window} seconds from the first arrival on; later ones are left out. */
+    private static long[] counts(double[] t, double window, int windows) {
+        long[] counts = new long[windows];
         double start = t[0];
         for (double x : t) {
             long k = (long) Math.floor((x - start) / window);
-            if (k < counts.length) {
+            if (k < windows) {
                 counts[(int) k]++;
             }
         }
-        double mean = Arrays.stream(counts).average().orElse(0);
-        if (mean == 0) {
-            return 1;
-        }
-        double ss = 0;
-        for (long c : counts) {
-            ss += (c - mean) * (c - mean);
-        }
-        return ss / (counts.length - 1) / mean;
+        return counts;
     }
 }
