@@ -15,9 +15,9 @@ class DispersionTest {
         assertThat(flat.windowSeconds()).isEqualTo(10);
         assertThat(flat.windows()).isEqualTo(3);
         assertThat(flat.index()).isZero();
-        // single buckets: mean 3, sample variance 8
+        // single buckets: mean 3, squared deviations 52 over 6 degrees of freedom
         Dispersion single = Dispersion.ofCounts(counts, 5, 1).orElseThrow();
-        assertThat(single.index()).isCloseTo(8.0 / 3.0, within(1e-12));
+        assertThat(single.index()).isCloseTo(52.0 / 6 / 3, within(1e-12));
     }
 
     @Test
