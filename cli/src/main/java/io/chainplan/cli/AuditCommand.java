@@ -61,8 +61,9 @@ final class AuditCommand implements Runnable {
                 description = "Longest time to read the topic (ISO-8601, default PT60S).")
         Duration timeout;
 
-        @Option(names = "--verbose", description = "Print stack traces on errors.")
-        boolean verbose;
+        @CommandLine.Mixin
+
+        VerboseOption verbose;
 
         List<ChainPlan> plans() {
             if (!format.equals("table") && !format.equals("json")) {

@@ -46,8 +46,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds, each a raw then an app phase (default " + DEFAULT_ROUNDS + ").")
     private Integer rounds;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {

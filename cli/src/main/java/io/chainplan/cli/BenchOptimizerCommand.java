@@ -72,15 +72,16 @@ final class BenchOptimizerCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1.0", description = "Low arrival rate, req/s; the high one is 1.6x (default 1.0).")
     private double rate;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     private static final String MODEL = "bloom-176b";
 
     @Override
     public Integer call() throws Exception {
         if (servers < 1 || rounds < 1 || warmup < 0 || !(rate > 0)) {
-            throw new UsageException("--servers and --rounds must be >= 1, --warmup >= 0, --rate > 0");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--servers and --rounds must be >= 1, --warmup >= 0, --rate > 0");
         }
         Path dir = Files.createTempDirectory("chainplan-bench-optimizer");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0)) {

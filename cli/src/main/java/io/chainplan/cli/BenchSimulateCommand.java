@@ -55,8 +55,9 @@ public final class BenchSimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of chains and runs (default ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() {
@@ -77,7 +78,7 @@ public final class BenchSimulateCommand implements Callable<Integer> {
             try {
                 p = DispatchPolicies.byName(name);
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--" + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
             }
             row(out, p, plan, lambda);
         }

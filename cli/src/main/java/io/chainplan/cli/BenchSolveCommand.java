@@ -67,8 +67,9 @@ public final class BenchSolveCommand implements Callable<Integer> {
             description = "Also solve with the plain Dijkstra GCA for J up to this and compare (default ${DEFAULT-VALUE}; 0 = never).")
     private int verifyUpTo;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -76,7 +77,7 @@ public final class BenchSolveCommand implements Callable<Integer> {
         try {
             o = Objective.fromCliName(objective);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--objective " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--objective " + e.getMessage());
         }
         if (runs < 1 || warmup < 0 || sizes.stream().anyMatch(j -> j < 1) || !(eta >= 0 && eta <= 1)) {
             throw new UsageException("need --runs >= 1, --warmup >= 0, every --j >= 1 and --eta in [0, 1]");
@@ -87,8 +88,8 @@ public final class BenchSolveCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "# chainplan bench solve: objective %s, threads %d, runs %d after %d warm-up, seed %d, eta %.2f,"
                 + " max heap %d MB, %s%n", o.cliName(), n, runs, warmup, seed, eta, Runtime.getRuntime().maxMemory() >> 20,
                 rtt.isEmpty() ? "RTT uniform 5-60 ms (" + rttCsv + " not found)" : "RTT from " + rttCsv + " (" + rtt.size() + " samples)");
-        out.printf(Locale.ROOT, "%7s %8s %10s %5s %7s %-8s %11s %10s %9s %6s %10s %11s%n", "J", "cTried", "placements", "c",
-                "chains", "status", "median_ms", "min_ms", "peak_MB", "plain", "bursty_c", "bursty_ms");
+        out.printf(Locale.ROOT, "%7s %8s %10s %5s %7s %-8s %11s %10s %9s %9s %10s %6s%n", "J", "cTried", "placements", "c",
+                "chains", "status", "median_ms", "min_ms", "peak_MB", "bursty_c", "bursty_ms", "plain");
         out.flush();
         SolveBenchmark bench = new SolveBenchmark(o, n);
         for (int j : sizes) {
@@ -100,9 +101,9 @@ public final class BenchSolveCommand implements Callable<Integer> {
             SolveBenchmark.Row r = bench.run(fleet, warmup, runs);
             String plain = j <= verifyUpTo ? (samePlan(fleet, o, r.plan()) ? "same" : "DIFF") : "-";
             SolveBenchmark.Row b = bench.run(fleet.withArrivals(bursty(fleet.arrivalRatePerSecond())), warmup, runs);
-            out.printf(Locale.ROOT, "%7d %8d %10d %5d %7d %-8s %11.1f %10.1f %9d %6s %10d %11.1f%n", j, r.candidatesTried(),
+            out.printf(Locale.ROOT, "%7d %8d %10d %5d %7d %-8s %11.1f %10.1f %9d %9d %10.1f %6s%n", j, r.candidatesTried(),
                     r.placementsEvaluated(), r.c(), r.chains(), r.status(), r.medianMillis(), r.minMillis(),
-                    r.peakHeapBytes() >> 20, plain, b.c(), b.medianMillis());
+                    r.peakHeapBytes() >> 20, b.c(), b.medianMillis(), plain);
             out.flush();
         }
         return 0;

@@ -64,8 +64,9 @@ public final class BurstyCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One fleet, two loads, few replications (what the test suite runs).")
     private boolean quick;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {

@@ -35,6 +35,7 @@ public final class ChainplanCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ChainplanCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
         return cl;
     }
 

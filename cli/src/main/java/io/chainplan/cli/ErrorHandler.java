@@ -1,6 +1,5 @@
 package io.chainplan.cli;
 
-import java.util.Arrays;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -12,19 +11,19 @@ import picocli.CommandLine.ParseResult;
  * 2 for bad input, that is a {@link UsageException} or a configuration value error (a Kafka
  * {@link ConfigException} anywhere in the cause chain, whose message names the key and value, from
  * chainplan's own config or from a Kafka client refusing a passed-through property), 1 for any
- * other failure. The stack trace appears only when {@code --verbose} is on the command line.
+ * other failure. The stack trace appears only with {@link VerboseOption}. Usage errors (picocli's
+ * {@code ParameterException}) are {@link UsageErrorHandler}'s.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        boolean verbose = Arrays.asList(parsed.originalArgs().toArray(new String[0])).contains("--verbose");
-        if (verbose) {
+        if (VerboseOption.isOn(parsed)) {
             ex.printStackTrace(cl.getErr());
         }
         Optional<ConfigException> config = configError(ex);
         Throwable shown = config.isPresent() ? config.get() : ex;
         String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
-        cl.getErr().println("chainplan " + cl.getCommandName() + ": " + message);
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message);
         return ex instanceof UsageException || config.isPresent() ? 2 : 1;
     }
 

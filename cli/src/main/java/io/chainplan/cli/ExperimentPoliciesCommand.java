@@ -51,8 +51,9 @@ public final class ExperimentPoliciesCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Few loads, seeds and requests (what the test suite runs).")
     private boolean quick;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {

@@ -48,8 +48,9 @@ public final class ExperimentTuneCCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Few rates, seeds and requests (what the test suite runs).")
     private boolean quick;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {

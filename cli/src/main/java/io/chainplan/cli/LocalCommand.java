@@ -102,8 +102,9 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
     private String topicPrefix;
 
-    @Option(names = "--verbose", description = "Print stack traces on failure.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CompletableFuture<LocalStack> ready = new CompletableFuture<>();
@@ -134,10 +135,10 @@ public final class LocalCommand implements Callable<Integer> {
     /** The stack settings from the options. */
     LocalStack.Settings settings() {
         if (port < 0 || port > 65535) {
-            throw new UsageException("--port must be in [0, 65535], was " + port);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], was " + port);
         }
         if (registryPort < 0 || registryPort > 65535) {
-            throw new UsageException("--registry-port must be in [0, 65535], was " + registryPort);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--registry-port must be in [0, 65535], was " + registryPort);
         }
         Path dir = dataDir != null ? dataDir : Path.of(stackOnly ? "./.chainplan/data" : "./.chainplan/local-run");
         return new LocalStack.Settings(dir.toAbsolutePath().normalize(), port, registryPort, fresh || !stackOnly,
@@ -180,7 +181,7 @@ public final class LocalCommand implements Callable<Integer> {
         } catch (FleetFileException e) {
             throw new UsageException(e.getMessage());
         } catch (IOException e) {
-            throw new UsageException("--fleet: cannot read " + fleetFile + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fleet: cannot read " + fleetFile + ": " + e.getMessage());
         }
     }
 
@@ -188,7 +189,7 @@ public final class LocalCommand implements Callable<Integer> {
         try {
             return Scenario.valueOf(scenario.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--scenario must be steady, shift or failure, was " + scenario);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scenario must be steady, shift or failure, was " + scenario);
         }
     }
 
@@ -197,7 +198,7 @@ public final class LocalCommand implements Callable<Integer> {
             return false;
         }
         if (!compare.trim().equalsIgnoreCase("petals")) {
-            throw new UsageException("--compare must be petals, was " + compare);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--compare must be petals, was " + compare);
         }
         return true;
     }

@@ -61,8 +61,9 @@ final class ModelCommand implements Runnable {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "Model spec JSON.")
         Path file;
 
-        @Option(names = "--verbose", description = "Print stack traces on errors.")
-        boolean verbose;
+        @CommandLine.Mixin
+
+        VerboseOption verbose;
 
         @Override
         public Integer call() throws Exception {
@@ -135,8 +136,9 @@ final class ModelCommand implements Runnable {
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
         String format;
 
-        @Option(names = "--verbose", description = "Print stack traces on errors.")
-        boolean verbose;
+        @CommandLine.Mixin
+
+        VerboseOption verbose;
 
         @Override
         public Integer call() throws Exception {

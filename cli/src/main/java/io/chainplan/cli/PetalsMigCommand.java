@@ -70,8 +70,9 @@ public final class PetalsMigCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Few requests (what the test suite runs).")
     private boolean quick;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {

@@ -96,8 +96,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
     private boolean noProgress;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -119,7 +120,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long n = Math.min(requests, source.size());
         long w = warmup != null ? warmup : trace ? 0 : n / 10;
         if (w < 0 || w >= n) {
-            throw new UsageException("--warmup must be in [0, " + n + "), was " + w);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be in [0, " + n + "), was " + w);
         }
         SimulationConfig config = new SimulationConfig(n, w, seed, SimulationConfig.DEFAULT_BATCHES);
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), !noProgress && n >= PROGRESS_MIN_REQUESTS);
@@ -135,7 +136,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             return DispatchPolicies.byName(policy);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
     }
 
@@ -151,13 +152,13 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             return PlanFiles.read(planFile);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--plan " + planFile + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plan " + planFile + ": " + e.getMessage());
         }
     }
 
     private Arrivals poissonArrivals(Fleet fleet) {
         if (!"poisson".equals(arrivals)) {
-            throw new UsageException("--arrivals must be poisson or trace:PATH, was " + arrivals);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals must be poisson or trace:PATH, was " + arrivals);
         }
         double r = rate != null ? rate : fleet.arrivalRatePerSecond();
         if (!(r > 0) || Double.isInfinite(r)) {
@@ -169,10 +170,10 @@ public final class SimulateCommand implements Callable<Integer> {
     private Arrivals traceArrivals() {
         Path path = Path.of(arrivals.substring("trace:".length()));
         if (!Files.isRegularFile(path)) {
-            throw new UsageException("--arrivals trace: no such file " + path);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals trace: no such file " + path);
         }
         if (requests < 1 || requests > Integer.MAX_VALUE) {
-            throw new UsageException("--requests must be in [1, " + Integer.MAX_VALUE + "], was " + requests);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--requests must be in [1, " + Integer.MAX_VALUE + "], was " + requests);
         }
         RequestTrace t = AzureTraceReader.read(path, (int) requests);
         if (rate != null) {

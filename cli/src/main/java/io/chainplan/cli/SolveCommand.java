@@ -90,8 +90,9 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the search (default: available processors).")
     private Integer threads;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    private boolean verbose;
+    @CommandLine.Mixin
+
+    private VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -99,10 +100,10 @@ public final class SolveCommand implements Callable<Integer> {
         Objective o = parseObjective();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
-            throw new UsageException("--threads must be >= 1, was " + n);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, was " + n);
         }
         if (fixedC != null && fixedC < 1) {
-            throw new UsageException("--c must be >= 1, was " + fixedC);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--c must be >= 1, was " + fixedC);
         }
         CapacitySearch search = new CapacitySearch(o, n);
         long t0 = System.nanoTime();
@@ -121,13 +122,13 @@ public final class SolveCommand implements Callable<Integer> {
         }
         if (targetLoad != null) {
             if (!(targetLoad > 0 && targetLoad < 1)) {
-                throw new UsageException("--target-load must be in (0, 1), was " + targetLoad);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--target-load must be in (0, 1), was " + targetLoad);
             }
             fleet = fleet.withTargetLoad(targetLoad);
         }
         if (rate != null) {
             if (!(rate >= 0 && Double.isFinite(rate))) {
-                throw new UsageException("--rate must be a finite number >= 0, was " + rate);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be a finite number >= 0, was " + rate);
             }
             fleet = fleet.withArrivalRate(rate);
         }
@@ -135,7 +136,7 @@ public final class SolveCommand implements Callable<Integer> {
         return switch (method) {
             case "chainplan" -> fleet;
             case "paper" -> fleet.withArrivals(new ArrivalModel.Poisson(fleet.arrivalRatePerSecond()));
-            default -> throw new UsageException("--method must be chainplan or paper, was " + method);
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--method must be chainplan or paper, was " + method);
         };
     }
 
@@ -147,21 +148,21 @@ public final class SolveCommand implements Callable<Integer> {
             return fleet.withArrivals(new ArrivalModel.Poisson(fleet.arrivalRatePerSecond()));
         }
         if (!arrivals.startsWith("trace:")) {
-            throw new UsageException("--arrivals must be poisson or trace:PATH, was " + arrivals);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals must be poisson or trace:PATH, was " + arrivals);
         }
         Path path = Path.of(arrivals.substring("trace:".length()));
         if (!Files.isRegularFile(path)) {
-            throw new UsageException("--arrivals trace: no such file " + path);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals trace: no such file " + path);
         }
         if (!(fleet.arrivalRatePerSecond() > 0)) {
-            throw new UsageException("--arrivals trace: needs an arrival rate > 0 (the fleet's arrivalRate or --rate)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals trace: needs an arrival rate > 0 (the fleet's arrivalRate or --rate)");
         }
         try {
             Mmpp2Fit.Result fit = Mmpp2Fit.fit(AzureTraceReader.read(path).burstiness(fleet.arrivalRatePerSecond()));
             spec.commandLine().getErr().println("chainplan solve: arrivals from " + path + ": " + fit.reason());
             return fleet.withArrivals(fit.model());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--arrivals " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--arrivals " + e.getMessage());
         }
     }
 
@@ -169,7 +170,7 @@ public final class SolveCommand implements Callable<Integer> {
         try {
             return Objective.fromCliName(objective);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--objective " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--objective " + e.getMessage());
         }
     }
 

@@ -61,7 +61,7 @@ class CliSupportTest extends CommandTestSupport {
         int code = run("audit", "list", "--model", "m", "--config", config("schema.registry.url=registry:8081"));
 
         assertThat(code).isEqualTo(2);
-        assertThat(oneLine()).startsWith("chainplan list: Invalid value registry:8081 for configuration schema.registry.url");
+        assertThat(oneLine()).startsWith("chainplan audit list: Invalid value registry:8081 for configuration schema.registry.url");
     }
 
     @Test
@@ -85,7 +85,7 @@ class CliSupportTest extends CommandTestSupport {
         int code = run("audit", "list", "--model", "m", "--config", config("max.poll.records=many"));
 
         assertThat(code).isEqualTo(2);
-        assertThat(oneLine()).isEqualTo("chainplan list: Invalid value many for configuration max.poll.records: "
+        assertThat(oneLine()).isEqualTo("chainplan audit list: Invalid value many for configuration max.poll.records: "
                 + "Not a number of type INT");
     }
 
