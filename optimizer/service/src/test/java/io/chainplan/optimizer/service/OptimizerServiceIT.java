@@ -11,6 +11,7 @@ import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.TriggerKind;
 import io.chainplan.local.EmbeddedKafkaBroker;
 import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.InputFailureException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
