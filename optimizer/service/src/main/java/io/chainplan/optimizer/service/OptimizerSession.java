@@ -82,7 +82,8 @@ final class OptimizerSession implements AutoCloseable {
         this.views = new ModelViews(config.defaultModelId(), config.minRatePerSecond());
         this.inputs = new InputRecords(topics, config, views, scheduler, ownership, metrics, registry);
         this.broadcast = new BroadcastTopics(clients.broadcast, List.of(topics.models(), topics.serverEstimates()));
-        this.recovery = new PlanRecovery(clients.admin, clients.plans, ownership, config.transactionTimeout());
+        this.recovery = new PlanRecovery(clients.admin, clients.plans, ownership, config.transactionTimeout(),
+                metrics);
         this.publisher = new PlanPublisher(clients.producer, topics.plans(), new AvroSerializer<>(registry, false),
                 crash);
     }

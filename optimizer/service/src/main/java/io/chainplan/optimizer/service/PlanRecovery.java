@@ -96,19 +96,22 @@ final class PlanRecovery {
     private final TopicReader<PublishedPlan> plans;
     private final PartitionOwnership ownership;
     private final Duration transactionWaitBound;
+    private final OptimizerMetrics metrics;
 
     /**
      * @param admin              lists offsets to see open transactions
      * @param plans              a reader of the plans topic decoding to published plans
      * @param ownership          which plans partition a model's plans go to
      * @param transactionTimeout the producers' {@code transaction.timeout.ms}
+     * @param metrics            shows while a recovery waits for open transactions
      */
     PlanRecovery(Admin admin, TopicReader<PublishedPlan> plans, PartitionOwnership ownership,
-                 Duration transactionTimeout) {
+                 Duration transactionTimeout, OptimizerMetrics metrics) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.plans = Objects.requireNonNull(plans, "plans");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.transactionWaitBound = transactionTimeout.plusSeconds(ABORT_CHECK_GRACE_SECONDS);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -268,6 +271,7 @@ final class PlanRecovery {
                 if (!waited) {
                     LOG.info("waiting for transactions open on {} to end (at most {})", latest.keySet(),
                             transactionWaitBound);
+                    metrics.waitingForTransactions(true);
                 }
                 waited = true;
                 if (System.nanoTime() - deadline > 0) {
@@ -281,6 +285,8 @@ final class PlanRecovery {
             throw new KafkaException("interrupted while waiting for open transactions", e);
         } catch (ExecutionException e) {
             throw new KafkaException("cannot list offsets of " + latest.keySet(), e.getCause());
+        } finally {
+            metrics.waitingForTransactions(false);
         }
     }
 

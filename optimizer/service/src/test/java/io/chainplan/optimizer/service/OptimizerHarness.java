@@ -50,6 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class OptimizerHarness implements AutoCloseable {
     static final String MODEL = "bloom-176b";
     static final int SERVERS = 12;
+    /** Longest wait for a condition or a read of a topic; only ends a test that would hang. */
+    static final Duration WAIT_BOUND = Duration.ofSeconds(120);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     final EmbeddedKafkaBroker broker;
@@ -185,7 +187,7 @@ final class OptimizerHarness implements AutoCloseable {
 
     List<ChainPlan> plans() {
         return PlanLog.read(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.plans(),
-                new AvroDeserializer<>(ChainPlan.class, registry), k -> true, Duration.ofSeconds(20)).plans();
+                new AvroDeserializer<>(ChainPlan.class, registry), k -> true, WAIT_BOUND).plans();
     }
 
     List<ConsumerRecord<byte[], byte[]>> deadLetters() {
@@ -247,8 +249,12 @@ final class OptimizerHarness implements AutoCloseable {
                 org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
+    /**
+     * Waits until the condition holds, checking every 20 ms; fails after {@link #WAIT_BOUND}, a bound
+     * far above what any wait here takes on a loaded machine (it only ends a test that would hang).
+     */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + WAIT_BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for " + what);
