@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -174,19 +175,24 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /**
+     * Assigns exactly these partitions (a {@code read_committed} consumer asked for the offsets of
+     * a partition it is not assigned warns that it cannot keep its last stable offset).
+     *
      * @param partitions partition numbers
      * @return the log start offset of each
      */
     public Map<Integer, Long> beginningOffsets(Collection<Integer> partitions) {
-        return byNumber(consumer.beginningOffsets(tps(partitions)));
+        return byNumber(consumer.beginningOffsets(assign(partitions)));
     }
 
     /**
+     * Assigns exactly these partitions, as {@link #beginningOffsets} does.
+     *
      * @param partitions partition numbers
      * @return the end of each for this {@code read_committed} reader: the last stable offset
      */
     public Map<Integer, Long> endOffsets(Collection<Integer> partitions) {
-        return byNumber(consumer.endOffsets(tps(partitions)));
+        return byNumber(consumer.endOffsets(assign(partitions)));
     }
 
     /**
@@ -201,8 +207,7 @@ public final class TopicReader<V> implements AutoCloseable {
      * @throws TimeoutException if the position does not reach {@code to} within the timeout
      */
     public Batch<V> read(int partition, long from, long to, Predicate<String> keys, Duration timeout) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        consumer.assign(List.of(tp));
+        TopicPartition tp = assign(List.of(partition)).get(0);
         consumer.seek(tp, from);
         List<Read<V>> out = new ArrayList<>();
         long read = 0;
@@ -226,7 +231,8 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /**
-     * Reads every partition from its beginning to its end as of the call.
+     * Reads every partition, one after the other, from its beginning to its end as of when its
+     * reading starts.
      *
      * @param keys    which keys to return
      * @param timeout longest time the whole read may take
@@ -235,14 +241,13 @@ public final class TopicReader<V> implements AutoCloseable {
      */
     public Batch<V> readToEnd(Predicate<String> keys, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<Integer> parts = partitions(timeout);
-        Map<Integer, Long> begin = beginningOffsets(parts);
-        Map<Integer, Long> end = endOffsets(parts);
         List<Read<V>> out = new ArrayList<>();
         long read = 0;
-        for (int p : parts) {
+        for (int p : partitions(timeout)) {
+            long begin = beginningOffsets(List.of(p)).get(p);
+            long end = endOffsets(List.of(p)).get(p);
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Batch<V> b = read(p, begin.get(p), end.get(p), keys, left);
+            Batch<V> b = read(p, begin, end, keys, left);
             out.addAll(b.reads());
             read += b.recordsRead();
         }
@@ -255,8 +260,7 @@ public final class TopicReader<V> implements AutoCloseable {
      * @param from first offset to read, by partition number
      */
     public void seek(Map<Integer, Long> from) {
-        List<TopicPartition> parts = tps(from.keySet());
-        consumer.assign(parts);
+        assign(from.keySet());
         from.forEach((p, o) -> consumer.seek(new TopicPartition(topic, p), o));
     }
 
@@ -296,8 +300,13 @@ public final class TopicReader<V> implements AutoCloseable {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
 
-    private List<TopicPartition> tps(Collection<Integer> partitions) {
-        return partitions.stream().sorted().map(p -> new TopicPartition(topic, p)).toList();
+    /** Assigns exactly these partitions, unless they are what is assigned already. */
+    private List<TopicPartition> assign(Collection<Integer> partitions) {
+        List<TopicPartition> tps = partitions.stream().sorted().map(p -> new TopicPartition(topic, p)).toList();
+        if (!consumer.assignment().equals(Set.copyOf(tps))) {
+            consumer.assign(tps);
+        }
+        return tps;
     }
 
     private static Map<Integer, Long> byNumber(Map<TopicPartition, Long> offsets) {
