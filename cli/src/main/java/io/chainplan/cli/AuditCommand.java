@@ -3,11 +3,14 @@ package io.chainplan.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chainplan.cli.format.PlanFiles;
 import io.chainplan.optimizer.audit.AvroJson;
 import io.chainplan.optimizer.audit.PlanAudit;
 import io.chainplan.optimizer.audit.PlanLog;
 import io.chainplan.optimizer.replan.PaperSolver;
 import io.chainplan.optimizer.replan.PlacementDiff;
+import io.chainplan.optimizer.service.AvroMappers;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.serde.AvroDeserializer;
@@ -139,7 +142,7 @@ final class AuditCommand implements Runnable {
         public Integer call() throws Exception {
             ChainPlan p = find(plans(), epoch);
             if (json()) {
-                print(AvroJson.of(p));
+                print(showJson(p));
                 return 0;
             }
             PrintWriter o = out();
@@ -231,6 +234,29 @@ final class AuditCommand implements Runnable {
             }
             return results.stream().allMatch(PlanAudit.Replay::identical) ? 0 : 1;
         }
+    }
+
+    /**
+     * The JSON of {@code audit show}: the plan's epoch, creation time, trigger, recorded inputs and
+     * what it replaced (as recorded), around the plan itself under {@code plan}, written by
+     * {@link PlanFiles#tree} exactly as {@code chainplan solve --format json} writes a plan.
+     *
+     * @param p a recorded plan
+     * @return its JSON tree
+     */
+    static ObjectNode showJson(ChainPlan p) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("epoch", p.getEpoch());
+        root.put("createdAt", p.getCreatedAtMillis().toString());
+        root.set("trigger", AvroJson.of(p.getTrigger()));
+        root.set("inputs", AvroJson.of(p.getInputs()));
+        if (p.getReplaces() == null) {
+            root.putNull("replaces");
+        } else {
+            root.set("replaces", AvroJson.of(p.getReplaces()));
+        }
+        root.set("plan", PlanFiles.tree(AvroMappers.plan(p)));
+        return root;
     }
 
     static ChainPlan find(List<ChainPlan> plans, long epoch) {

@@ -28,6 +28,9 @@ import java.util.List;
  * and {@code bounds} are {@code null} when absent. Besides the documented fields a plan file
  * carries {@code totalServiceRate} (nu) and {@code solver.placementsEvaluated}; readers ignore
  * unknown fields.
+ * <p>The one writer of a plan's JSON: {@code chainplan solve --format json} prints
+ * {@link #toJson}, and {@code chainplan audit show --format json} nests {@link #tree} of the
+ * recorded plan under {@code plan}, so both print the same shape.
  */
 public final class PlanFiles {
     private PlanFiles() {
@@ -38,6 +41,14 @@ public final class PlanFiles {
      * @return its plan-file JSON
      */
     public static String toJson(Plan plan) {
+        return write(tree(plan));
+    }
+
+    /**
+     * @param plan a plan
+     * @return its plan-file JSON tree
+     */
+    public static ObjectNode tree(Plan plan) {
         ObjectNode root = FleetFiles.MAPPER.createObjectNode();
         root.put("modelId", plan.modelId());
         root.put("status", plan.status().name());
@@ -83,7 +94,7 @@ public final class PlanFiles {
         s.put("objective", plan.solver().objective().cliName());
         s.put("candidatesTried", plan.solver().candidatesTried());
         s.put("placementsEvaluated", plan.solver().placementsEvaluated());
-        return write(root);
+        return root;
     }
 
     static String write(JsonNode node) {

@@ -7,31 +7,30 @@ import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroSerdes;
 import io.chainplan.schemas.serde.DeadLetters;
+import io.chainplan.schemas.serde.FailureMode;
+import io.chainplan.schemas.serde.RecordRejection;
+import io.chainplan.schemas.serde.TopicReader;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +46,22 @@ import org.slf4j.LoggerFactory;
  *       ignored (counted).</li>
  *   <li>A record that does not deserialize, whose status is not {@code OK}, or whose chains are malformed
  *       never replaces the last good plan: it is counted ({@code chainplan.router.plans.rejected}, tag
- *       {@code stage}), logged once with topic-partition@offset, and sent with its original bytes to the
- *       dead-letter topic ({@link DeadLetters}, stage {@code deserialize} or {@code validate}).</li>
+ *       {@code stage}) and handled by the failure mode ({@link RecordRejection}, shared with the optimizer;
+ *       default {@link FailureMode#DEAD_LETTER}: logged once with topic-partition@offset and sent with its
+ *       original bytes to the dead-letter topic, {@link DeadLetters}, stage {@code deserialize} or
+ *       {@code validate}).</li>
  * </ul>
- * <p>No consumer group: every router reads every partition (manual assignment), no offsets are committed.
+ * <p>Reads through the one reader of the plans topic ({@link TopicReader}: {@code read_committed}, so plans
+ * of aborted or open transactions are never applied). No consumer group: every router reads every
+ * partition (manual assignment), no offsets are committed. Every Kafka client it creates (the consumer
+ * and the dead-letter producer) gets the full client properties, so security settings apply to both.
  * Use {@link #poll(Duration)} from your own loop, or {@link #start()} for a daemon thread; {@link #close()}
  * stops it. Not thread-safe apart from {@link #close()} and {@link #latest(String)}.
  */
 public final class PlanSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlanSubscriber.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
 
     /** Receives each newly accepted plan (called on the polling thread). */
     @FunctionalInterface
@@ -69,10 +74,10 @@ public final class PlanSubscriber implements AutoCloseable {
         void onPlan(RoutingPlan plan);
     }
 
-    private final Consumer<byte[], byte[]> consumer;
+    private final TopicReader<ChainPlan> reader;
     private final Supplier<Producer<byte[], byte[]>> producerFactory;
-    private final Deserializer<ChainPlan> deserializer;
-    private final Topics topics;
+    private final RecordRejection rejection;
+    private final FailureMode failureMode;
     private final Listener listener;
     private final int lookback;
     private final Map<String, RoutingPlan> latest = new TreeMap<>();
@@ -84,23 +89,24 @@ public final class PlanSubscriber implements AutoCloseable {
     private Thread thread;
 
     private PlanSubscriber(Builder b) {
-        this.topics = b.topics;
         this.listener = b.listener;
         this.lookback = b.lookback;
         this.meters = b.meterRegistry;
-        Map<String, Object> props = new HashMap<>(b.clientProperties);
-        props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = b.consumerFactory != null ? b.consumerFactory.get()
-                : new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.producerFactory = b.producerFactory != null ? b.producerFactory
-                : () -> new KafkaProducer<>(producerProps(b.clientProperties), new ByteArraySerializer(), new ByteArraySerializer());
-        this.deserializer = AvroSerdes.specific(ChainPlan.class, b.registry, false).deserializer();
+        this.failureMode = b.failureMode;
+        Consumer<byte[], byte[]> consumer = b.consumers.apply(TopicReader.properties(b.clientProperties));
+        this.reader = new TopicReader<>(consumer, b.topics.plans(),
+                AvroSerdes.specific(ChainPlan.class, b.registry, false).deserializer());
+        Map<String, Object> producerProps = producerProps(b.clientProperties);
+        this.producerFactory = () -> b.producers.apply(producerProps);
+        this.rejection = new RecordRejection(b.topics.deadLetters(), LOG, (topic, stage, mode) -> count(stage));
     }
 
-    private static Map<String, Object> producerProps(Map<String, Object> client) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+    /**
+     * The dead-letter producer's properties: every client property (bootstrap servers, security,
+     * client tuning), with {@code acks=all}.
+     */
+    static Map<String, Object> producerProps(Map<String, Object> client) {
+        Map<String, Object> p = new HashMap<>(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return p;
     }
@@ -156,7 +162,7 @@ public final class PlanSubscriber implements AutoCloseable {
             position();
         }
         int accepted = 0;
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+        for (TopicReader.Read<ChainPlan> r : reader.poll(timeout)) {
             if (handle(r)) {
                 accepted++;
             }
@@ -190,30 +196,28 @@ public final class PlanSubscriber implements AutoCloseable {
     }
 
     private void position() {
-        List<TopicPartition> parts = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(topics.plans())) {
-            parts.add(new TopicPartition(p.topic(), p.partition()));
+        List<Integer> parts = reader.partitions(METADATA_TIMEOUT);
+        Map<Integer, Long> begin = reader.beginningOffsets(parts);
+        Map<Integer, Long> end = reader.endOffsets(parts);
+        Map<Integer, Long> from = new HashMap<>();
+        for (int p : parts) {
+            from.put(p, Math.max(begin.get(p), end.get(p) - lookback));
         }
-        consumer.assign(parts);
-        Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        for (TopicPartition tp : parts) {
-            consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - lookback));
-        }
+        reader.seek(from);
         positioned = true;
     }
 
-    private boolean handle(ConsumerRecord<byte[], byte[]> r) {
-        ChainPlan avro;
-        try {
-            avro = deserializer.deserialize(r.topic(), r.value());
-            if (avro == null) {
-                throw new IllegalArgumentException("null value (tombstone)");
-            }
-        } catch (RuntimeException e) {
-            reject(r, "deserialize", e);
+    private boolean handle(TopicReader.Read<ChainPlan> read) {
+        ConsumerRecord<byte[], byte[]> r = read.record();
+        if (read instanceof TopicReader.Tombstone<ChainPlan>) {
+            reject(r, "deserialize", new IllegalArgumentException("null value (tombstone)"));
             return false;
         }
+        if (read instanceof TopicReader.Undecodable<ChainPlan> u) {
+            reject(r, "deserialize", u.error());
+            return false;
+        }
+        ChainPlan avro = ((TopicReader.Value<ChainPlan>) read).value();
         RoutingPlan plan;
         try {
             if (avro.getStatus() != PlanStatus.OK) {
@@ -236,14 +240,14 @@ public final class PlanSubscriber implements AutoCloseable {
         return true;
     }
 
+    /** Applies the failure mode to a bad record (which counts it); the last good plan stays in force. */
     private void reject(ConsumerRecord<byte[], byte[]> r, String stage, Exception e) {
-        count(stage);
-        LOG.warn("rejected plan record {}-{}@{} at stage {}: {}: {}; keeping the last good plan", r.topic(), r.partition(),
-                r.offset(), stage, e.getClass().getSimpleName(), e.getMessage());
-        if (producer == null) {
-            producer = producerFactory.get();
-        }
-        producer.send(DeadLetters.of(topics.deadLetters(), r, stage, e));
+        rejection.reject(failureMode, r, stage, e).ifPresent(dl -> {
+            if (producer == null) {
+                producer = producerFactory.get();
+            }
+            producer.send(dl);
+        });
     }
 
     private void count(String stage) {
@@ -266,7 +270,7 @@ public final class PlanSubscriber implements AutoCloseable {
             closeClients();
             return;
         }
-        consumer.wakeup();
+        reader.wakeup();
         try {
             t.join(Duration.ofSeconds(30).toMillis());
         } catch (InterruptedException e) {
@@ -275,7 +279,7 @@ public final class PlanSubscriber implements AutoCloseable {
     }
 
     private void closeClients() {
-        consumer.close();
+        reader.close();
         if (producer != null) {
             producer.close();
         }
@@ -289,8 +293,11 @@ public final class PlanSubscriber implements AutoCloseable {
         private Topics topics = Topics.defaults();
         private int lookback = 1;
         private MeterRegistry meterRegistry;
-        private Supplier<Consumer<byte[], byte[]>> consumerFactory;
-        private Supplier<Producer<byte[], byte[]>> producerFactory;
+        private FailureMode failureMode = FailureMode.DEAD_LETTER;
+        private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers =
+                p -> new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        private Function<Map<String, Object>, Producer<byte[], byte[]>> producers =
+                p -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
 
         private Builder(Map<String, Object> clientProperties, SchemaRegistry registry, Listener listener) {
             this.clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
@@ -335,15 +342,30 @@ public final class PlanSubscriber implements AutoCloseable {
         }
 
         /**
-         * Uses these clients instead of creating them from the properties (visible for testing).
+         * What to do with a bad plan record (default {@link FailureMode#DEAD_LETTER}); under
+         * {@link FailureMode#FAIL}, {@link #poll} throws an
+         * {@link io.chainplan.schemas.serde.InputFailureException} naming it.
          *
-         * @param consumers supplies the consumer
-         * @param producers supplies the dead-letter producer
+         * @param mode the failure mode
          * @return this builder
          */
-        Builder clients(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers) {
-            this.consumerFactory = consumers;
-            this.producerFactory = producers;
+        public Builder failureMode(FailureMode mode) {
+            this.failureMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Creates the clients with these factories instead of Kafka's (visible for testing); each is
+         * given the properties the subscriber made for it from the client properties.
+         *
+         * @param consumers makes the consumer
+         * @param producers makes the dead-letter producer
+         * @return this builder
+         */
+        Builder clients(Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers,
+                        Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
+            this.consumers = Objects.requireNonNull(consumers, "consumers");
+            this.producers = Objects.requireNonNull(producers, "producers");
             return this;
         }
 

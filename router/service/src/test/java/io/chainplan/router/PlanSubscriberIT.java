@@ -1,17 +1,17 @@
 package io.chainplan.router;
 
-import io.chainplan.router.dispatch.Dispatcher;
-import io.chainplan.router.dispatch.RoutingPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chainplan.local.EmbeddedKafkaBroker;
+import io.chainplan.local.LocalStack;
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.PlanChain;
 import io.chainplan.schemas.avro.PlanHop;
 import io.chainplan.schemas.avro.PlanStatus;
-import io.chainplan.local.EmbeddedKafkaBroker;
-import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.InMemorySchemaRegistry;
 import io.chainplan.schemas.serde.AvroSerdes;
 import io.chainplan.schemas.serde.DeadLetters;
@@ -24,13 +24,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -128,6 +134,69 @@ class PlanSubscriberIT {
                 .containsExactly("deserialize", "validate");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
         assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("UNSTABLE");
+    }
+
+    /**
+     * Records the configuration of every client it is configured in; {@code interceptor.classes} is a
+     * client property, so it reaches exactly the clients that get the client properties.
+     */
+    public static final class RecordingInterceptor implements ProducerInterceptor<byte[], byte[]>,
+            ConsumerInterceptor<byte[], byte[]> {
+        static final List<Map<String, Object>> SENT_BY = new CopyOnWriteArrayList<>();
+        private Map<String, Object> configs = Map.of();
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            this.configs = Map.copyOf(configs);
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> onSend(ProducerRecord<byte[], byte[]> record) {
+            SENT_BY.add(configs);
+            return record;
+        }
+
+        @Override
+        public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+        }
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void shouldGiveTheDeadLetterProducerTheFullClientProperties() throws Exception {
+        Topics topics = Topics.withPrefix("props.");
+        LocalStack.createTopics(broker.bootstrapServers(), topics);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topics.plans(), MODEL.getBytes(StandardCharsets.UTF_8),
+                    "not a plan".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                "interceptor.classes", RecordingInterceptor.class.getName(),
+                "chainplan.test.marker", "as-for-sasl-ssl");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (PlanSubscriber sub = PlanSubscriber.builder(props, REGISTRY, p -> { }).topics(topics)
+                .meterRegistry(meters).build()) {
+            pollUntil(sub, () -> !RecordingInterceptor.SENT_BY.isEmpty());
+        }
+        assertThat(RecordingInterceptor.SENT_BY).as("the dead letter went through a client with the properties")
+                .hasSize(1);
+        assertThat(RecordingInterceptor.SENT_BY.get(0)).containsEntry("chainplan.test.marker", "as-for-sasl-ssl")
+                .containsEntry("bootstrap.servers", broker.bootstrapServers());
+        assertThat(readAll(topics.deadLetters(), 1)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("not a plan");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {

@@ -87,7 +87,7 @@ public final class SampleRecords {
                 .setReason(null).setInputs(inputs).setC(35).setArrivalRate(2.57).setPlacements(placements)
                 .setChains(List.of(chain)).setTotalServiceRatePerSecond(0.99)
                 .setBounds(new ResponseTimeBounds(7.1, 7.9))
-                .setSolver(new SolverStats(3.2, "lower-bound", 320))
+                .setSolver(new SolverStats(3.2, "lower-bound", 320, 41))
                 .setReplaces(PlanChange.newBuilder().setPreviousEpoch(2).setServersMoved(1).setBlocksMoved(4)
                         .setBytesMoved(1_750_000_000L).setKeepPlacementLowerSeconds(8.0).setReplaceLowerSeconds(7.1)
                         .setDecision("replace: gain 0.9 s").build())

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -158,7 +159,7 @@ public final class PlanAudit {
                 : solver.solveOnPlacement(fleet, AvroMappers.objective(in),
                         AvroMappers.placement(in.getFixedPlacement()));
         ChainPlan again = AvroMappers.chainPlan(plan.getEpoch(), plan.getCreatedAtMillis(),
-                new Trigger(TriggerKind.MANUAL, "replay"), in, ReplanResult.alone(solved), Optional.empty());
+                new Trigger(TriggerKind.MANUAL, "replay"), in, ReplanResult.alone(solved), OptionalLong.empty());
         List<String> diffs = compare(recorded(plan), recorded(again));
         return new Replay(plan.getEpoch(), diffs.isEmpty(), diffs);
     }

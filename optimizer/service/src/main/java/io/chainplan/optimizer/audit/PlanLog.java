@@ -1,28 +1,21 @@
 package io.chainplan.optimizer.audit;
 
 import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.serde.TopicReader;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the committed plans of the plans topic, from the beginning to the end as of the call
- * ({@code isolation.level=read_committed}: plans of aborted or still open transactions are never
- * seen; the end is the last stable offset). No consumer group, no offsets committed.
+ * ({@link TopicReader}: {@code read_committed}, so plans of aborted or still open transactions are
+ * never seen; the end is the last stable offset). No consumer group, no offsets committed.
  * <p>Records that do not deserialize are counted in {@link Result#unreadable()} and skipped.
  */
 public final class PlanLog {
@@ -56,57 +49,20 @@ public final class PlanLog {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(deserializer, "deserializer");
         Objects.requireNonNull(keep, "keep");
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            return readAll(consumer, topic, deserializer, keep, timeout);
-        }
-    }
-
-    private static Result readAll(KafkaConsumer<String, byte[]> consumer, String topic,
-                                  Deserializer<ChainPlan> deserializer, Predicate<String> keep, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        List<Positioned> found = new ArrayList<>();
-        int unreadable = 0;
-        while (!reached(consumer, end)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new TimeoutException("plans topic " + topic + " not read to its end within " + timeout);
-            }
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                if (r.key() == null || !keep.test(r.key()) || r.value() == null) {
-                    continue;
-                }
-                try {
-                    found.add(new Positioned(deserializer.deserialize(topic, r.value()), r.partition(), r.offset()));
-                } catch (RuntimeException e) {
+        try (TopicReader<ChainPlan> reader = TopicReader.open(kafka, topic, deserializer)) {
+            List<TopicReader.Value<ChainPlan>> found = new ArrayList<>();
+            int unreadable = 0;
+            for (TopicReader.Read<ChainPlan> r : reader.readToEnd(keep, timeout).reads()) {
+                if (r instanceof TopicReader.Value<ChainPlan> v) {
+                    found.add(v);
+                } else if (r instanceof TopicReader.Undecodable<ChainPlan>) {
                     unreadable++;
                 }
             }
+            found.sort(Comparator.comparing((TopicReader.Value<ChainPlan> v) -> v.value().getModelId())
+                    .thenComparingLong(v -> v.value().getEpoch())
+                    .thenComparingInt(v -> v.record().partition()).thenComparingLong(v -> v.record().offset()));
+            return new Result(found.stream().map(TopicReader.Value::value).toList(), unreadable);
         }
-        found.sort(Comparator.comparing((Positioned p) -> p.plan().getModelId())
-                .thenComparingLong(p -> p.plan().getEpoch())
-                .thenComparingInt(Positioned::partition).thenComparingLong(Positioned::offset));
-        return new Result(found.stream().map(Positioned::plan).toList(), unreadable);
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private record Positioned(ChainPlan plan, int partition, long offset) {
     }
 }

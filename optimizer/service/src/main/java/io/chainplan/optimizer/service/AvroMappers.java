@@ -10,6 +10,7 @@ import io.chainplan.optimizer.model.Placement;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanResult;
 import io.chainplan.optimizer.replan.Trigger;
@@ -25,16 +26,20 @@ import io.chainplan.schemas.avro.PlanTrigger;
 import io.chainplan.schemas.avro.ResponseTimeBounds;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerParameters;
+import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.SolverStats;
 import io.chainplan.schemas.avro.TriggerKind;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Converts between the Avro records of the topics and the domain model at the edge of the pure
- * core (STYLE.md §1: generated classes never reach the core). One method per direction.
+ * The optimizer's one mapper between the Avro records of its topics and the domain model, both
+ * directions (STYLE.md §1: generated classes never reach the core). Inputs are mapped once, when a
+ * record is read ({@link #modelInput}, {@link #serverInput}); a plan is mapped to Avro once, when
+ * published ({@link #chainPlan} with {@link #inputs}), and back once, when recovered from the log
+ * or read by the audit ({@link #published}, {@link #plan}).
  */
 public final class AvroMappers {
     private AvroMappers() {
@@ -47,6 +52,36 @@ public final class AvroMappers {
     public static io.chainplan.optimizer.model.ModelSpec model(ModelSpec spec) {
         return new io.chainplan.optimizer.model.ModelSpec(spec.getId(), spec.getBlocks(), spec.getBlockBytes(),
                 spec.getCacheBytesPerBlockPerJob());
+    }
+
+    /**
+     * @param spec a validated Avro model spec (see {@link InputChecks#modelSpec})
+     * @return the spec as the solver sees it, with the token fields a plan records
+     */
+    public static ModelInput modelInput(ModelSpec spec) {
+        return new ModelInput(model(spec), spec.getContextTokens(), spec.getMeanInputTokens(),
+                spec.getMeanOutputTokens(), spec.getUpdatedAtMillis().toEpochMilli());
+    }
+
+    /**
+     * @param m a model as read
+     * @return the Avro spec a plan records in its inputs (field for field what was read)
+     */
+    public static ModelSpec recorded(ModelInput m) {
+        return ModelSpec.newBuilder().setId(m.spec().id()).setBlocks(m.spec().blocks())
+                .setBlockBytes(m.spec().blockBytes()).setCacheBytesPerBlockPerJob(m.spec().cacheBytesPerBlockPerJob())
+                .setContextTokens(m.contextTokens()).setMeanInputTokens(m.meanInputTokens())
+                .setMeanOutputTokens(m.meanOutputTokens()).setUpdatedAtMillis(Instant.ofEpochMilli(m.updatedAtMillis()))
+                .build();
+    }
+
+    /**
+     * @param e a validated server estimate (see {@link InputChecks#serverEstimate})
+     * @return the server's M_j, tau_c, tau_p, whether it is up, and its model
+     */
+    public static ServerInput serverInput(ServerEstimate e) {
+        return new ServerInput(server(e), e.getStatus() == ServerStatus.UP, e.getModelId() == null ? ""
+                : e.getModelId());
     }
 
     /**
@@ -118,6 +153,40 @@ public final class AvroMappers {
     }
 
     /**
+     * The inputs of a solve exactly as a plan records them.
+     *
+     * @param model          the model as read
+     * @param view           the view solved (its up servers and rate)
+     * @param targetLoad     rho_bar
+     * @param objective      objective name of the search over c
+     * @param fixedPlacement the placement kept, or empty for a full search
+     * @return the Avro inputs
+     */
+    public static PlanInputs inputs(ModelInput model, InputView view, double targetLoad, String objective,
+                                    Placement fixedPlacement) {
+        return PlanInputs.newBuilder()
+                .setModel(recorded(model))
+                .setServers(view.upServers().stream().map(AvroMappers::parameters).toList())
+                .setArrivalRatePerSecond(view.demand().ratePerSecond())
+                .setTargetLoad(targetLoad)
+                .setObjective(objective)
+                .setFixedPlacement(assignments(fixedPlacement))
+                .build();
+    }
+
+    /**
+     * A published plan as the optimizer keeps it (the inverse of {@link #chainPlan} on what the
+     * optimizer needs: its basis and its solved plan).
+     *
+     * @param plan a plan read from the log
+     * @return its basis and domain plan
+     * @throws IllegalArgumentException if the record breaks a domain invariant
+     */
+    public static PublishedPlan published(ChainPlan plan) {
+        return new PublishedPlan(basis(plan), plan(plan));
+    }
+
+    /**
      * Everything a published plan carries (DESIGN.md §2.3).
      *
      * @param epoch     the plan epoch
@@ -125,11 +194,11 @@ public final class AvroMappers {
      * @param trigger   why
      * @param inputs    the inputs exactly as solved ({@code fixedPlacement} set iff the placement was kept)
      * @param result    the re-plan's outcome
-     * @param previous  the plan it replaces, if any
+     * @param previousEpoch the epoch of the plan it replaces, if any
      * @return the Avro plan
      */
     public static ChainPlan chainPlan(long epoch, Instant createdAt, Trigger trigger, PlanInputs inputs,
-                                      ReplanResult result, Optional<ChainPlan> previous) {
+                                      ReplanResult result, OptionalLong previousEpoch) {
         Plan p = result.plan();
         return ChainPlan.newBuilder()
                 .setEpoch(epoch)
@@ -147,15 +216,15 @@ public final class AvroMappers {
                 .setBounds(p.finiteBounds().map(b -> new ResponseTimeBounds(b.lowerSeconds(), b.upperSeconds()))
                         .orElse(null))
                 .setSolver(new SolverStats(p.solver().millis(), p.solver().objective().cliName(),
-                        p.solver().candidatesTried()))
-                .setReplaces(previous.map(prev -> change(prev, result)).orElse(null))
+                        p.solver().candidatesTried(), p.solver().placementsEvaluated()))
+                .setReplaces(previousEpoch.isPresent() ? change(previousEpoch.getAsLong(), result) : null)
                 .build();
     }
 
     /**
      * The domain plan a published plan carries (the inverse of {@link #chainPlan} on the solved
-     * fields). {@code SolverStats.placementsEvaluated} is not recorded on the topic and comes back
-     * as 0; a missing reason comes back as "", missing bounds as {@link Bounds#UNBOUNDED}.
+     * fields). A missing reason comes back as "", missing bounds as {@link Bounds#UNBOUNDED};
+     * {@code SolverStats.placementsEvaluated} is 0 in plans written before it was recorded.
      *
      * @param plan a published plan
      * @return its status, reason, c, rate, placement, chains, nu, bounds and solver statistics
@@ -170,7 +239,7 @@ public final class AvroMappers {
                 plan.getTotalServiceRatePerSecond(),
                 b == null ? Bounds.UNBOUNDED : new Bounds(b.getLowerSeconds(), b.getUpperSeconds()),
                 new io.chainplan.optimizer.model.SolverStats(s.getMillis(), Objective.fromCliName(s.getObjective()),
-                        s.getCandidatesTried(), 0));
+                        s.getCandidatesTried(), s.getPlacementsEvaluated()));
     }
 
     private static Chain chain(PlanChain c) {
@@ -178,8 +247,8 @@ public final class AvroMappers {
                 .toList(), c.getCapacity(), c.getServiceSeconds());
     }
 
-    private static PlanChange change(ChainPlan previous, ReplanResult r) {
-        return new PlanChange(previous.getEpoch(), r.diff().serversMoved(), r.diff().blocksMoved(),
+    private static PlanChange change(long previousEpoch, ReplanResult r) {
+        return new PlanChange(previousEpoch, r.diff().serversMoved(), r.diff().blocksMoved(),
                 r.diff().bytesMoved(), boxed(r.keepLowerSeconds()), boxed(r.replaceLowerSeconds()), r.decision());
     }
 

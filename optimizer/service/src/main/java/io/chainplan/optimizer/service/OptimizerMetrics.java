@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (reading backwards from the end; see {@link PlanRecovery})</li>
  *   <li>{@code chainplan.optimizer.recovery.transaction.waits} (counter): recoveries that found a
  *       transaction open on the plans topic and waited for it to end</li>
+ *   <li>{@code chainplan.optimizer.recovery.transaction.waiting} (gauge): 1 while a recovery waits for a
+ *       transaction open on the plans topic to end (a crashed or fenced instance's), else 0</li>
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
  *   <li>{@code chainplan.optimizer.owned.models} (gauge): models this instance plans for</li>
  * </ul>
@@ -42,6 +44,7 @@ public final class OptimizerMetrics {
     private final Counter recoveryRecords;
     private final Counter transactionWaits;
     private final AtomicInteger ownedModels = new AtomicInteger();
+    private final AtomicInteger waitingForTransactions = new AtomicInteger();
 
     /**
      * @param registry where meters are registered
@@ -53,6 +56,7 @@ public final class OptimizerMetrics {
         this.restarts = Counter.builder("chainplan.optimizer.session.restarts")
                 .description("Kafka sessions restarted after an error").register(registry);
         registry.gauge("chainplan.optimizer.owned.models", ownedModels);
+        registry.gauge("chainplan.optimizer.recovery.transaction.waiting", waitingForTransactions);
         this.recoveryTime = Timer.builder("chainplan.optimizer.recovery.time")
                 .description("Recovery of the last plans of models taken over, incl. waiting for open transactions")
                 .register(registry);
@@ -97,6 +101,10 @@ public final class OptimizerMetrics {
         }
     }
 
+    void waitingForTransactions(boolean waiting) {
+        waitingForTransactions.set(waiting ? 1 : 0);
+    }
+
     void restarted() {
         restarts.increment();
     }
@@ -125,6 +133,13 @@ public final class OptimizerMetrics {
      */
     public double recoveryTransactionWaits() {
         return transactionWaits.count();
+    }
+
+    /**
+     * @return whether a recovery is waiting for a transaction open on the plans topic right now
+     */
+    public boolean waitingForTransactions() {
+        return waitingForTransactions.get() == 1;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.chainplan.optimizer.replan.Solver;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.FailureMode;
+import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.Topics;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -72,7 +72,7 @@ class PlanAuditTest {
         ReplanResult r = new ReplanResult(plan, fixed, diff, Double.NaN, Double.NaN, "test");
         return AvroMappers.chainPlan(epoch, T0.plus(Duration.ofMinutes(epoch)),
                 new Trigger(epoch == 1 ? TriggerKind.INITIAL : TriggerKind.DEMAND_SHIFT, "epoch " + epoch), inputs, r,
-                prev);
+                prev.map(p -> java.util.OptionalLong.of(p.getEpoch())).orElse(java.util.OptionalLong.empty()));
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.model.SolverStats;
+import io.chainplan.optimizer.replan.DemandView;
+import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlacementDiff;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanResult;
@@ -28,6 +30,7 @@ import io.chainplan.schemas.serde.AvroSerializer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +44,7 @@ class AvroMappersTest {
     private static final Placement PLACEMENT = new Placement(List.of(
             new ServerPlacement("s2", new BlockRange(4, 8), 2), new ServerPlacement("s1", new BlockRange(0, 4), 3)));
     private static final Chain CHAIN = new Chain(List.of(new Hop("s1", 0, 4), new Hop("s2", 4, 8)), 2, 1.5);
-    private static final SolverStats STATS = new SolverStats(12.5, Objective.LOWER_BOUND, 7, 0);
+    private static final SolverStats STATS = new SolverStats(12.5, Objective.LOWER_BOUND, 7, 4);
     private static final Instant AT = Instant.parse("2026-02-03T04:05:06.789Z");
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
@@ -67,7 +70,8 @@ class AvroMappersTest {
 
     private ChainPlan publish(long epoch, Plan plan, ReplanResult result, Placement fixed, Optional<ChainPlan> prev) {
         ChainPlan p = AvroMappers.chainPlan(epoch, AT, new Trigger(TriggerKind.DEMAND_SHIFT, "rate 0.25 -> 0.5"),
-                inputs(fixed, plan.arrivalRatePerSecond()), result, prev);
+                inputs(fixed, plan.arrivalRatePerSecond()), result,
+                prev.map(c -> OptionalLong.of(c.getEpoch())).orElse(OptionalLong.empty()));
         return throughTheWire(p);
     }
 
@@ -175,5 +179,41 @@ class AvroMappersTest {
     void shouldMapModelSpecsAndServerParametersBothWays() {
         assertThat(AvroMappers.model(inputs(Placement.empty(), 0.5).getModel())).isEqualTo(MODEL);
         assertThat(AvroMappers.server(AvroMappers.parameters(S2))).isEqualTo(S2);
+    }
+
+    @Test
+    void shouldKeepTheSameBasisWhenPublishingAsWhenRecoveringFromTheLog() {
+        ModelInput model = AvroMappers.modelInput(io.chainplan.schemas.avro.ModelSpec.newBuilder().setId("m")
+                .setBlocks(8).setBlockBytes(1_000_000_000L).setCacheBytesPerBlockPerJob(50_000_000L)
+                .setContextTokens(4096).setMeanInputTokens(1500).setMeanOutputTokens(30)
+                .setUpdatedAtMillis(AT).build());
+        InputView view = new InputView(model.spec(), List.of(S2, S1), new DemandView(0.5, 0.4, 0.6));
+        PlanInputs in = AvroMappers.inputs(model, view, 0.7, "lower-bound", Placement.empty());
+        ChainPlan p = throughTheWire(AvroMappers.chainPlan(6, AT, new Trigger(TriggerKind.INITIAL, "first"), in,
+                ReplanResult.alone(ok()), OptionalLong.empty()));
+
+        PublishedPlan recovered = AvroMappers.published(p);
+        PlanBasis published = new PlanBasis(6, AT.toEpochMilli(), view.model(), view.upServers(),
+                view.demand().ratePerSecond(), ok().placement().servers());
+        assertThat(recovered.basis()).isEqualTo(published);
+        assertThat(recovered.plan()).isEqualTo(ok());
+        assertThat(recovered.epoch()).isEqualTo(6);
+        assertThat(recovered.isOk()).isTrue();
+        assertThat(p.getInputs().getModel().getContextTokens()).as("recorded as read").isEqualTo(4096);
+        assertThat(AvroMappers.modelInput(p.getInputs().getModel())).isEqualTo(model);
+    }
+
+    @Test
+    void shouldMapAServerEstimateWithItsStatusAndModel() {
+        io.chainplan.schemas.avro.ServerEstimate e = io.chainplan.schemas.avro.ServerEstimate.newBuilder()
+                .setServerId("s2").setModelId(null).setTimestampMillis(AT).setMemoryBytes(S2.memoryBytes())
+                .setCommSeconds(S2.commSeconds()).setPerBlockComputeSeconds(S2.perBlockComputeSeconds())
+                .setStatus(io.chainplan.schemas.avro.ServerStatus.DRAINING).setLastSeenMillis(AT).build();
+
+        assertThat(AvroMappers.serverInput(e)).isEqualTo(new ServerInput(S2, false, ""));
+        e.setModelId("m");
+        e.setStatus(io.chainplan.schemas.avro.ServerStatus.UP);
+        assertThat(AvroMappers.serverInput(e).model()).contains("m");
+        assertThat(AvroMappers.serverInput(e).up()).isTrue();
     }
 }

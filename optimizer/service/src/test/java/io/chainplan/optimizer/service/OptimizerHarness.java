@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.local.EmbeddedKafkaBroker;
 import io.chainplan.optimizer.audit.PlanLog;
 import io.chainplan.optimizer.replan.PaperSolver;
 import io.chainplan.schemas.avro.ChainPlan;
@@ -8,7 +9,6 @@ import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.config.ClientConfig;
-import io.chainplan.local.EmbeddedKafkaBroker;
 import io.chainplan.schemas.registry.InMemorySchemaRegistry;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroDeserializer;
@@ -186,7 +186,7 @@ final class OptimizerHarness implements AutoCloseable {
 
     List<ChainPlan> plans() {
         return PlanLog.read(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.plans(),
-                new AvroDeserializer<>(ChainPlan.class, registry), k -> true, Duration.ofSeconds(20)).plans();
+                new AvroDeserializer<>(ChainPlan.class, registry), k -> true, WAIT).plans();
     }
 
     List<ConsumerRecord<byte[], byte[]>> deadLetters() {

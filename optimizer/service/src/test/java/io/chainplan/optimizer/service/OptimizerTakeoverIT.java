@@ -2,15 +2,19 @@ package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.local.EmbeddedKafkaBroker;
+import io.chainplan.schemas.avro.ChainPlan;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,14 +26,21 @@ import org.junit.jupiter.api.Test;
  * models (two per partition). One instance is killed (no abort, no commit, no leave-group); the
  * other takes over its models after {@code session.timeout.ms}. Per model, epochs stay 1..n without
  * gap or duplicate, and the demand that arrived while failing over is planned for.
- * <p>The broker checks for timed-out transactions every 500 ms (default 10 s) and allows a
- * session timeout of 1.5 s (default minimum 6 s), so a failover takes a few seconds.
+ * <p>Nothing here depends on how fast the machine runs: the session timeout (6 s, heartbeats every
+ * 500 ms) leaves room for threads starved for seconds on a loaded machine, so no member is dropped
+ * by accident, and the transaction left open by an instance killed mid-publish has a timeout (5 min)
+ * that no failover reaches; the test ends it itself, as a restarted instance would (a producer with
+ * the killed instance's transactional id fences it), once the survivor is seen waiting for it.
+ * Waits are for conditions, with bounds far above what they take.
  */
 class OptimizerTakeoverIT {
     private static final int PARTITIONS = 2;
     private static final List<String> MODELS = OptimizerHarness.modelsSpreadOver(4, PARTITIONS);
-    private static final Map<String, String> KAFKA = Map.of("session.timeout.ms", "1500",
-            "heartbeat.interval.ms", "300");
+    private static final Map<String, String> KAFKA = Map.of("session.timeout.ms", "6000",
+            "heartbeat.interval.ms", "500");
+    /** Longer than any failover takes: the open transaction ends only when the test fences it. */
+    private static final String LONG_TRANSACTION_TIMEOUT_MS = "300000";
+    private static final Duration TERMINATION = Duration.ofSeconds(60);
     private static EmbeddedKafkaBroker broker;
 
     private OptimizerHarness h;
@@ -136,7 +147,7 @@ class OptimizerTakeoverIT {
         assertThat(b.metrics().plansPublished() - bBefore).as("b planned its two models").isEqualTo(2);
 
         b.kill();
-        assertThat(b.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(b.awaitTermination(TERMINATION)).isTrue();
         demandForAll(0.8);
         awaitAllAt(0.8);
         OptimizerHarness.await("a owns every model", () -> a.metrics().ownedModels() == MODELS.size());
@@ -150,20 +161,30 @@ class OptimizerTakeoverIT {
         assertThat(a.metrics().recoveryRecordsRead()).as("recovery read plans back from the end").isPositive();
     }
 
+    /** Fences the transactional id of an instance, as its restarted process would: aborts its open transaction. */
+    private void fence(String instance) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, h.config(instance, Map.of()).transactionalId());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+        }
+    }
+
     @Test
     void shouldWaitForTheOpenTransactionOfAnInstanceKilledMidPublish() throws Exception {
-        // The transaction timeout must outlast the rebalance that hands b's models to a, even on a
-        // loaded 2-core CI machine; with 6 s the broker sometimes aborted it first, and a had
-        // nothing to wait for.
-        OptimizerService a = start("a", "12000", CrashHook.NONE);
+        OptimizerService a = start("a", LONG_TRANSACTION_TIMEOUT_MS, CrashHook.NONE);
         Armable crash = new Armable();
-        OptimizerService b = start("b", "12000", crash);
+        OptimizerService b = start("b", LONG_TRANSACTION_TIMEOUT_MS, crash);
         startSharing(a, b);
         double waitsBefore = a.metrics().recoveryTransactionWaits();
 
         crash.armed = CrashHook.Stage.SENT;
         demandForAll(0.4);
-        assertThat(b.awaitTermination(Duration.ofSeconds(30))).as("b crashed with a plan sent, not committed").isTrue();
+        assertThat(b.awaitTermination(TERMINATION)).as("b crashed with a plan sent, not committed").isTrue();
+        OptimizerHarness.await("a waiting for b's open transaction", () -> a.metrics().waitingForTransactions());
+        fence("b");
         awaitAllAt(0.4);
         h.awaitDemandCommitted();
 

@@ -2,14 +2,20 @@ package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainplan.schemas.avro.ChainPlan;
-import io.chainplan.schemas.avro.PlanStatus;
+import io.chainplan.optimizer.model.Bounds;
+import io.chainplan.optimizer.model.ModelSpec;
+import io.chainplan.optimizer.model.Objective;
+import io.chainplan.optimizer.model.Placement;
+import io.chainplan.optimizer.model.Plan;
+import io.chainplan.optimizer.model.PlanStatus;
+import io.chainplan.optimizer.model.SolverStats;
+import io.chainplan.optimizer.replan.PlanBasis;
+import io.chainplan.schemas.serde.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -20,21 +26,23 @@ import org.junit.jupiter.api.Test;
  * record.
  */
 class PlanRecoveryTest {
+    private static PublishedPlan plan(String model, long epoch, PlanStatus status) {
+        Plan p = new Plan(model, status, status == PlanStatus.OK ? "" : "no", 0, 1, Placement.empty(), List.of(), 0,
+                Bounds.UNBOUNDED, new SolverStats(0, Objective.LOWER_BOUND, 0, 0));
+        return new PublishedPlan(new PlanBasis(epoch, 0, new ModelSpec(model, 1, 1, 1), List.of(), 1, List.of()), p);
+    }
+
     /** An in-memory partition that counts what was read. */
     private static final class Log implements PlanRecovery.Partition {
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        private final Map<Long, ChainPlan> plans = new HashMap<>();
+        private final Map<Long, PublishedPlan> plans = new HashMap<>();
         private long begin;
         private long next;
         private long read;
 
         Log append(String model, long epoch, PlanStatus status) {
-            ChainPlan p = new ChainPlan();
-            p.setModelId(model);
-            p.setEpoch(epoch);
-            p.setStatus(status);
             records.add(new ConsumerRecord<>("plans", 0, next, model.getBytes(StandardCharsets.UTF_8), new byte[] {1}));
-            plans.put(next, p);
+            plans.put(next, plan(model, epoch, status));
             next += 2;
             return this;
         }
@@ -52,10 +60,6 @@ class PlanRecoveryTest {
             return this;
         }
 
-        Optional<ChainPlan> decode(ConsumerRecord<byte[], byte[]> r) {
-            return Optional.ofNullable(plans.get(r.offset()));
-        }
-
         @Override
         public long beginningOffset() {
             return begin;
@@ -67,20 +71,29 @@ class PlanRecoveryTest {
         }
 
         @Override
-        public List<ConsumerRecord<byte[], byte[]>> read(long from, long to) {
-            List<ConsumerRecord<byte[], byte[]>> out = records.stream()
+        public TopicReader.Batch<PublishedPlan> read(long from, long to, Set<String> keys) {
+            List<ConsumerRecord<byte[], byte[]>> in = records.stream()
                     .filter(r -> r.offset() >= Math.max(from, begin) && r.offset() < to).toList();
-            read += out.size();
-            return out;
+            read += in.size();
+            List<TopicReader.Read<PublishedPlan>> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : in) {
+                if (!keys.contains(new String(r.key(), StandardCharsets.UTF_8))) {
+                    continue;
+                }
+                PublishedPlan p = plans.get(r.offset());
+                out.add(p == null ? new TopicReader.Undecodable<>(r, new IllegalArgumentException("bad bytes"))
+                        : new TopicReader.Value<>(r, p));
+            }
+            return new TopicReader.Batch<>(out, in.size());
         }
 
         PlanRecovery.Found scan(String... models) {
-            return PlanRecovery.scan(this, Set.of(models), this::decode);
+            return PlanRecovery.scan(this, Set.of(models));
         }
     }
 
-    private static long epoch(Map<String, ChainPlan> m, String model) {
-        return m.get(model).getEpoch();
+    private static long epoch(Map<String, PublishedPlan> m, String model) {
+        return m.get(model).epoch();
     }
 
     @Test
@@ -115,7 +128,7 @@ class PlanRecoveryTest {
         PlanRecovery.Found f = log.scan("x");
 
         assertThat(epoch(f.last(), "x")).isEqualTo(7);
-        assertThat(f.last().get("x").getStatus()).isEqualTo(PlanStatus.UNSTABLE);
+        assertThat(f.last().get("x").plan().status()).isEqualTo(PlanStatus.UNSTABLE);
         assertThat(epoch(f.lastOk(), "x")).isEqualTo(5);
     }
 

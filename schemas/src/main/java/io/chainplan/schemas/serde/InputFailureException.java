@@ -1,11 +1,10 @@
-package io.chainplan.optimizer.service;
-
-import io.chainplan.schemas.serde.FailureMode;
+package io.chainplan.schemas.serde;
 
 /**
- * Why the optimizer stopped on a bad input record under {@link FailureMode#FAIL}: names the record
- * ({@code topic-partition@offset}), the stage (deserialize, validate, unknown-model) and the
- * problem. Returned by {@link OptimizerService#failure()}.
+ * A bad input record met {@link FailureMode#FAIL}: names the record ({@code topic-partition@offset}),
+ * the stage (as in the dead-letter stage header: deserialize, validate, unknown-model, ...) and the
+ * problem. Thrown by {@link RecordRejection}; the optimizer service returns it from
+ * {@code OptimizerService.failure()}.
  */
 public final class InputFailureException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -19,7 +18,7 @@ public final class InputFailureException extends RuntimeException {
      * @param topic     the record's topic
      * @param partition its partition
      * @param offset    its offset
-     * @param stage     deserialize, validate or unknown-model (as in the dead-letter stage header)
+     * @param stage     where it failed, e.g. deserialize, validate or unknown-model
      * @param cause     the problem
      */
     public InputFailureException(String topic, int partition, long offset, String stage, Throwable cause) {
@@ -46,7 +45,7 @@ public final class InputFailureException extends RuntimeException {
         return offset;
     }
 
-    /** @return deserialize, validate or unknown-model */
+    /** @return where it failed, e.g. deserialize, validate or unknown-model */
     public String stage() {
         return stage;
     }

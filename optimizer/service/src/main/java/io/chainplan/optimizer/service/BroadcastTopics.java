@@ -1,0 +1,90 @@
+package io.chainplan.optimizer.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics every instance reads in full, like a global table: model specs and server estimates
+ * (server estimates are keyed by server, not model, so they cannot be split by model). At start
+ * they are restored from their beginning to their end as of the start (they are compacted: the
+ * latest record per key), then followed live.
+ * <p>Used by the session's thread only.
+ */
+final class BroadcastTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(BroadcastTopics.class);
+    private static final Duration RESTORE_POLL = Duration.ofMillis(100);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<String> topics;
+
+    /**
+     * @param consumer a read_committed consumer without group, used by this object only
+     * @param topics   the models and server-estimates topics
+     */
+    BroadcastTopics(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.topics = List.copyOf(topics);
+    }
+
+    /**
+     * Assigns every partition of the topics and reads them from the beginning to their end now.
+     *
+     * @param running checked between polls
+     * @param handler receives each record
+     */
+    void restore(BooleanSupplier running, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : topics) {
+            consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+        int n = 0;
+        while (running.getAsBoolean() && !reached(end)) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(RESTORE_POLL)) {
+                handler.accept(r);
+                n++;
+            }
+        }
+        LOG.info("restored {} records of {}", n, topics);
+    }
+
+    /**
+     * Handles what has arrived since, without waiting.
+     *
+     * @param handler receives each record
+     */
+    void poll(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
+            handler.accept(r);
+        }
+    }
+
+    /**
+     * @param topic a topic
+     * @return its partition count
+     */
+    int partitionCount(String topic) {
+        return consumer.partitionsFor(topic).size();
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
