@@ -1,7 +1,5 @@
 package io.chainplan.local.loop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,17 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The Docker engine as the Docker ITs see it: whether it answers and holds the images that
- * {@code ops/docker/build-local-images.sh} builds (no test pulls an image), and the docker and
- * compose commands. Where something is missing the ITs skip, and the first one to skip prints one
- * line saying why.
+ * {@code ops/docker/build-local-images.sh} builds (no test pulls an image), the docker and compose
+ * commands, and the condition behind {@link RequiresDocker}.
  */
 final class DockerEngine {
     /** Kafka's own KRaft server with the apache/kafka image's contract. */
@@ -32,6 +35,8 @@ final class DockerEngine {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicBoolean SKIP_REPORTED = new AtomicBoolean();
+    private static final Map<String, Optional<String>> REASONS = new ConcurrentHashMap<>();
+    private static final Map<String, Optional<List<String>>> COMPOSE = new ConcurrentHashMap<>();
 
     private DockerEngine() {
     }
@@ -49,24 +54,45 @@ final class DockerEngine {
         }
     }
 
-    /**
-     * Skips the calling test class (JUnit assumption) unless the engine answers and holds every image.
-     *
-     * @param images images the test runs
-     */
-    static void assumeAvailable(String... images) {
-        Optional<String> why = whyUnavailable(images);
-        if (why.isPresent() && SKIP_REPORTED.compareAndSet(false, true)) {
-            System.err.println("Docker ITs skipped: " + why.get());
+    /** The condition behind {@link RequiresDocker}: disabled, with the reason, where the test cannot run. */
+    static final class Condition implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            Optional<RequiresDocker> required = AnnotationSupport.findAnnotation(context.getElement(), RequiresDocker.class);
+            if (required.isEmpty()) {
+                return ConditionEvaluationResult.enabled("not a Docker IT");
+            }
+            Optional<String> why = REASONS.computeIfAbsent(required.get().toString(), k -> whyUnavailable(required.get()));
+            if (why.isEmpty()) {
+                return ConditionEvaluationResult.enabled("Docker engine and images present");
+            }
+            if (SKIP_REPORTED.compareAndSet(false, true)) {
+                System.err.println("Docker ITs skipped: " + why.get());
+            }
+            return ConditionEvaluationResult.disabled(why.get());
         }
-        assumeTrue(why.isEmpty(), () -> why.orElseThrow());
+    }
+
+    private static Optional<String> whyUnavailable(RequiresDocker required) {
+        return whyUnavailable(required.images())
+                .or(() -> required.compose() && compose().isEmpty()
+                        ? Optional.of("neither `docker compose` nor docker-compose is installed (apt-get install docker-compose)")
+                        : Optional.empty())
+                .or(() -> Arrays.stream(required.hostCommands()).filter(c -> !onPath(c)).findFirst()
+                        .map(c -> c + " is not installed (apt-get install " + c + ")"));
+    }
+
+    private static boolean onPath(String command) {
+        return Optional.ofNullable(System.getenv("PATH")).stream()
+                .flatMap(p -> Arrays.stream(p.split(File.pathSeparator)))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
     }
 
     /**
      * @param images images that must be present
      * @return why the Docker ITs cannot run here, or empty if they can
      */
-    static Optional<String> whyUnavailable(String... images) {
+    private static Optional<String> whyUnavailable(String... images) {
         Result info;
         try {
             info = run(CHECK_TIMEOUT, Map.of(), Path.of("."), List.of("docker", "info", "--format", "{{.ServerVersion}}"));
@@ -88,6 +114,10 @@ final class DockerEngine {
      * @return {@code docker compose} (Compose v2) if installed, else {@code docker-compose}, else empty
      */
     static Optional<List<String>> compose() {
+        return COMPOSE.computeIfAbsent("compose", k -> findCompose());
+    }
+
+    private static Optional<List<String>> findCompose() {
         for (List<String> candidate : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
             List<String> version = new ArrayList<>(candidate);
             version.add("version");

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.kafka.KafkaContainer;
@@ -33,6 +32,7 @@ import org.testcontainers.utility.DockerImageName;
  * ({@code TESTCONTAINERS_RYUK_DISABLED} in local/loop's pom) and the test stops its container
  * itself. Skipped with one line where no engine answers or the image is missing.
  */
+@RequiresDocker(images = DockerEngine.KAFKA_IMAGE)
 class DockerKafkaPipelineIT {
     private static final long SEED = 11L;
     private static final DockerImageName KAFKA_IMAGE = DockerImageName.parse(DockerEngine.KAFKA_IMAGE)
@@ -40,11 +40,6 @@ class DockerKafkaPipelineIT {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void requireDocker() {
-        DockerEngine.assumeAvailable(DockerEngine.KAFKA_IMAGE);
-    }
 
     @Test
     void shouldTurnFleetEventsIntoAnOkPlanThroughIngestAndTheOptimizer() throws Exception {
