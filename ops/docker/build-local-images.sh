@@ -12,7 +12,9 @@
 # rebuilt only when its inputs change; the others are layers on top that Docker caches. Starts
 # dockerd if no engine answers (as root). Builds the jar first if cli/target/chainplan.jar is missing.
 #
-# Usage: ops/docker/build-local-images.sh        (root for debootstrap, once per machine)
+# Usage: ops/docker/build-local-images.sh [--base-only]   (root for debootstrap, once per machine)
+#        --base-only: only the engine and chainplan/base:local (needs no jar; .ci/run runs it
+#                     while Maven builds the jar)
 # Environment: DEBIAN_SUITE (default bookworm), DEBIAN_MIRROR (default http://deb.debian.org/debian),
 #              DOCKERD_LOG (default /var/log/chainplan-dockerd.log).
 set -euo pipefail
@@ -87,12 +89,18 @@ build() {
         || { cat "$stage/build.log" >&2; die "docker build of $tag failed"; }
 }
 
+case "${1:-}" in
+    "") base_only= ;;
+    --base-only) base_only=1 ;;
+    *) die "usage: build-local-images.sh [--base-only]" ;;
+esac
 ensure_engine
+build_base
+[[ -z "$base_only" ]] || exit 0
 if [[ ! -f "$jar" ]]; then
     log "$jar is missing: building it"
     mvn -B -q package -DskipTests -pl cli -am
 fi
-build_base
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 build chainplan:local ops/docker/local.Dockerfile cli/target

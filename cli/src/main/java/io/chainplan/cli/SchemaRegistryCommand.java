@@ -5,6 +5,7 @@ import io.chainplan.schemas.config.ClientConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +46,9 @@ final class SchemaRegistryCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     private boolean verbose;
 
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CompletableFuture<EmbeddedSchemaRegistry> ready = new CompletableFuture<>();
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -55,16 +59,26 @@ final class SchemaRegistryCommand implements Callable<Integer> {
         if (address.isUnresolved()) {
             throw new UsageException("--bind: unknown address " + bind);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(client.kafkaProperties(), topic, address,
                 client.basicAuthUserInfo());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            registry.close();
-            stopped.countDown();
-        }, "chainplan-schema-registry-shutdown"));
+        Thread hook = new Thread(registry::close, "chainplan-schema-registry-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getErr().println("chainplan schema-registry: listening on " + bind + ":" + registry.port()
                 + ", schemas in " + topic + " on " + client.bootstrapServers() + " (Ctrl-C to stop)");
-        stopped.await();
+        ready.complete(registry);
+        stopRequested.await();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        registry.close();
         return 0;
+    }
+
+    /** Completes with the running registry once it listens: for in-process tests. */
+    CompletableFuture<EmbeddedSchemaRegistry> ready() {
+        return ready;
+    }
+
+    /** Makes {@link #call()} stop the registry and return 0, as Ctrl-C would: for in-process tests. */
+    void requestStop() {
+        stopRequested.countDown();
     }
 }
