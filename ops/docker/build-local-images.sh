@@ -25,8 +25,11 @@ mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 packages="openjdk-17-jre-headless,curl"
 base=chainplan/base:local
 jar=cli/target/chainplan.jar
+label=io.chainplan.built-by=build-local-images.sh
 kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml)"
 
+scratch=()
+trap 'rm -rf "${scratch[@]}"' EXIT
 log() { printf '%s build-local-images: %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf 'build-local-images: %s\n' "$*" >&2; exit 1; }
 
@@ -57,7 +60,7 @@ build_base() {
     [[ $(id -u) -eq 0 ]] || die "debootstrap needs root to build $base"
     local root
     root="$(mktemp -d /var/tmp/chainplan-base.XXXXXX)"
-    trap 'rm -rf "$root"' RETURN
+    scratch+=("$root")
     log "debootstrap $suite ($packages) from $mirror"
     debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" > "$root.log" 2>&1 \
         || { tail -20 "$root.log" >&2; die "debootstrap failed (log: $root.log)"; }
@@ -67,7 +70,7 @@ build_base() {
         "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
     log "importing $base"
     tar -C "$root" -c . | docker import \
-        --change "LABEL io.chainplan.base.inputs=$inputs" \
+        --change "LABEL io.chainplan.base.inputs=$inputs $label" \
         --change "LABEL org.opencontainers.image.description=\"Debian $suite minbase with $packages (ops/docker/build-local-images.sh)\"" \
         --change 'ENV LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'CMD ["bash"]' - "$base" > /dev/null
@@ -85,7 +88,7 @@ kafka_tools() {
 build() {
     local tag="$1" dockerfile="$2" context="$3"
     log "building $tag"
-    docker build -t "$tag" -f "$dockerfile" "$context" > "$stage/build.log" 2>&1 \
+    docker build --label "$label" -t "$tag" -f "$dockerfile" "$context" > "$stage/build.log" 2>&1 \
         || { cat "$stage/build.log" >&2; die "docker build of $tag failed"; }
 }
 
@@ -102,12 +105,16 @@ if [[ ! -f "$jar" ]]; then
     mvn -B -q package -DskipTests -pl cli -am
 fi
 stage="$(mktemp -d)"
-trap 'rm -rf "$stage"' EXIT
+scratch+=("$stage")
 build chainplan:local ops/docker/local.Dockerfile cli/target
 mkdir "$stage/kafka"
 cp -r ops/docker/kafka/. "$stage/kafka"
 kafka_tools "$stage/kafka"
 build chainplan/kafka:local "$stage/kafka/Dockerfile" "$stage/kafka"
 build chainplan/schema-registry:local ops/docker/schema-registry/Dockerfile ops/docker/schema-registry
+# a container on a bridge network with a published port: what compose and Testcontainers need
+log "chainplan:local runs: $(docker run --rm -p 127.0.0.1::8081 chainplan:local version 2>&1 | tr '\n' ' ')"
+# the images these replaced (a step after `ENTRYPOINT []` is never cached by the classic builder)
+docker image prune -f --filter "label=$label" > /dev/null
 docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep '^chainplan' | sed 's/^/  /'
 log "done (Kafka $kafka_version, jar built $(date -r "$jar" '+%F %T'))"

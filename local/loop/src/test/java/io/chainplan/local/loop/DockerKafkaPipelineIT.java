@@ -2,6 +2,9 @@ package io.chainplan.local.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import io.chainplan.ingest.app.IngestApp;
 import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.local.LocalStack;
@@ -30,7 +33,8 @@ import org.testcontainers.utility.DockerImageName;
  * minutes of telemetry and arrivals.
  * <p>Testcontainers' Ryuk reaper image cannot be pulled either, so it is off
  * ({@code TESTCONTAINERS_RYUK_DISABLED} in local/loop's pom) and the test stops its container
- * itself. Skipped with one line where no engine answers or the image is missing.
+ * itself; its Kafka port is published on the host's loopback only. Skipped with one line where no
+ * engine answers or the image is missing.
  */
 @RequiresDocker(images = DockerEngine.KAFKA_IMAGE)
 class DockerKafkaPipelineIT {
@@ -43,7 +47,9 @@ class DockerKafkaPipelineIT {
 
     @Test
     void shouldTurnFleetEventsIntoAnOkPlanThroughIngestAndTheOptimizer() throws Exception {
-        try (KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE).withStartupTimeout(Duration.ofMinutes(3))) {
+        try (KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE).withStartupTimeout(Duration.ofMinutes(3))
+                .withCreateContainerCmdModifier(c -> c.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))))) {
             kafka.start();
             String bootstrap = kafka.getBootstrapServers();
             Topics topics = Topics.defaults();
