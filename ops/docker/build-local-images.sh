@@ -80,7 +80,7 @@ build_base() {
 # resolved by Maven like every other dependency; everything else it needs is in the chainplan jar.
 kafka_tools() {
     local dir="$1"
-    mvn -B -q dependency:copy -Dartifact="org.apache.kafka:kafka-tools:$kafka_version" -DoutputDirectory="$dir" \
+    mvn -B -q -N dependency:copy -Dartifact="org.apache.kafka:kafka-tools:$kafka_version" -DoutputDirectory="$dir" \
         -Dmdep.stripVersion=true > "$dir/mvn.log" 2>&1 || { cat "$dir/mvn.log" >&2; die "cannot resolve kafka-tools $kafka_version"; }
     rm -f "$dir/mvn.log"
 }

@@ -79,7 +79,7 @@ final class DockerEngine {
                         ? Optional.of("neither `docker compose` nor docker-compose is installed (apt-get install docker-compose)")
                         : Optional.empty())
                 .or(() -> Arrays.stream(required.hostCommands()).filter(c -> !onPath(c)).findFirst()
-                        .map(c -> c + " is not installed (apt-get install " + c + ")"));
+                        .map(c -> "no " + c + " on the PATH; .ci/run installs it from Debian's packages"));
     }
 
     private static boolean onPath(String command) {
