@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             OptimizerCommand.class,
             IngestCommand.class,
+            SchemaRegistryCommand.class,
             AuditCommand.class,
             ModelCommand.class,
             CommandLine.HelpCommand.class

@@ -65,19 +65,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Optional<String> requiredAuthorization;
     private boolean closed;
 
-    private EmbeddedSchemaRegistry(SchemaStore store, int port, Optional<String> basicAuthUserInfo) {
+    private EmbeddedSchemaRegistry(SchemaStore store, InetSocketAddress address, Optional<String> basicAuthUserInfo) {
         this.store = store;
         this.requiredAuthorization = basicAuthUserInfo.map(u -> "Basic "
                 + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
         store.replay(state);
         try {
-            this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 32);
+            this.http = HttpServer.create(address, 32);
         } catch (BindException e) {
             store.close();
-            throw new IllegalStateException("schema registry port " + port + " is already in use", e);
+            throw new IllegalStateException("schema registry port " + address.getPort() + " is already in use", e);
         } catch (IOException e) {
             store.close();
-            throw new IllegalStateException("schema registry cannot listen on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("schema registry cannot listen on " + address + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(2, r -> {
@@ -115,9 +115,25 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientProps, String topic, int port,
                                                Optional<String> basicAuthUserInfo) {
+        return start(kafkaClientProps, topic, loopback(port), basicAuthUserInfo);
+    }
+
+    /**
+     * Starts a registry backed by a Kafka topic on any address, for example the wildcard address
+     * inside a container ({@code chainplan schema-registry --bind 0.0.0.0}).
+     *
+     * @param kafkaClientProps  Kafka client properties (at least {@code bootstrap.servers}; security settings pass through)
+     * @param topic             store topic, normally {@value #DEFAULT_TOPIC}
+     * @param address           address and port to listen on (port 0 for any)
+     * @param basicAuthUserInfo if present, {@code user:password} every request must present
+     * @return the running registry
+     */
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientProps, String topic, InetSocketAddress address,
+                                               Optional<String> basicAuthUserInfo) {
         Objects.requireNonNull(kafkaClientProps, "kafkaClientProps");
         Objects.requireNonNull(topic, "topic");
-        return new EmbeddedSchemaRegistry(new KafkaSchemaStore(kafkaClientProps, topic), port, basicAuthUserInfo);
+        Objects.requireNonNull(address, "address");
+        return new EmbeddedSchemaRegistry(new KafkaSchemaStore(kafkaClientProps, topic), address, basicAuthUserInfo);
     }
 
     /**
@@ -128,7 +144,22 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @return the running registry
      */
     public static EmbeddedSchemaRegistry startInMemory(int port, Optional<String> basicAuthUserInfo) {
-        return new EmbeddedSchemaRegistry(SchemaStore.inMemory(), port, basicAuthUserInfo);
+        return startInMemory(loopback(port), basicAuthUserInfo);
+    }
+
+    /**
+     * Starts a registry that keeps nothing across restarts, on any address: for tests of HTTP clients.
+     *
+     * @param address           address and port to listen on (port 0 for any)
+     * @param basicAuthUserInfo if present, {@code user:password} every request must present
+     * @return the running registry
+     */
+    public static EmbeddedSchemaRegistry startInMemory(InetSocketAddress address, Optional<String> basicAuthUserInfo) {
+        return new EmbeddedSchemaRegistry(SchemaStore.inMemory(), Objects.requireNonNull(address, "address"), basicAuthUserInfo);
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
     /**
@@ -136,6 +167,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     public String url() {
         return "http://localhost:" + port();
+    }
+
+    /**
+     * @return the address the server listens on (the loopback address unless another was given)
+     */
+    public InetSocketAddress address() {
+        return http.getAddress();
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,6 +139,23 @@ class EmbeddedSchemaRegistryTest {
     void shouldAnswerUnknownPathsAndMethods() throws Exception {
         assertError(call("GET", "/nothing", null), 404, 404);
         assertError(call("DELETE", "/subjects", null), 405, 405);
+    }
+
+    @Test
+    void shouldListenOnTheLoopbackAddressByDefault() {
+        assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+    }
+
+    @Test
+    void shouldListenOnTheWildcardAddressWhenAskedAsInAContainer() throws Exception {
+        try (EmbeddedSchemaRegistry wildcard = EmbeddedSchemaRegistry.startInMemory(new InetSocketAddress("0.0.0.0", 0),
+                Optional.empty())) {
+            assertThat(wildcard.address().getAddress().isAnyLocalAddress()).isTrue();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(wildcard.url() + "/subjects")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("[]");
+        }
     }
 
     private static void assertError(Answer a, int status, int code) {
