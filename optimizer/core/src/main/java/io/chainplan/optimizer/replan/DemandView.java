@@ -1,13 +1,19 @@
 package io.chainplan.optimizer.replan;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
+import java.util.Objects;
 /**
- * The latest arrival-rate estimate of a model: lambda with its 95% interval.
+ * The latest arrival-rate estimate of a model: lambda with its 95% interval, and the arrival process
+ * fitted to the burstiness measured with it (Poisson when none was measured or the fit found none).
  *
  * @param ratePerSecond  lambda, requests per second, finite and &gt; 0
  * @param lowerPerSecond lower end of the 95% interval, finite, &gt;= 0 and &lt;= ratePerSecond
  * @param upperPerSecond upper end of the 95% interval, finite and &gt;= ratePerSecond
+ * @param arrivals       the fitted arrival process, at mean rate {@code ratePerSecond}
+ * @param fitReason      why that process (the fit's one-line reason; empty if none was fitted)
  */
-public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond) {
+public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
+        String fitReason) {
     /** Validates the fields. */
     public DemandView {
         if (!(Double.isFinite(ratePerSecond) && ratePerSecond > 0)) {
@@ -21,6 +27,23 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
             throw new IllegalArgumentException("upperPerSecond must be finite and >= ratePerSecond = "
                     + ratePerSecond + ", was " + upperPerSecond);
         }
+        Objects.requireNonNull(arrivals, "arrivals");
+        Objects.requireNonNull(fitReason, "fitReason");
+        if (Math.abs(arrivals.ratePerSecond() - ratePerSecond) > 1e-9 * ratePerSecond) {
+            throw new IllegalArgumentException("the arrival process's mean rate " + arrivals.ratePerSecond()
+                    + " must be ratePerSecond = " + ratePerSecond);
+        }
+    }
+
+    /**
+     * An estimate with Poisson arrivals.
+     *
+     * @param ratePerSecond  lambda
+     * @param lowerPerSecond lower end of the 95% interval
+     * @param upperPerSecond upper end of the 95% interval
+     */
+    public DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond) {
+        this(ratePerSecond, lowerPerSecond, upperPerSecond, new ArrivalModel.Poisson(Math.max(0, ratePerSecond)), "");
     }
 
     /**

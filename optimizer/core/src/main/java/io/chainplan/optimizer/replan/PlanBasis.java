@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.replan;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param createdAtMillis      when the plan was made, ms since the epoch
  * @param model                the model spec it was solved for
  * @param servers              the server parameters it was solved for, sorted by id
- * @param arrivalRatePerSecond lambda it was solved for
+ * @param arrivals             the arrival process it was solved for (its mean rate is lambda)
  * @param placements           its per-server block ranges, sorted by server id (empty if none)
  */
 public record PlanBasis(
@@ -23,7 +24,7 @@ public record PlanBasis(
         long createdAtMillis,
         ModelSpec model,
         List<Server> servers,
-        double arrivalRatePerSecond,
+        ArrivalModel arrivals,
         List<ServerPlacement> placements) {
 
     /** Validates the fields and sorts the lists by server id. */
@@ -33,11 +34,35 @@ public record PlanBasis(
         }
         Objects.requireNonNull(model, "model");
         servers = InputView.sortedById(servers, "servers");
-        if (!(Double.isFinite(arrivalRatePerSecond) && arrivalRatePerSecond >= 0)) {
-            throw new IllegalArgumentException("arrivalRatePerSecond must be finite and >= 0, was "
-                    + arrivalRatePerSecond);
-        }
+        Objects.requireNonNull(arrivals, "arrivals");
         Objects.requireNonNull(placements, "placements");
         placements = placements.stream().sorted(Comparator.comparing(ServerPlacement::serverId)).toList();
+    }
+
+    /**
+     * A basis of a plan solved for Poisson arrivals.
+     *
+     * @param epoch                the plan's epoch
+     * @param createdAtMillis      when the plan was made
+     * @param model                the model spec
+     * @param servers              the server parameters
+     * @param arrivalRatePerSecond lambda ({@code >= 0}, finite)
+     * @param placements           the per-server block ranges
+     */
+    public PlanBasis(long epoch, long createdAtMillis, ModelSpec model, List<Server> servers, double arrivalRatePerSecond,
+            List<ServerPlacement> placements) {
+        this(epoch, createdAtMillis, model, servers, poisson(arrivalRatePerSecond), placements);
+    }
+
+    private static ArrivalModel poisson(double rate) {
+        if (!(Double.isFinite(rate) && rate >= 0)) {
+            throw new IllegalArgumentException("arrivalRatePerSecond must be finite and >= 0, was " + rate);
+        }
+        return new ArrivalModel.Poisson(rate);
+    }
+
+    /** @return lambda the plan was solved for */
+    public double arrivalRatePerSecond() {
+        return arrivals.ratePerSecond();
     }
 }

@@ -12,16 +12,20 @@ package io.chainplan.optimizer.replan;
  * @param moveGainThreshold          move blocks only if the full re-placement's lower bound is
  *                                   smaller than the kept placement's by more than this fraction,
  *                                   in [0, 1)
+ * @param burstRelativeThreshold     the fitted arrival process's index of dispersion at 60 s moved by more
+ *                                   than this fraction of the plan's (or the process kind changed) triggers,
+ *                                   &gt; 0
  */
 public record ReplanSettings(
         long minIntervalMillis,
         long maxAgeMillis,
         double serverRelativeThreshold,
         double rateRelativeThreshold,
-        double moveGainThreshold) {
+        double moveGainThreshold,
+        double burstRelativeThreshold) {
 
     /** Defaults: 30 s debounce, 1 h max age, 10% server and 20% rate thresholds, 5% gain to move. */
-    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05);
+    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05, 0.5);
 
     /** Validates the fields. */
     public ReplanSettings {
@@ -36,6 +40,21 @@ public record ReplanSettings(
         if (!(moveGainThreshold >= 0 && moveGainThreshold < 1)) {
             throw new IllegalArgumentException("moveGainThreshold must be in [0, 1), was " + moveGainThreshold);
         }
+        requirePositive("burstRelativeThreshold", burstRelativeThreshold);
+    }
+
+    /**
+     * The settings with the default burstiness threshold.
+     *
+     * @param minIntervalMillis       debounce
+     * @param maxAgeMillis            maximum plan age
+     * @param serverRelativeThreshold server threshold
+     * @param rateRelativeThreshold   rate threshold
+     * @param moveGainThreshold       move threshold
+     */
+    public ReplanSettings(long minIntervalMillis, long maxAgeMillis, double serverRelativeThreshold,
+            double rateRelativeThreshold, double moveGainThreshold) {
+        this(minIntervalMillis, maxAgeMillis, serverRelativeThreshold, rateRelativeThreshold, moveGainThreshold, 0.5);
     }
 
     private static void requirePositive(String name, double value) {

@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.replan;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.Server;
 import java.util.List;
 import java.util.Locale;
@@ -17,12 +18,16 @@ import java.util.stream.Collectors;
  * that holds: no plan; model spec changed; up-server set changed; a server's M_j, tau_c or tau_p
  * moved by more than {@link ReplanSettings#serverRelativeThreshold()}; lambda moved by more than
  * {@link ReplanSettings#rateRelativeThreshold()} of the planned rate <em>and</em> the estimate's
- * 95% interval no longer contains the planned rate; the plan is older than
+ * 95% interval no longer contains the planned rate; the fitted arrival process changed kind, or its index
+ * of dispersion at {@value #BURST_WINDOW_SECONDS} s moved by more than
+ * {@link ReplanSettings#burstRelativeThreshold()} of the plan's (1 for Poisson); the plan is older than
  * {@link ReplanSettings#maxAgeMillis()}.
  * <p>Stateless: the decision depends only on (plan basis, view, now), so a trigger that was not
  * yet acted on before a crash is found again after the view is rebuilt. Immutable, thread-safe.
  */
 public final class TriggerDetector {
+    /** The window whose index of dispersion the burstiness trigger compares, seconds. */
+    static final double BURST_WINDOW_SECONDS = 60;
     private final ReplanSettings settings;
 
     /**
@@ -49,6 +54,7 @@ public final class TriggerDetector {
                 .or(() -> serversChanged(b, view))
                 .or(() -> serverMoved(b, view))
                 .or(() -> demandShifted(b, view))
+                .or(() -> burstinessShifted(b, view))
                 .or(() -> tooOld(b, nowMillis));
     }
 
@@ -111,6 +117,23 @@ public final class TriggerDetector {
         return Optional.of(new Trigger(TriggerKind.DEMAND_SHIFT, String.format(Locale.ROOT,
                 "rate %.4g -> %.4g req/s (95%% interval [%.4g, %.4g])",
                 planned, d.ratePerSecond(), d.lowerPerSecond(), d.upperPerSecond())));
+    }
+
+    private Optional<Trigger> burstinessShifted(PlanBasis b, InputView view) {
+        ArrivalModel was = b.arrivals();
+        ArrivalModel now = view.demand().arrivals();
+        double before = dispersion(was);
+        double after = dispersion(now);
+        if (was.kind().equals(now.kind()) && relativeChange(before, after) <= settings.burstRelativeThreshold()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.BURSTINESS_SHIFT, String.format(Locale.ROOT,
+                "arrivals %s -> %s, index of dispersion at %.0f s %.3g -> %.3g", was.kind(), now.kind(),
+                BURST_WINDOW_SECONDS, before, after)));
+    }
+
+    private static double dispersion(ArrivalModel m) {
+        return m instanceof ArrivalModel.Mmpp2 b ? b.indexOfDispersion(BURST_WINDOW_SECONDS) : 1;
     }
 
     private Optional<Trigger> tooOld(PlanBasis b, long nowMillis) {

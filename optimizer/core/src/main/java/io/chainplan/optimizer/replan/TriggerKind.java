@@ -15,6 +15,8 @@ public enum TriggerKind {
     SERVER_ESTIMATE_MOVED,
     /** The arrival rate left the band around the plan's rate. */
     DEMAND_SHIFT,
+    /** The measured burstiness of the arrivals moved away from what the plan was solved for. */
+    BURSTINESS_SHIFT,
     /** The plan is older than the maximum age. */
     MAX_AGE,
     /** An operator asked for a new plan. */

@@ -7,6 +7,7 @@ import static io.chainplan.optimizer.replan.Fixtures.basis;
 import static io.chainplan.optimizer.replan.Fixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
 import java.util.List;
@@ -28,6 +29,27 @@ class TriggerDetectorTest {
     @Test
     void shouldHoldWhenNothingMoved() {
         assertThat(kind(Optional.of(basis(1.0, A, B)), view(1.05, 0.9, 1.2, B, A), T0 + 10)).isEmpty();
+    }
+
+    @Test
+    void shouldReportBurstinessThatMovedAwayFromThePlansButNotNoise() {
+        ArrivalModel.Mmpp2 bursty = new ArrivalModel.Mmpp2(4.0, 0, 1 / 30.0, 1 / 90.0);
+        PlanBasis poissonPlan = basis(1.0, A);
+        InputView burstsNow = new InputView(Fixtures.MODEL, List.of(A), new DemandView(1.0, 0.9, 1.1, bursty, "bursty: ..."));
+        assertThat(detector.detect(Optional.of(poissonPlan), burstsNow, T0)).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(TriggerKind.BURSTINESS_SHIFT);
+            assertThat(t.detail()).contains("poisson -> mmpp2");
+        });
+        PlanBasis burstyPlan = new PlanBasis(1, T0, Fixtures.MODEL, List.of(A), bursty, List.of());
+        // the same burst structure measured again, a little different: no new plan
+        ArrivalModel.Mmpp2 similar = new ArrivalModel.Mmpp2(4.2, 0, 1 / 28.0, 1 / 95.0);
+        InputView again = new InputView(Fixtures.MODEL, List.of(A), new DemandView(similar.ratePerSecond(),
+                similar.ratePerSecond() * 0.9, similar.ratePerSecond() * 1.1, similar, "bursty: ..."));
+        assertThat(kind(Optional.of(burstyPlan), again, T0)).isEmpty();
+        // bursts three times longer: far more dispersion at 60 s
+        ArrivalModel.Mmpp2 longer = new ArrivalModel.Mmpp2(4.0, 0, 1 / 90.0, 1 / 270.0);
+        InputView longerNow = new InputView(Fixtures.MODEL, List.of(A), new DemandView(1.0, 0.9, 1.1, longer, "bursty: ..."));
+        assertThat(kind(Optional.of(burstyPlan), longerNow, T0)).contains(TriggerKind.BURSTINESS_SHIFT);
     }
 
     @Test

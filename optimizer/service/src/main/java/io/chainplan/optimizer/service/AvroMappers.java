@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.BlockRange;
 import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Chain;
@@ -14,6 +15,7 @@ import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanResult;
 import io.chainplan.optimizer.replan.Trigger;
+import io.chainplan.schemas.avro.ArrivalProcess;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.ModelSpec;
@@ -114,7 +116,7 @@ public final class AvroMappers {
      */
     public static Fleet fleet(PlanInputs inputs) {
         List<Server> servers = inputs.getServers().stream().map(AvroMappers::server).toList();
-        return new Fleet(model(inputs.getModel()), servers, inputs.getArrivalRatePerSecond(), inputs.getTargetLoad());
+        return new Fleet(model(inputs.getModel()), servers, arrivals(inputs), inputs.getTargetLoad());
     }
 
     /**
@@ -148,7 +150,7 @@ public final class AvroMappers {
     public static PlanBasis basis(ChainPlan plan) {
         PlanInputs in = plan.getInputs();
         return new PlanBasis(plan.getEpoch(), plan.getCreatedAtMillis().toEpochMilli(), model(in.getModel()),
-                in.getServers().stream().map(AvroMappers::server).toList(), in.getArrivalRatePerSecond(),
+                in.getServers().stream().map(AvroMappers::server).toList(), arrivals(in),
                 placement(plan.getPlacements()).servers());
     }
 
@@ -171,7 +173,44 @@ public final class AvroMappers {
                 .setTargetLoad(targetLoad)
                 .setObjective(objective)
                 .setFixedPlacement(assignments(fixedPlacement))
+                .setArrivals(process(view.demand().arrivals(), view.demand().fitReason()))
                 .build();
+    }
+
+    /**
+     * The arrival process a plan records (docs/file-formats.md, {@code arrivals}).
+     *
+     * @param m      the process
+     * @param reason how it was chosen
+     * @return the Avro record
+     */
+    static ArrivalProcess process(ArrivalModel m, String reason) {
+        ArrivalProcess.Builder b = ArrivalProcess.newBuilder().setKind(m.kind()).setFitReason(reason);
+        if (m instanceof ArrivalModel.Mmpp2 x) {
+            b.setBurstRatePerSecond(x.burstRatePerSecond()).setCalmRatePerSecond(x.calmRatePerSecond())
+                    .setBurstEndsPerSecond(x.burstEndsPerSecond()).setBurstStartsPerSecond(x.burstStartsPerSecond());
+        }
+        return b.build();
+    }
+
+    /**
+     * The arrival process recorded in plan inputs; Poisson at the recorded rate when absent (older plans).
+     *
+     * @param inputs recorded inputs
+     * @return the process
+     * @throws IllegalArgumentException if the record names an unknown kind or breaks the process's rules
+     */
+    public static ArrivalModel arrivals(PlanInputs inputs) {
+        ArrivalProcess p = inputs.getArrivals();
+        double rate = inputs.getArrivalRatePerSecond();
+        if (p == null || p.getKind().equals("poisson")) {
+            return new ArrivalModel.Poisson(rate);
+        }
+        if (!p.getKind().equals("mmpp2")) {
+            throw new IllegalArgumentException("inputs.arrivals.kind must be poisson or mmpp2, was " + p.getKind());
+        }
+        return new ArrivalModel.Mmpp2(p.getBurstRatePerSecond(), p.getCalmRatePerSecond(), p.getBurstEndsPerSecond(),
+                p.getBurstStartsPerSecond());
     }
 
     /**

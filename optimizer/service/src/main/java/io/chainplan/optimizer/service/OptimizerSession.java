@@ -196,7 +196,7 @@ final class OptimizerSession implements AutoCloseable {
     }
 
     private void publish(String modelId, InputView view, Trigger trigger, long now) {
-        Fleet fleet = new Fleet(view.model(), view.upServers(), view.demand().ratePerSecond(), config.targetLoad());
+        Fleet fleet = new Fleet(view.model(), view.upServers(), view.demand().arrivals(), config.targetLoad());
         Optional<Placement> current = plans.lastOk(modelId).map(p -> p.plan().placement());
         long t0 = System.nanoTime();
         ReplanResult r = replanner.replan(fleet, objective, current);

@@ -1,7 +1,9 @@
 package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.BlockRange;
 import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Chain;
@@ -173,6 +175,24 @@ class AvroMappersTest {
         PlanBasis b = AvroMappers.basis(p);
         assertThat(b).isEqualTo(new PlanBasis(6, AT.toEpochMilli(), MODEL, List.of(S1, S2), 0.5,
                 PLACEMENT.servers()));
+    }
+
+    @Test
+    void shouldRecordTheArrivalProcessSoThatReplayRebuildsTheSameFleet() {
+        ArrivalModel.Mmpp2 bursty = new ArrivalModel.Mmpp2(2.0, 0, 1 / 30.0, 1 / 90.0);
+        PlanInputs in = inputs(Placement.empty(), bursty.ratePerSecond());
+        in.setArrivals(AvroMappers.process(bursty, "bursty: index of dispersion 40 at 60 s"));
+        ChainPlan p = throughTheWire(AvroMappers.chainPlan(1, AT, new Trigger(TriggerKind.BURSTINESS_SHIFT, "x"), in,
+                ReplanResult.alone(ok()), OptionalLong.empty()));
+        assertThat(p.getTrigger().getKind()).isEqualTo(io.chainplan.schemas.avro.TriggerKind.BURSTINESS_SHIFT);
+        assertThat(AvroMappers.fleet(p.getInputs()).arrivals()).isEqualTo(bursty);
+        assertThat(AvroMappers.basis(p).arrivals()).isEqualTo(bursty);
+        assertThat(p.getInputs().getArrivals().getFitReason()).startsWith("bursty");
+        // plans written before the field: Poisson at the recorded rate
+        assertThat(AvroMappers.arrivals(inputs(Placement.empty(), 0.5))).isEqualTo(new ArrivalModel.Poisson(0.5));
+        PlanInputs unknown = inputs(Placement.empty(), 0.5);
+        unknown.setArrivals(io.chainplan.schemas.avro.ArrivalProcess.newBuilder().setKind("pareto").build());
+        assertThatThrownBy(() -> AvroMappers.arrivals(unknown)).hasMessageContaining("inputs.arrivals.kind");
     }
 
     @Test
