@@ -94,6 +94,12 @@ public record OptimizerConfig(
     /** Doc of {@link #RATE_THRESHOLD_CONFIG}. */
     public static final String RATE_THRESHOLD_DOC = "Re-solve when lambda moved by more than this fraction of the "
             + "planned rate and the estimate's 95% interval excludes the planned rate.";
+    /** Burstiness threshold key. */
+    public static final String BURST_THRESHOLD_CONFIG = PREFIX + "burst.relative.threshold";
+    /** Doc of {@link #BURST_THRESHOLD_CONFIG}. */
+    public static final String BURST_THRESHOLD_DOC = "Re-solve when the arrival process fitted to the measured burstiness"
+            + " changed kind (Poisson, bursty) or its index of dispersion at 60 s moved by more than this fraction of the"
+            + " plan's.";
     /** Move threshold key. */
     public static final String MOVE_GAIN_CONFIG = PREFIX + "move.gain.threshold";
     /** Doc of {@link #MOVE_GAIN_CONFIG}. */
@@ -190,6 +196,8 @@ public record OptimizerConfig(
                     ConfigValidators.finiteAbove(0), Importance.MEDIUM, RATE_THRESHOLD_DOC)
             .define(MOVE_GAIN_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.moveGainThreshold(), ConfigValidators.closedOpen(0, 1),
                     Importance.MEDIUM, MOVE_GAIN_DOC)
+            .define(BURST_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.burstRelativeThreshold(),
+                    ConfigValidators.finiteAbove(0), Importance.MEDIUM, BURST_THRESHOLD_DOC)
             .define(TARGET_LOAD_CONFIG, Type.DOUBLE, Fleet.DEFAULT_TARGET_LOAD, ConfigValidators.open(0, 1),
                     Importance.HIGH, TARGET_LOAD_DOC)
             .define(OBJECTIVE_CONFIG, Type.STRING, Objective.LOWER_BOUND.cliName(),
@@ -295,7 +303,7 @@ public record OptimizerConfig(
         Map<String, Object> v = CONFIG.parse(values);
         ReplanSettings replan = new ReplanSettings((Long) v.get(MIN_INTERVAL_MS_CONFIG), (Long) v.get(MAX_AGE_MS_CONFIG),
                 (Double) v.get(SERVER_THRESHOLD_CONFIG), (Double) v.get(RATE_THRESHOLD_CONFIG),
-                (Double) v.get(MOVE_GAIN_CONFIG));
+                (Double) v.get(MOVE_GAIN_CONFIG), (Double) v.get(BURST_THRESHOLD_CONFIG));
         return new OptimizerConfig(
                 (String) v.get(INSTANCE_ID_CONFIG),
                 (String) v.get(GROUP_ID_CONFIG),
