@@ -1,0 +1,456 @@
+package io.chainplan.router.service;
+
+import io.chainplan.schemas.avro.DispatchLease;
+import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.AvroDeserializer;
+import io.chainplan.schemas.serde.AvroSerializer;
+import io.chainplan.schemas.serde.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of an instance against Kafka: ownership of models by consumer-group membership on
+ * {@code chainplan.leases}, rebuilding a partition's leases when it is assigned, and the transactional
+ * writer that records every lease change before it is answered. {@link DispatchService} starts a new
+ * session after a fatal error. Two threads: the consumer's ({@link #run}) and the writer's.
+ *
+ * <h2>Ownership</h2>
+ * The instances form the consumer group {@code chainplan.dispatch.group.id} on the leases topic
+ * (cooperative-sticky assignment, static membership {@code group.instance.id = instance.id}). A model's
+ * leases go to the partition its id hashes to; the instance assigned that partition serves the model,
+ * as the optimizer shares models by demand-estimates partition.
+ *
+ * <h2>Rebuilding on assignment</h2>
+ * On assignment the session takes the partition's high watermark ({@code read_uncommitted}, through the
+ * admin client), reads the partition from the beginning with {@code read_committed}, and serves its
+ * models only once its position reached that watermark. A {@code read_committed} consumer cannot pass
+ * the first offset of a transaction still open, so this waits until every transaction that had records
+ * in the partition at assignment has ended: committed (its leases are read) or aborted (they never
+ * count); a crashed owner's open transaction is aborted by the broker after
+ * {@code chainplan.dispatch.transaction.timeout.ms}. Then the partition is paused.
+ *
+ * <h2>Fencing</h2>
+ * Every batch of lease records is one transaction: the records, {@code flush()} (they are in the log),
+ * then {@code sendOffsetsToTransaction} with the consumer's group metadata (KIP-447), then commit; only
+ * a committed batch is answered. The group coordinator refuses that offset commit from a member whose
+ * generation is no longer current, so the transaction aborts. An old owner that lost its partitions
+ * (paused, partitioned away, or simply not told yet) therefore cannot record a grant once the group has
+ * moved on, and an instance that is assigned a partition does so in a later generation: any grant of the
+ * old owner that did commit had its records in the log before the new generation formed, so before the
+ * new owner's high watermark, and is read during the rebuild. Grants answered by the old owner are in
+ * the log; grants not in the log were never answered. A restarted instance with the same id also fences
+ * its predecessor's producer ({@code transactional.id = <group.id>-<instance.id>}). The batch's offsets
+ * are the owned partitions' positions; they carry no meaning beyond the fencing (the rebuild always
+ * starts from the beginning, the topic is compacted).
+ */
+final class LeaseSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseSession.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final int MAX_BATCH = 1_000;
+
+    /** One lease change waiting to be recorded. */
+    private record Write(String modelId, String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
+    }
+
+    /** A test hook run before every consumer poll (visible for testing: a hook that blocks makes a zombie). */
+    interface PollHook {
+        /** Runs on the consumer thread before each poll. */
+        void beforePoll();
+    }
+
+    private final Topics topics;
+    private final DispatchConfig config;
+    private final OwnedModels models;
+    private final DispatchMetrics metrics;
+    private final PollHook hook;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final AvroSerializer<DispatchLease> serializer;
+    private final AvroDeserializer<DispatchLease> deserializer;
+    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    private final Map<TopicPartition, Long> restoreEnd = new TreeMap<>(LeaseSession::compare);
+    private final Map<TopicPartition, Map<String, LeaseEntry>> restoring = new TreeMap<>(LeaseSession::compare);
+    private final Thread writer;
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    private volatile boolean stopping;
+    private volatile boolean abandon;
+    private volatile RuntimeException fatal;
+
+    /** What the writer needs from the consumer thread: the group metadata and the ready partitions' positions. */
+    private record Snapshot(ConsumerGroupMetadata group, Map<Integer, OffsetAndMetadata> positions) {
+    }
+
+    LeaseSession(Map<String, Object> kafka, Topics topics, DispatchConfig config, SchemaRegistry registry,
+                 OwnedModels models, DispatchMetrics metrics, PollHook hook) {
+        this.topics = topics;
+        this.config = config;
+        this.models = models;
+        this.metrics = metrics;
+        this.hook = hook;
+        this.serializer = new AvroSerializer<>(registry, false);
+        this.deserializer = new AvroDeserializer<>(DispatchLease.class, registry);
+        this.admin = Admin.create(kafka);
+        this.consumer = new KafkaConsumer<>(consumerProps(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(producerProps(kafka), new ByteArraySerializer(), new ByteArraySerializer());
+        this.writer = new Thread(this::writeLoop, "chainplan-dispatch-writer-" + config.instanceId());
+        this.writer.setDaemon(true);
+    }
+
+    private Map<String, Object> consumerProps(Map<String, Object> kafka) {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-leases");
+        return p;
+    }
+
+    private Map<String, Object> producerProps(Map<String, Object> kafka) {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+        return p;
+    }
+
+    /** The {@link LeaseLog} of this session: queues the change for the writer. */
+    LeaseLog log() {
+        return (modelId, leaseId, lease) -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (stopping || fatal != null) {
+                done.completeExceptionally(DispatchFailure.unavailable(modelId, "this instance is restarting its session"));
+            } else {
+                queue.add(new Write(modelId, leaseId, lease, done));
+            }
+            return done;
+        };
+    }
+
+    /**
+     * Runs the consumer loop on this thread (and the writer on its own) until {@code running} is false or
+     * a fatal error.
+     *
+     * @param running checked once per poll
+     * @throws RuntimeException the fatal error, if one ended the session
+     */
+    void run(BooleanSupplier running) {
+        int partitions = consumer.partitionsFor(topics.leases()).size();
+        models.reset(partitions);
+        writer.start();
+        consumer.subscribe(List.of(topics.leases()), new Listener());
+        try {
+            while (running.getAsBoolean() && fatal == null && !abandon) {
+                hook.beforePoll();
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        onRecord(r);
+                    }
+                    finishRestores();
+                    snapshot = new Snapshot(consumer.groupMetadata(), readyPositions());
+                } catch (WakeupException e) {
+                    // close() or kill(): the loop condition decides
+                }
+            }
+        } finally {
+            stopping = true;
+        }
+        if (fatal != null) {
+            throw fatal;
+        }
+    }
+
+    /** Wakes the consumer loop; thread-safe. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    /** Makes the session stop as if its process died: no abort, no leave-group (see {@link #abandonClients}). */
+    void abandon() {
+        abandon = true;
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    private Map<Integer, OffsetAndMetadata> readyPositions() {
+        Map<Integer, OffsetAndMetadata> out = new TreeMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            if (models.ready(tp.partition())) {
+                out.put(tp.partition(), new OffsetAndMetadata(consumer.position(tp)));
+            }
+        }
+        return out;
+    }
+
+    /** Rebuilds the owned partitions' leases from the log (class doc). */
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            if (parts.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> hw = highWatermarks(parts);
+            for (TopicPartition tp : parts) {
+                restoreEnd.put(tp, hw.get(tp));
+                restoring.put(tp, new LinkedHashMap<>());
+            }
+            consumer.resume(parts);
+            consumer.seekToBeginning(parts);
+            models.assigned(numbers(parts));
+            LOG.info("{}: assigned {}; rebuilding leases up to {}", config.instanceId(), parts, hw);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            forget(parts);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> parts) {
+            forget(parts);
+        }
+
+        private void forget(Collection<TopicPartition> parts) {
+            if (parts.isEmpty()) {
+                return;
+            }
+            parts.forEach(tp -> {
+                restoreEnd.remove(tp);
+                restoring.remove(tp);
+            });
+            models.revoked(numbers(parts));
+            LOG.info("{}: revoked {}", config.instanceId(), parts);
+        }
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> parts) {
+        Set<Integer> out = new TreeSet<>();
+        parts.forEach(tp -> out.add(tp.partition()));
+        return out;
+    }
+
+    private Map<TopicPartition, Long> highWatermarks(Collection<TopicPartition> parts) {
+        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        parts.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
+        try {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(spec, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(config.transactionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while listing offsets of " + parts, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot list the offsets of " + parts, e);
+        }
+    }
+
+    private void onRecord(ConsumerRecord<byte[], byte[]> r) {
+        Map<String, LeaseEntry> leases = restoring.get(new TopicPartition(r.topic(), r.partition()));
+        if (leases == null) {
+            return;
+        }
+        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        if (key == null) {
+            bad(r, "no key");
+            return;
+        }
+        if (r.value() == null) {
+            leases.remove(key);
+            return;
+        }
+        try {
+            leases.put(key, LeaseRecords.fromAvro(key, deserializer.deserialize(r.topic(), r.value())));
+        } catch (RuntimeException e) {
+            bad(r, e.toString());
+        }
+    }
+
+    private void bad(ConsumerRecord<byte[], byte[]> r, String why) {
+        metrics.badRecord();
+        LOG.warn("skipping lease record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), why);
+    }
+
+    private void finishRestores() {
+        for (TopicPartition tp : List.copyOf(restoring.keySet())) {
+            if (consumer.position(tp) < restoreEnd.get(tp)) {
+                continue;
+            }
+            Map<String, List<LeaseEntry>> byModel = new TreeMap<>();
+            restoring.remove(tp).values().forEach(e -> byModel.computeIfAbsent(e.modelId(), m -> new ArrayList<>()).add(e));
+            consumer.pause(List.of(tp));
+            models.restored(tp.partition(), byModel);
+            LOG.info("{}: rebuilt {}: {} models with live leases", config.instanceId(), tp, byModel.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- writer
+
+    private void writeLoop() {
+        try {
+            producer.initTransactions();
+            while (!stopping && fatal == null) {
+                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Write> batch = new ArrayList<>();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fatal = e;
+            LOG.error("{}: lease writer failed; restarting the session: {}", config.instanceId(), e.toString());
+        } finally {
+            stopping = true;
+            List<Write> left = new ArrayList<>();
+            queue.drainTo(left);
+            left.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                    "this instance is restarting its session")));
+            consumer.wakeup();
+        }
+    }
+
+    /** One transaction for the batch (class doc: fencing); fails the writes of partitions not owned. */
+    private void write(List<Write> batch) {
+        Snapshot s = snapshot;
+        List<Write> owned = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Write w : batch) {
+            int p = models.partitionOf(w.modelId());
+            OffsetAndMetadata position = s.positions().get(p);
+            if (s.group() == null || position == null || !models.ready(p)) {
+                w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                        "this instance no longer serves the model; not recorded"));
+                continue;
+            }
+            owned.add(w);
+            offsets.put(new TopicPartition(topics.leases(), p), position);
+        }
+        if (owned.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            producer.beginTransaction();
+            for (Write w : owned) {
+                byte[] value = w.lease() == null ? null
+                        : serializer.serialize(topics.leases(), LeaseRecords.toAvro(w.lease(), config.instanceId()));
+                producer.send(new ProducerRecord<>(topics.leases(), models.partitionOf(w.modelId()),
+                        w.leaseId().getBytes(StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+            producer.sendOffsetsToTransaction(offsets, s.group());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            fail(owned, e);
+            throw e;
+        } catch (KafkaException e) {
+            fail(owned, e);
+            producer.abortTransaction();
+            return;
+        }
+        metrics.committed(Duration.ofNanos(System.nanoTime() - t0));
+        owned.forEach(w -> w.done().complete(null));
+    }
+
+    private void fail(List<Write> writes, KafkaException e) {
+        metrics.failedBatch();
+        LOG.warn("{}: {} lease records not recorded: {}", config.instanceId(), writes.size(), e.toString());
+        writes.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                "the lease change could not be recorded (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); nothing changed")));
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /** Closes the clients as if the process died: no abort, no commit, no leave-group. */
+    void abandonClients() {
+        joinWriter();
+        producer.close(Duration.ZERO);
+        consumer.close(CloseOptions.timeout(Duration.ZERO)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        admin.close(Duration.ZERO);
+    }
+
+    /** Leaves the group (another instance takes the models over at once) and closes the clients. */
+    @Override
+    public void close() {
+        joinWriter();
+        try {
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the leases consumer: {}", e.toString());
+        }
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    private void joinWriter() {
+        stopping = true;
+        try {
+            writer.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int compare(TopicPartition a, TopicPartition b) {
+        int c = a.topic().compareTo(b.topic());
+        return c != 0 ? c : Integer.compare(a.partition(), b.partition());
+    }
+}
