@@ -216,6 +216,17 @@ public final class DispatchService implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Visible for testing: the state of a model this instance serves ({@code GET /v1/models/{model}}).
+     *
+     * @param modelId the model
+     * @return its plan, queue and chains
+     * @throws DispatchFailure if it is not served here
+     */
+    ModelDispatch.Status status(String modelId) {
+        return models.lookup(modelId).status();
+    }
+
     /** @return this instance's settings */
     public DispatchConfig config() {
         return config;
