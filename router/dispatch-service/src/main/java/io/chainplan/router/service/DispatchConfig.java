@@ -31,11 +31,12 @@ import org.apache.kafka.common.config.ConfigException;
  * @param transactionTimeout  producer {@code transaction.timeout.ms}: how long a crashed owner's open
  *                            transaction holds up the instance taking over its models at most
  * @param policy              the dispatch policy (JFFC by default, DESIGN.md §1.2)
+ * @param planLookback        plan records read back from the end of each plans partition at start
  * @param metricsPort         port of the Prometheus endpoint: -1 none, 0 any free port
  */
 public record DispatchConfig(String instanceId, String groupId, String httpHost, int httpPort, Duration leaseTtl,
                              Duration maxWait, Duration expiryCheckInterval, Duration transactionTimeout,
-                             String policy, int metricsPort) {
+                             String policy, int planLookback, int metricsPort) {
     /** Prefix of every dispatch-service key. */
     public static final String PREFIX = "chainplan.dispatch.";
     /** Instance id key. */
@@ -86,6 +87,12 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     /** Doc of {@link #POLICY_CONFIG}. */
     public static final String POLICY_DOC = "Dispatch policy of the central queue: jffc (join the fastest free chain, "
             + "DESIGN.md 1.2), or jsq, jiq, sed, sa-jsq for comparison.";
+    /** Plan lookback key. */
+    public static final String PLAN_LOOKBACK_CONFIG = PREFIX + "plan.lookback.records";
+    /** Doc of {@link #PLAN_LOOKBACK_CONFIG}. */
+    public static final String PLAN_LOOKBACK_DOC = "At start, how many records before the end of each chainplan.plans "
+            + "partition are read to find each model's latest plan: at least the number of plans published since "
+            + "the oldest model's latest plan in that partition.";
     /** Metrics port key. */
     public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
     /** Doc of {@link #METRICS_PORT_CONFIG}. */
@@ -111,6 +118,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                     TRANSACTION_TIMEOUT_MS_DOC)
             .define(POLICY_CONFIG, Type.STRING, "jffc", ConfigValidators.oneOf(
                     DispatchPolicies.all().stream().map(DispatchPolicy::name).toList()), Importance.LOW, POLICY_DOC)
+            .define(PLAN_LOOKBACK_CONFIG, Type.INT, 1_000, Range.atLeast(1), Importance.LOW, PLAN_LOOKBACK_DOC)
             .define(METRICS_PORT_CONFIG, Type.INT, METRICS_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
                     METRICS_PORT_DOC);
 
@@ -131,6 +139,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
         ConfigValidators.ensureValid(CONFIG, TRANSACTION_TIMEOUT_MS_CONFIG,
                 (int) millis(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG));
         ConfigValidators.ensureValid(CONFIG, POLICY_CONFIG, policy);
+        ConfigValidators.ensureValid(CONFIG, PLAN_LOOKBACK_CONFIG, planLookback);
         ConfigValidators.ensureValid(CONFIG, METRICS_PORT_CONFIG, metricsPort);
     }
 
@@ -171,7 +180,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 Duration.ofMillis((Long) v.get(LEASE_TTL_MS_CONFIG)), Duration.ofMillis((Long) v.get(MAX_WAIT_MS_CONFIG)),
                 Duration.ofMillis((Long) v.get(EXPIRY_CHECK_INTERVAL_MS_CONFIG)),
                 Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)), (String) v.get(POLICY_CONFIG),
-                (Integer) v.get(METRICS_PORT_CONFIG));
+                (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(METRICS_PORT_CONFIG));
     }
 
     /**
@@ -195,7 +204,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
      */
     public DispatchConfig withInstance(String instance, int port) {
         return new DispatchConfig(instance, groupId, httpHost, port, leaseTtl, maxWait, expiryCheckInterval,
-                transactionTimeout, policy, metricsPort);
+                transactionTimeout, policy, planLookback, metricsPort);
     }
 
     private static long millis(Duration d, String key) {

@@ -102,7 +102,7 @@ public final class DispatchService implements AutoCloseable {
                 timers, metrics, meters);
         OwnedModels[] self = new OwnedModels[1];
         this.plans = PlanSubscriber.builder(planProps, registry, plan -> self[0].onPlan(plan)).topics(topics)
-                .meterRegistry(meters).build();
+                .lookback(config.planLookback()).meterRegistry(meters).build();
         this.models = new OwnedModels(config.instanceId(), ctx, plans::latest, known::contains);
         self[0] = models;
         this.http = new HttpApi(config.httpHost(), config.httpPort(), models, config.maxWait().toMillis(), metrics);

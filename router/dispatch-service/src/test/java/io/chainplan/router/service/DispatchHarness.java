@@ -186,6 +186,38 @@ final class DispatchHarness implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
     }
 
+    /** The system clock, which a test can move forward (to expire leases without waiting). */
+    static final class ShiftedClock implements InstantSource {
+        private final AtomicLong offset = new AtomicLong();
+
+        void advance(Duration d) {
+            offset.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + offset.get();
+        }
+    }
+
+    /** Two model ids whose leases go to partitions 0 and 1 of a two-partition leases topic. */
+    static List<String> modelsOnTwoPartitions() {
+        List<String> out = new ArrayList<>(List.of("", ""));
+        for (int i = 0; out.contains(""); i++) {
+            String m = "model-" + i;
+            int p = OwnedModels.partitionOf(m, 2);
+            if (out.get(p).isEmpty()) {
+                out.set(p, m);
+            }
+        }
+        return out;
+    }
+
     /** A clock the test sets. */
     static final class MutableClock implements InstantSource {
         private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
