@@ -101,6 +101,12 @@ final class DispatchHarness implements AutoCloseable {
      */
     DispatchService start(String instance, int port, Map<String, String> settings, InstantSource clock,
                           LeaseSession.PollHook hook) {
+        return start(instance, port, settings, clock, hook, Map.of());
+    }
+
+    /** As {@link #start(String, int, Map, InstantSource, LeaseSession.PollHook)}, with extra Kafka client settings. */
+    DispatchService start(String instance, int port, Map<String, String> settings, InstantSource clock,
+                          LeaseSession.PollHook hook, Map<String, String> kafka) {
         Map<String, String> s = new HashMap<>(settings);
         s.put(DispatchConfig.INSTANCE_ID_CONFIG, instance);
         s.put(DispatchConfig.GROUP_ID_CONFIG, "dispatch-" + topics.prefix());
@@ -108,7 +114,9 @@ final class DispatchHarness implements AutoCloseable {
         s.put(DispatchConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         s.putIfAbsent(DispatchConfig.EXPIRY_CHECK_INTERVAL_MS_CONFIG, "100");
         s.putIfAbsent(DispatchConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "5000");
-        DispatchService d = new DispatchService(client(FAST_FAILOVER), DispatchConfig.from(s), registry,
+        Map<String, String> k = new HashMap<>(FAST_FAILOVER);
+        k.putAll(kafka);
+        DispatchService d = new DispatchService(client(k), DispatchConfig.from(s), registry,
                 new SimpleMeterRegistry(), clock, hook).start();
         services.add(d);
         return d;
