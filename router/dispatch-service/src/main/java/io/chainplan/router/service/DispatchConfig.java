@@ -32,11 +32,12 @@ import org.apache.kafka.common.config.ConfigException;
  *                            transaction holds up the instance taking over its models at most
  * @param policy              the dispatch policy (JFFC by default, DESIGN.md §1.2)
  * @param planLookback        plan records read back from the end of each plans partition at start
+ * @param logProducers        transactional producers recording leases in parallel
  * @param metricsPort         port of the Prometheus endpoint: -1 none, 0 any free port
  */
 public record DispatchConfig(String instanceId, String groupId, String httpHost, int httpPort, Duration leaseTtl,
                              Duration maxWait, Duration expiryCheckInterval, Duration transactionTimeout,
-                             String policy, int planLookback, int metricsPort) {
+                             String policy, int planLookback, int logProducers, int metricsPort) {
     /** Prefix of every dispatch-service key. */
     public static final String PREFIX = "chainplan.dispatch.";
     /** Instance id key. */
@@ -93,6 +94,12 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     public static final String PLAN_LOOKBACK_DOC = "At start, how many records before the end of each chainplan.plans "
             + "partition are read to find each model's latest plan: at least the number of plans published since "
             + "the oldest model's latest plan in that partition.";
+    /** Log producers key. */
+    public static final String LOG_PRODUCERS_CONFIG = PREFIX + "log.producers";
+    /** Doc of {@link #LOG_PRODUCERS_CONFIG}. */
+    public static final String LOG_PRODUCERS_DOC = "Transactional producers that record lease changes in parallel "
+            + "(transactional.id <group.id>-<instance.id>-<i>); a lease's changes always go to the same one. More "
+            + "overlap one transaction's commit markers with the next batch.";
     /** Metrics port key. */
     public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
     /** Doc of {@link #METRICS_PORT_CONFIG}. */
@@ -119,6 +126,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
             .define(POLICY_CONFIG, Type.STRING, "jffc", ConfigValidators.oneOf(
                     DispatchPolicies.all().stream().map(DispatchPolicy::name).toList()), Importance.LOW, POLICY_DOC)
             .define(PLAN_LOOKBACK_CONFIG, Type.INT, 1_000, Range.atLeast(1), Importance.LOW, PLAN_LOOKBACK_DOC)
+            .define(LOG_PRODUCERS_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.LOW, LOG_PRODUCERS_DOC)
             .define(METRICS_PORT_CONFIG, Type.INT, METRICS_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
                     METRICS_PORT_DOC);
 
@@ -140,6 +148,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 (int) millis(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG));
         ConfigValidators.ensureValid(CONFIG, POLICY_CONFIG, policy);
         ConfigValidators.ensureValid(CONFIG, PLAN_LOOKBACK_CONFIG, planLookback);
+        ConfigValidators.ensureValid(CONFIG, LOG_PRODUCERS_CONFIG, logProducers);
         ConfigValidators.ensureValid(CONFIG, METRICS_PORT_CONFIG, metricsPort);
     }
 
@@ -180,11 +189,12 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 Duration.ofMillis((Long) v.get(LEASE_TTL_MS_CONFIG)), Duration.ofMillis((Long) v.get(MAX_WAIT_MS_CONFIG)),
                 Duration.ofMillis((Long) v.get(EXPIRY_CHECK_INTERVAL_MS_CONFIG)),
                 Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)), (String) v.get(POLICY_CONFIG),
-                (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(METRICS_PORT_CONFIG));
+                (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(LOG_PRODUCERS_CONFIG),
+                (Integer) v.get(METRICS_PORT_CONFIG));
     }
 
     /**
-     * @return the producer's transactional id, {@code <groupId>-<instanceId>}
+     * @return the prefix of the producers' transactional ids, {@code <groupId>-<instanceId>}
      */
     public String transactionalId() {
         return groupId + "-" + instanceId;
@@ -204,7 +214,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
      */
     public DispatchConfig withInstance(String instance, int port) {
         return new DispatchConfig(instance, groupId, httpHost, port, leaseTtl, maxWait, expiryCheckInterval,
-                transactionTimeout, policy, planLookback, metricsPort);
+                transactionTimeout, policy, planLookback, logProducers, metricsPort);
     }
 
     private static long millis(Duration d, String key) {

@@ -1,6 +1,7 @@
 package io.chainplan.router.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code model}: counters {@code chainplan.router.leases.granted}, {@code .released}, {@code .renewed},
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
  * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.commit} (one
- * transaction of lease records), counters {@code chainplan.dispatch.log.failed} (batches not recorded),
+ * transaction of lease records) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
  * {@code chainplan.dispatch.http.responses} (tags {@code status}, {@code error}).
  * <p>Thread-safe.
@@ -26,6 +27,7 @@ public final class DispatchMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger ownedModels = new AtomicInteger();
     private final Timer commit;
+    private final DistributionSummary batch;
     private final Counter failed;
     private final Counter restarts;
     private final Counter badRecords;
@@ -38,6 +40,8 @@ public final class DispatchMetrics {
         registry.gauge("chainplan.dispatch.owned.models", ownedModels);
         commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
+                .description("lease records per transaction").register(registry);
         failed = Counter.builder("chainplan.dispatch.log.failed").description("lease-record batches not recorded")
                 .register(registry);
         restarts = Counter.builder("chainplan.dispatch.session.restarts").register(registry);
@@ -78,8 +82,19 @@ public final class DispatchMetrics {
         ownedModels.set(n);
     }
 
-    void committed(Duration took) {
+    void committed(Duration took, int records) {
         commit.record(took);
+        batch.record(records);
+    }
+
+    /**
+     * @return one line on the lease log's transactions so far: count, mean and max commit time, mean
+     *         records per transaction (for the bench)
+     */
+    public String logSummary() {
+        return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms, %.1f records each",
+                commit.count(), commit.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                commit.max(java.util.concurrent.TimeUnit.MILLISECONDS), batch.mean());
     }
 
     void failedBatch() {

@@ -16,10 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,15 +33,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -54,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * One run of an instance against Kafka: ownership of models by consumer-group membership on
  * {@code chainplan.leases}, rebuilding a partition's leases when it is assigned, and the transactional
  * writer that records every lease change before it is answered. {@link DispatchService} starts a new
- * session after a fatal error. Two threads: the consumer's ({@link #run}) and the writer's.
+ * session after a fatal error. Threads: the consumer's ({@link #run}) and those of the
+ * {@value DispatchConfig#LOG_PRODUCERS_CONFIG} {@link LeaseWriter}s (a lease's changes always go to the
+ * same writer, so they are recorded in order).
  *
  * <h2>Ownership</h2>
  * The instances form the consumer group {@code chainplan.dispatch.group.id} on the leases topic
@@ -72,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * {@code chainplan.dispatch.transaction.timeout.ms}. Then the partition is paused.
  *
  * <h2>Fencing</h2>
- * Every batch of lease records is one transaction: the records, {@code flush()} (they are in the log),
+ * Every batch of lease records is one transaction of one writer: the records, {@code flush()} (they are in the log),
  * then {@code sendOffsetsToTransaction} with the consumer's group metadata (KIP-447), then commit; only
  * a committed batch is answered. The group coordinator refuses that offset commit from a member whose
  * generation is no longer current, so the transaction aborts. An old owner that lost its partitions
@@ -90,10 +84,6 @@ final class LeaseSession implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final int MAX_BATCH = 1_000;
 
-    /** One lease change waiting to be recorded. */
-    private record Write(String modelId, String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
-    }
-
     /** A test hook run before every consumer poll (visible for testing: a hook that blocks makes a zombie). */
     interface PollHook {
         /** Runs on the consumer thread before each poll. */
@@ -106,21 +96,23 @@ final class LeaseSession implements AutoCloseable {
     private final DispatchMetrics metrics;
     private final PollHook hook;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
-    private final AvroSerializer<DispatchLease> serializer;
     private final AvroDeserializer<DispatchLease> deserializer;
-    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, Long> restoreEnd = new TreeMap<>(LeaseSession::compare);
     private final Map<TopicPartition, Map<String, LeaseEntry>> restoring = new TreeMap<>(LeaseSession::compare);
-    private final Thread writer;
+    private final List<LeaseWriter> writers = new ArrayList<>();
     private volatile Snapshot snapshot = new Snapshot(null, Map.of());
     private volatile boolean stopping;
     private volatile boolean abandon;
     private volatile RuntimeException fatal;
 
-    /** What the writer needs from the consumer thread: the group metadata and the ready partitions' positions. */
-    private record Snapshot(ConsumerGroupMetadata group, Map<Integer, OffsetAndMetadata> positions) {
+    /**
+     * What the writers need from the consumer thread: the group metadata and the ready partitions' positions.
+     *
+     * @param group     the consumer's group metadata after its last poll (null before the first)
+     * @param positions position of each ready partition, by partition number
+     */
+    record Snapshot(ConsumerGroupMetadata group, Map<Integer, OffsetAndMetadata> positions) {
     }
 
     LeaseSession(Map<String, Object> kafka, Topics topics, DispatchConfig config, SchemaRegistry registry,
@@ -130,13 +122,22 @@ final class LeaseSession implements AutoCloseable {
         this.models = models;
         this.metrics = metrics;
         this.hook = hook;
-        this.serializer = new AvroSerializer<>(registry, false);
         this.deserializer = new AvroDeserializer<>(DispatchLease.class, registry);
         this.admin = Admin.create(kafka);
         this.consumer = new KafkaConsumer<>(consumerProps(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(producerProps(kafka), new ByteArraySerializer(), new ByteArraySerializer());
-        this.writer = new Thread(this::writeLoop, "chainplan-dispatch-writer-" + config.instanceId());
-        this.writer.setDaemon(true);
+        AvroSerializer<DispatchLease> serializer = new AvroSerializer<>(registry, false);
+        for (int i = 0; i < config.logProducers(); i++) {
+            String txnId = config.transactionalId() + "-" + i;
+            writers.add(new LeaseWriter(new KafkaProducer<>(producerProps(kafka, txnId), new ByteArraySerializer(),
+                    new ByteArraySerializer()), txnId, topics.leases(), serializer, config.instanceId(), models, metrics,
+                    () -> snapshot, this::writerFailed));
+        }
+    }
+
+    private void writerFailed(RuntimeException e) {
+        fatal = e;
+        stopping = true;
+        consumer.wakeup();
     }
 
     private Map<String, Object> consumerProps(Map<String, Object> kafka) {
@@ -151,27 +152,28 @@ final class LeaseSession implements AutoCloseable {
         return p;
     }
 
-    private Map<String, Object> producerProps(Map<String, Object> kafka) {
+    private Map<String, Object> producerProps(Map<String, Object> kafka, String transactionalId) {
         Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         return p;
     }
 
-    /** The {@link LeaseLog} of this session: queues the change for the writer. */
+    /**
+     * The {@link LeaseLog} of this session: queues the change for the writer its lease id hashes to, so
+     * that the changes of one lease are recorded in order.
+     */
     LeaseLog log() {
         return (modelId, leaseId, lease) -> {
-            CompletableFuture<Void> done = new CompletableFuture<>();
             if (stopping || fatal != null) {
-                done.completeExceptionally(DispatchFailure.unavailable(modelId, "this instance is restarting its session"));
-            } else {
-                queue.add(new Write(modelId, leaseId, lease, done));
+                return CompletableFuture.failedFuture(DispatchFailure.unavailable(modelId,
+                        "this instance is restarting its session"));
             }
-            return done;
+            return writers.get(Math.floorMod(leaseId.hashCode(), writers.size())).submit(modelId, leaseId, lease);
         };
     }
 
@@ -185,7 +187,7 @@ final class LeaseSession implements AutoCloseable {
     void run(BooleanSupplier running) {
         int partitions = consumer.partitionsFor(topics.leases()).size();
         models.reset(partitions);
-        writer.start();
+        writers.forEach(LeaseWriter::start);
         consumer.subscribe(List.of(topics.leases()), new Listener());
         try {
             while (running.getAsBoolean() && fatal == null && !abandon) {
@@ -333,94 +335,12 @@ final class LeaseSession implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- writer
-
-    private void writeLoop() {
-        try {
-            producer.initTransactions();
-            while (!stopping && fatal == null) {
-                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<Write> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            fatal = e;
-            LOG.error("{}: lease writer failed; restarting the session: {}", config.instanceId(), e.toString());
-        } finally {
-            stopping = true;
-            List<Write> left = new ArrayList<>();
-            queue.drainTo(left);
-            left.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
-                    "this instance is restarting its session")));
-            consumer.wakeup();
-        }
-    }
-
-    /** One transaction for the batch (class doc: fencing); fails the writes of partitions not owned. */
-    private void write(List<Write> batch) {
-        Snapshot s = snapshot;
-        List<Write> owned = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Write w : batch) {
-            int p = models.partitionOf(w.modelId());
-            OffsetAndMetadata position = s.positions().get(p);
-            if (s.group() == null || position == null || !models.ready(p)) {
-                w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
-                        "this instance no longer serves the model; not recorded"));
-                continue;
-            }
-            owned.add(w);
-            offsets.put(new TopicPartition(topics.leases(), p), position);
-        }
-        if (owned.isEmpty()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        try {
-            producer.beginTransaction();
-            for (Write w : owned) {
-                byte[] value = w.lease() == null ? null
-                        : serializer.serialize(topics.leases(), LeaseRecords.toAvro(w.lease(), config.instanceId()));
-                producer.send(new ProducerRecord<>(topics.leases(), models.partitionOf(w.modelId()),
-                        w.leaseId().getBytes(StandardCharsets.UTF_8), value));
-            }
-            producer.flush();
-            producer.sendOffsetsToTransaction(offsets, s.group());
-            producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-                 | AuthorizationException | UnsupportedVersionException e) {
-            fail(owned, e);
-            throw e;
-        } catch (KafkaException e) {
-            fail(owned, e);
-            producer.abortTransaction();
-            return;
-        }
-        metrics.committed(Duration.ofNanos(System.nanoTime() - t0));
-        owned.forEach(w -> w.done().complete(null));
-    }
-
-    private void fail(List<Write> writes, KafkaException e) {
-        metrics.failedBatch();
-        LOG.warn("{}: {} lease records not recorded: {}", config.instanceId(), writes.size(), e.toString());
-        writes.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
-                "the lease change could not be recorded (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); nothing changed")));
-    }
-
     // ---------------------------------------------------------------- close
 
     /** Closes the clients as if the process died: no abort, no commit, no leave-group. */
     void abandonClients() {
-        joinWriter();
-        producer.close(Duration.ZERO);
+        stopping = true;
+        writers.forEach(w -> w.stop(true));
         consumer.close(CloseOptions.timeout(Duration.ZERO)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
         admin.close(Duration.ZERO);
@@ -429,24 +349,15 @@ final class LeaseSession implements AutoCloseable {
     /** Leaves the group (another instance takes the models over at once) and closes the clients. */
     @Override
     public void close() {
-        joinWriter();
+        stopping = true;
+        writers.forEach(w -> w.stop(false));
         try {
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             LOG.warn("closing the leases consumer: {}", e.toString());
         }
-        producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
-    }
-
-    private void joinWriter() {
-        stopping = true;
-        try {
-            writer.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static int compare(TopicPartition a, TopicPartition b) {
