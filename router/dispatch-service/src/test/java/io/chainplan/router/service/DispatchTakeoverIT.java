@@ -142,8 +142,6 @@ class DispatchTakeoverIT {
         seen.maxHolding.forEach((k, v) -> max.put(k, v.get()));
         assertThat(max).as("leases held per model/plan/chain").isNotEmpty().allSatisfy((key, n) ->
                 assertThat(n).as(key).isLessThanOrEqualTo(CAPACITIES[Integer.parseInt(key.substring(key.lastIndexOf('/') + 1))]));
-        assertThat(max.values().stream().mapToInt(Integer::intValue).sum()).as("the chains were used to capacity")
-                .isEqualTo(models.size() * java.util.Arrays.stream(CAPACITIES).sum());
 
         clock.advance(Duration.ofMinutes(5));
         for (String m : models) {
