@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ExperimentPoliciesCommand.class,
             ExperimentTuneCCommand.class,
             PaperGridCommand.class,
-            PetalsMigCommand.class
+            PetalsMigCommand.class,
+            ExperimentRoutersCommand.class
         })
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
