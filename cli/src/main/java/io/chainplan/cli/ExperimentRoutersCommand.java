@@ -121,10 +121,14 @@ public final class ExperimentRoutersCommand implements Callable<Integer> {
         }
     }
 
-    /** Per arrival process and load: the value at N over the central queue's, averaged over the fleets. */
+    /**
+     * Per arrival process and load: the value at N over the central queue's, geometric mean over the
+     * fleet shapes that could be split at every N (log scale).
+     */
     private static XYChart ratioChart(RoutersExperiment.Result r, ToDoubleFunction<RoutersExperiment.Row> value, String what) {
-        XYChart chart = ExperimentPlots.chart(what + " with N static shares, relative to one central queue",
-                "N (frontends)", what + " / central queue's");
+        XYChart chart = ExperimentPlots.chart(what + " with N static shares / one central queue's (fleets split at every N)",
+                "N (frontends)", what + " / central queue's (log)");
+        chart.getStyler().setYAxisLogarithmic(true);
         List<String> arrivals = r.rows().stream().map(RoutersExperiment.Row::arrivals).distinct().toList();
         List<Double> loads = r.rows().stream().map(RoutersExperiment.Row::load).distinct().sorted().toList();
         List<Integer> ns = r.rows().stream().map(RoutersExperiment.Row::frontends).distinct().sorted().toList();
@@ -132,20 +136,29 @@ public final class ExperimentRoutersCommand implements Callable<Integer> {
             for (double load : loads) {
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
+                List<RoutersExperiment.Row> cell = r.rows().stream().filter(x -> x.arrivals().equals(a) && x.load() == load)
+                        .toList();
+                List<String> splittable = cell.stream().map(ExperimentRoutersCommand::fleet).distinct()
+                        .filter(f -> cell.stream().filter(x -> fleet(x).equals(f)).allMatch(x -> x.runs() > 0)).toList();
                 for (int n : ns) {
-                    double mean = r.rows().stream().filter(x -> x.arrivals().equals(a) && x.load() == load && x.frontends() == n)
-                            .mapToDouble(x -> r.ratio(x, value)).filter(Double::isFinite).average().orElse(Double.NaN);
+                    double mean = Math.exp(cell.stream().filter(x -> x.frontends() == n && splittable.contains(fleet(x)))
+                            .mapToDouble(x -> Math.log(r.ratio(x, value))).filter(Double::isFinite).average()
+                            .orElse(Double.NaN));
                     if (Double.isFinite(mean)) {
                         xs.add((double) n);
                         ys.add(mean);
                     }
                 }
                 if (!xs.isEmpty()) {
-                    ExperimentPlots.line(chart, String.format(Locale.ROOT, "%s, load %.2f", a, load), ExperimentPlots.toArray(xs),
-                            ExperimentPlots.toArray(ys));
+                    ExperimentPlots.line(chart, String.format(Locale.ROOT, "%s, load %.2f (%d fleet shapes)", a, load,
+                            splittable.size()), ExperimentPlots.toArray(xs), ExperimentPlots.toArray(ys));
                 }
             }
         }
         return chart;
+    }
+
+    private static String fleet(RoutersExperiment.Row r) {
+        return r.servers() + "/" + r.eta();
     }
 }
