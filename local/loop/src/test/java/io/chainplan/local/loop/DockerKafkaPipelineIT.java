@@ -86,7 +86,8 @@ class DockerKafkaPipelineIT {
                 .setUpdatedAtMillis(Instant.ofEpochMilli(clock.originMillis())).build());
         PoissonLoad load = new PoissonLoad(3.0, Double.POSITIVE_INFINITY, 1, 120, fleet.model(), new SplittableRandom(SEED));
         Dispatcher router = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-        FleetSimulation sim = new FleetSimulation(fleet, load, router, sink, new RunRecorder(), new SplittableRandom(SEED),
+        FleetSimulation sim = new FleetSimulation(fleet, load, FleetRouter.embedded(router), sink, new RunRecorder(),
+                new SplittableRandom(SEED),
                 clock, FleetSimulation.Settings.DEFAULTS);
         sim.advanceTo(120);
         sink.flush();
