@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The fleet's router through the dispatch service: an in-process {@link DispatchService} on the local
  * stack (its leases on {@code chainplan.leases}) and a {@link DispatchClient} over HTTP, as a frontend
- * of any fleet would use it. Acquires run on a fixed pool of client threads in arrival order; one waits
+ * of any fleet would use it. Acquires run on a fixed pool of client threads in arrival order (releases
+ * on their own threads, so that they never wait behind acquires that wait for their slots); one waits
  * in the service's central queue, retrying while the model has no plan yet (as the embedded
  * dispatcher queues requests until the first plan). {@link #currentPlan()} is a local mirror fed by
  * the plan subscriber, for bookkeeping only (the epoch a request arrived under, the servers' memory
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class ServiceRouter implements FleetRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRouter.class);
     private static final int CLIENT_THREADS = 64;
+    private static final int RELEASE_THREADS = 8;
     private static final Duration WAIT = Duration.ofSeconds(50);
     private static final Duration RETRY = Duration.ofMillis(50);
     private static final Set<String> RETRY_ON = Set.of(ErrorBody.NO_PLAN, ErrorBody.QUEUE_TIMEOUT,
@@ -47,11 +49,10 @@ final class ServiceRouter implements FleetRouter {
     private final DispatchService service;
     private final DispatchClient client;
     private final Dispatcher mirror;
-    private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS, r -> {
-        Thread t = new Thread(r, "chainplan-local-dispatch-client");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Acquires, which may wait long in the service's queue. */
+    private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS, daemon("acquire"));
+    /** Releases, apart: they free the slots the waiting acquires need. */
+    private final ExecutorService releases = Executors.newFixedThreadPool(RELEASE_THREADS, daemon("release"));
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean closed;
 
@@ -78,6 +79,14 @@ final class ServiceRouter implements FleetRouter {
         return new ServiceRouter(s, mirror);
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String what) {
+        return r -> {
+            Thread t = new Thread(r, "chainplan-local-dispatch-" + what);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public Optional<RoutingPlan> currentPlan() {
         return mirror.currentPlan();
@@ -91,7 +100,7 @@ final class ServiceRouter implements FleetRouter {
                 RemoteLease l = acquireRetrying();
                 return new Lease(l.planEpoch(), l.chain(), l.hops().stream()
                         .map(h -> new Hop(h.serverId(), h.startBlock(), h.endBlock())).toList(),
-                        () -> pool.execute(() -> release(l)));
+                        () -> releases.execute(() -> release(l)));
             } finally {
                 waiting.decrementAndGet();
             }
@@ -144,7 +153,9 @@ final class ServiceRouter implements FleetRouter {
     public void close() {
         closed = true;
         pool.shutdownNow();
+        releases.shutdown();
         try {
+            releases.awaitTermination(10, TimeUnit.SECONDS);
             pool.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
