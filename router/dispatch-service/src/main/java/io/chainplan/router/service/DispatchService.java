@@ -6,11 +6,12 @@ import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.time.InstantSource;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -194,9 +195,9 @@ public final class DispatchService implements AutoCloseable {
         private volatile LeaseSession session;
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> write(String modelId, String leaseId, LeaseEntry lease) {
+        public CompletableFuture<Void> write(String modelId, String leaseId, LeaseEntry lease) {
             LeaseSession s = session;
-            return s == null ? java.util.concurrent.CompletableFuture.failedFuture(
+            return s == null ? CompletableFuture.failedFuture(
                     DispatchFailure.unavailable(modelId, "no session")) : s.log().write(modelId, leaseId, lease);
         }
     }

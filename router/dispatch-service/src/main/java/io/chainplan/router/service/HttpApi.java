@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainplan.router.client.AcquireRequest;
 import io.chainplan.router.client.ErrorBody;
+import io.chainplan.router.client.RemoteLease;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,7 @@ final class HttpApi implements AutoCloseable {
     private void answer(Response response, Callback cb, CompletableFuture<Object> result, int status) {
         result.whenComplete((body, ex) -> {
             if (ex == null) {
-                if (status == 201 && body instanceof io.chainplan.router.client.RemoteLease l) {
+                if (status == 201 && body instanceof RemoteLease l) {
                     response.getHeaders().put(HttpHeader.LOCATION, "/v1/models/" + l.modelId() + "/leases/" + l.leaseId());
                 }
                 reply(response, cb, status, body == null ? null : json(body));
