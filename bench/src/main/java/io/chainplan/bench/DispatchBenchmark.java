@@ -123,7 +123,8 @@ public final class DispatchBenchmark {
      *
      * @param s   the settings
      * @param log progress lines
-     * @return the rows: service open loop, service closed loop, embedded open loop, embedded closed loop
+     * @return the rows: service open loop, service closed loop, HTTP only (open loop), embedded open loop,
+     *         embedded closed loop
      * @throws Exception if the broker or service cannot start
      */
     public static List<Row> run(Settings s, Consumer<String> log) throws Exception {
@@ -151,6 +152,17 @@ public final class DispatchBenchmark {
                 };
                 rows.addAll(measure("service (HTTP + Kafka)", http, s, log));
                 log.accept("lease log: " + service.metrics().logSummary());
+                java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder()
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                java.net.http.HttpRequest status = java.net.http.HttpRequest.newBuilder(
+                        service.uri().resolve("/v1/models/" + MODEL)).build();
+                LeasePath httpOnly = () -> {
+                    if (plain.send(status, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
+                        throw new IllegalStateException("status failed");
+                    }
+                };
+                openLoop("HTTP only (GET status)", httpOnly, s, s.warmupLeases());
+                rows.add(openLoop("HTTP only (GET status)", httpOnly, s, s.leases()));
             }
             Dispatcher d = Dispatcher.builder(MODEL, new JffcDispatchPolicy()).build();
             d.apply(new RoutingPlan(MODEL, 1, chains));
