@@ -18,5 +18,6 @@ create requests         --config cleanup.policy=delete
 create server-estimates --config cleanup.policy=compact
 create demand-estimates --config cleanup.policy=compact
 create plans            --config cleanup.policy=delete --config retention.ms=-1 --config retention.bytes=-1
+create leases           --config cleanup.policy=compact
 create dead-letters     --config cleanup.policy=delete
 echo "chainplan topics ready on $bootstrap (prefix $prefix)"

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             BenchSolveCommand.class,
             BenchOptimizerCommand.class,
             BenchSimulateCommand.class,
-            BenchIngestCommand.class
+            BenchIngestCommand.class,
+            BenchDispatchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

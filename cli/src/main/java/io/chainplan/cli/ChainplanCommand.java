@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             LocalCommand.class,
             OptimizerCommand.class,
+            DispatchCommand.class,
             IngestCommand.class,
             SchemaRegistryCommand.class,
             AuditCommand.class,

@@ -2,6 +2,7 @@ package io.chainplan.cli;
 
 import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.optimizer.service.OptimizerConfig;
+import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.config.ClientConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +10,19 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 
-/** How the Kafka-facing commands (ingest, optimizer, audit, model) load their {@code --config}. */
+/** How the Kafka-facing commands (ingest, optimizer, dispatch, audit, model) load their {@code --config}. */
 final class CliSupport {
     private CliSupport() {
     }
 
     /**
      * @return the definitions of every key chainplan reads, in the order the README lists them:
-     *         the client's (Kafka connection, registry, topic prefix), telemetry-ingest's, the optimizer's
+     *         the client's (Kafka connection, registry, topic prefix), telemetry-ingest's, the optimizer's,
+     *         the dispatch service's
      */
     static List<ConfigDef> configDefs() {
-        return List.of(ClientConfig.configDef(), IngestConfig.configDef(), OptimizerConfig.configDef());
+        return List.of(ClientConfig.configDef(), IngestConfig.configDef(), OptimizerConfig.configDef(),
+                DispatchConfig.configDef());
     }
 
     /**
@@ -45,6 +48,7 @@ final class CliSupport {
         if (file != null && !Files.isRegularFile(file)) {
             throw new UsageException("--config: no such file " + file);
         }
-        return ClientConfig.load(file, env).requireKnownKeys(IngestConfig.configDef(), OptimizerConfig.configDef());
+        return ClientConfig.load(file, env).requireKnownKeys(IngestConfig.configDef(), OptimizerConfig.configDef(),
+                DispatchConfig.configDef());
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             ExperimentTuneCCommand.class,
             PaperGridCommand.class,
             PetalsMigCommand.class,
-            BurstyCommand.class
+            BurstyCommand.class,
+            ExperimentRoutersCommand.class
         })
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec

@@ -75,6 +75,12 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write PNG charts of the run to DIR.")
     private Path reportDir;
 
+    @Option(names = "--dispatch", paramLabel = "MODE", defaultValue = "service",
+            description = "How the fleet's router dispatches: service (through the dispatch service over HTTP, leases on "
+                    + "chainplan.leases; its round trips count x speedup in the waits) or embedded (the Dispatcher in "
+                    + "this process). Default ${DEFAULT-VALUE}.")
+    private String dispatch;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the arrivals and the fleet's noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -145,12 +151,22 @@ public final class LocalCommand implements Callable<Integer> {
                 Topics.withPrefix(topicPrefix));
     }
 
+    private ClosedLoopOptions.Dispatch dispatch() {
+        for (ClosedLoopOptions.Dispatch d : ClosedLoopOptions.Dispatch.values()) {
+            if (d.cliName().equals(dispatch.trim().toLowerCase(Locale.ROOT))) {
+                return d;
+            }
+        }
+        throw new UsageException("--dispatch must be service or embedded, was " + dispatch);
+    }
+
     /** Runs the closed loop on a fresh stack and prints its summary; exit 1 if no plan was published. */
     private int closedLoop() throws IOException {
         ClosedLoopOptions options;
         try {
             options = new ClosedLoopOptions(duration, speedup, fleet(), Optional.ofNullable(trace),
-                    Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed);
+                    Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed,
+                    dispatch());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.optimizer.service.OptimizerConfig;
+import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.config.ConfigKeys;
 import java.io.IOException;
@@ -59,6 +60,7 @@ class ConfigDocumentationTest {
 
         assertThat(IngestConfig.of(ingest).settings()).isEqualTo(IngestConfig.of(ClientConfig.of(Map.of())).settings());
         assertThat(OptimizerConfig.from(optimizer)).isEqualTo(OptimizerConfig.defaults());
+        assertThat(DispatchConfig.from(example("dispatch.properties"))).isEqualTo(DispatchConfig.defaults());
     }
 
     @Test

@@ -35,6 +35,20 @@ class ExperimentCommandTest extends CommandTestSupport {
     }
 
     @Test
+    void shouldRunTheRoutersExperimentQuicklyAndWriteCsvMarkdownAndPng() throws Exception {
+        Path o = dir.resolve("routers");
+        int code = run("experiment", "routers", "--quick", "--servers", "10", "--frontends", "1,2", "--out", o.toString(),
+                "--rtt-csv", dir.resolve("none.csv").toString(), "--trace", dir.resolve("none.csv").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("# experiment routers").contains("Poisson only").contains("N=1 (central)");
+        assertThat(Files.readAllLines(o.resolve("routers.csv"))).hasSize(3)
+                .first().asString().startsWith("arrivals,servers,eta,load,frontends");
+        assertThat(Files.size(o.resolve("routers-mean.png"))).isPositive();
+        assertThat(Files.size(o.resolve("routers-p99.png"))).isPositive();
+        assertThat(o.resolve("routers.md")).exists();
+    }
+
+    @Test
     void shouldListItsSubcommands() {
         assertThat(run("experiment")).isZero();
         assertThat(out.toString()).contains("policies").contains("tune-c");

@@ -125,6 +125,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // a transaction's first write retries after this while the previous transaction's markers are
+        // written (default 20 ms): the dispatch service's lease log runs transactions back to back
+        p.put("add.partitions.to.txn.retry.backoff.ms", "1");
         p.put("log.segment.bytes", Integer.toString(8 * 1024 * 1024));
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         p.put("log.cleaner.threads", "1");

@@ -129,6 +129,14 @@ public final class Topics {
         return prefix + "plans";
     }
 
+    /**
+     * @return leases topic of the dispatch service, key lease id, value {@code DispatchLease} (a
+     *         tombstone once released or expired), compacted
+     */
+    public String leases() {
+        return prefix + "leases";
+    }
+
     /** @return dead-letter topic, original key and value bytes with error headers ({@link DeadLetters}) */
     public String deadLetters() {
         return prefix + "dead-letters";
@@ -145,6 +153,7 @@ public final class Topics {
                 new Spec(serverEstimates(), Cleanup.COMPACT),
                 new Spec(demandEstimates(), Cleanup.COMPACT),
                 new Spec(plans(), Cleanup.KEEP_FOREVER),
+                new Spec(leases(), Cleanup.COMPACT),
                 new Spec(deadLetters(), Cleanup.DELETE));
     }
 

@@ -13,7 +13,7 @@ class TopicsTest {
 
         assertThat(t.all()).extracting(Topics.Spec::name).containsExactly("chainplan.models", "chainplan.telemetry",
                 "chainplan.requests", "chainplan.server-estimates", "chainplan.demand-estimates", "chainplan.plans",
-                "chainplan.dead-letters");
+                "chainplan.leases", "chainplan.dead-letters");
     }
 
     @Test
@@ -22,8 +22,9 @@ class TopicsTest {
 
         assertThat(t.all()).extracting(Topics.Spec::cleanup).containsExactly(Topics.Cleanup.COMPACT,
                 Topics.Cleanup.DELETE, Topics.Cleanup.DELETE, Topics.Cleanup.COMPACT, Topics.Cleanup.COMPACT,
-                Topics.Cleanup.KEEP_FOREVER, Topics.Cleanup.DELETE);
+                Topics.Cleanup.KEEP_FOREVER, Topics.Cleanup.COMPACT, Topics.Cleanup.DELETE);
         assertThat(t.plans()).isEqualTo("x.plans");
+        assertThat(t.leases()).isEqualTo("x.leases");
         assertThat(Topics.Cleanup.KEEP_FOREVER.configs())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1"));
         assertThat(Topics.Cleanup.COMPACT.configs()).containsExactlyEntriesOf(Map.of("cleanup.policy", "compact"));

@@ -3,6 +3,7 @@ package io.chainplan.schemas.testing;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.DispatchLease;
 import io.chainplan.schemas.avro.HopTiming;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanChain;
@@ -94,8 +95,17 @@ public final class SampleRecords {
                 .build();
     }
 
+    /** @return a lease on the one chain of {@link #chainPlan()} */
+    public static DispatchLease dispatchLease() {
+        return DispatchLease.newBuilder().setLeaseId("6f1c2f2e-4a4b-4b6e-9d7e-3f1a2b3c4d5e").setModelId("llama-2-7b")
+                .setPlanEpoch(3).setChainIndex(0)
+                .setHops(List.of(new PlanHop("s001", 0, 16), new PlanHop("s002", 16, 32)))
+                .setGrantedAtMillis(T0).setExpiresAtMillis(T0.plusSeconds(30)).setInstanceId("dispatch-0").build();
+    }
+
     /** @return one record of every top-level schema */
     public static List<SpecificRecord> all() {
-        return List.of(modelSpec(), serverTelemetry(), requestEvent(), serverEstimate(), demandEstimate(), chainPlan());
+        return List.of(modelSpec(), serverTelemetry(), requestEvent(), serverEstimate(), demandEstimate(), chainPlan(),
+                dispatchLease());
     }
 }

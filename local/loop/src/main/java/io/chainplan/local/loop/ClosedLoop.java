@@ -79,6 +79,16 @@ public final class ClosedLoop {
          * @return a handle that stops it
          */
         AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher);
+
+        /**
+         * Starts the dispatch service on the stack and a router that leases through it
+         * ({@code --dispatch service}).
+         *
+         * @param stack  the stack
+         * @param mirror a dispatcher fed by {@link #startPlanFeed}: the router's view of the plan in force
+         * @return the router; closing it stops the service
+         */
+        FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror);
     }
 
     /**
@@ -132,20 +142,22 @@ public final class ClosedLoop {
             push(running, services.startIngest(stack, clock));
             Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
             push(running, services.startPlanFeed(stack, dispatcher));
+            FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
+                    ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher));
             // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
             start = Math.ceil(clock.accelerate().elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
             end = start + span;
             changeAt = options.scenario() == Scenario.STEADY ? Double.POSITIVE_INFINITY : start + span / 2;
             load = load(fleet, start, end, changeAt);
             push(running, new TopicObserver(kafka, registry, stack.topics(), recorder, clock, load).start());
-            out.printf(Locale.ROOT, "closed loop: %s on %d servers, %s; %s scenario; %.0f s simulated (t=%.0f..%.0f s) "
-                    + "in %.0f s of wall time (x%.0f)%n", fleet.model().id(), fleet.servers().size(), load.describe(),
-                    options.scenario().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());
+            out.printf(Locale.ROOT, "closed loop: %s on %d servers, %s; %s scenario; dispatch %s; %.0f s simulated "
+                    + "(t=%.0f..%.0f s) in %.0f s of wall time (x%.0f)%n", fleet.model().id(), fleet.servers().size(),
+                    load.describe(), options.scenario().cliName(), options.dispatch().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());
             out.flush();
-            FleetSimulation sim = new FleetSimulation(start, fleet, load, dispatcher, sink, recorder,
+            FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     new SplittableRandom(options.seed() + 1), clock, simSettings);
             Runnable optimizer = () -> push(running, startOptimizer(stack.clientConfig(), registry, clock));
-            loop(sim, dispatcher, recorder, clock, load, new double[] {start + WARMUP_SECONDS, changeAt, end}, optimizer,
+            loop(sim, router, recorder, clock, load, new double[] {start + WARMUP_SECONDS, changeAt, end}, optimizer,
                     new StatusLine(err, terminal));
             sink.flush();
         } finally {
@@ -171,7 +183,7 @@ public final class ClosedLoop {
         return new Result(summary, recorder, petals, files);
     }
 
-    private void loop(FleetSimulation sim, Dispatcher dispatcher, RunRecorder recorder, VirtualClock clock,
+    private void loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
             LoadSource load, double[] times, Runnable startOptimizer, StatusLine status) {
         double optimizerAt = times[0];
         double changeAt = times[1];
@@ -212,7 +224,7 @@ public final class ClosedLoop {
         status.finish();
     }
 
-    private void scenarioChange(FleetSimulation sim, Dispatcher dispatcher, RunRecorder recorder, LoadSource load,
+    private void scenarioChange(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, LoadSource load,
             double at) {
         if (options.scenario() == Scenario.SHIFT) {
             recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,

@@ -18,9 +18,24 @@ import java.util.Optional;
  * @param comparePetals also run PETALS on the same arrivals
  * @param reportDir     where to write PNGs
  * @param seed          seed of arrivals and noise
+ * @param dispatch      how the fleet's router dispatches: through the dispatch service or embedded
  */
 public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, Optional<Path> trace,
-        Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed) {
+        Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed,
+        Dispatch dispatch) {
+    /** How the simulated fleet's router dispatches ({@code --dispatch}). */
+    public enum Dispatch {
+        /** Through the dispatch service over HTTP, leases on {@code chainplan.leases} (the default). */
+        SERVICE,
+        /** The router library's {@code Dispatcher} in this process (one process per model). */
+        EMBEDDED;
+
+        /** @return the command-line name */
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** Default Poisson rate for the default fleet: about half of what PETALS' placement carries. */
     public static final double DEFAULT_RATE = 5.0;
     /** Longest simulated span: below the 7-day retention of the event topics, as timestamps lie in the past. */
@@ -31,6 +46,7 @@ public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> f
         Objects.requireNonNull(wall, "wall");
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(dispatch, "dispatch");
         if (wall.isNegative() || wall.toMillis() < 1000) {
             throw new IllegalArgumentException("--duration must be at least 1s, was " + wall);
         }

@@ -4,8 +4,6 @@ import io.chainplan.optimizer.model.Hop;
 import io.chainplan.optimizer.sim.EventHeap;
 import io.chainplan.optimizer.sim.Noise;
 import io.chainplan.optimizer.sim.TokenServiceModel;
-import io.chainplan.router.dispatch.Dispatcher;
-import io.chainplan.router.dispatch.Lease;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.schemas.avro.HopTiming;
 import io.chainplan.schemas.avro.RequestEvent;
@@ -25,7 +23,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The simulated fleet and its router, as a discrete-event simulation in virtual time: requests
- * arrive from a {@link LoadSource}, the router (a real {@link Dispatcher}, JFFC) leases them a chain
+ * arrive from a {@link LoadSource}, the router (a {@link FleetRouter}: the router library's
+ * {@code Dispatcher} in this process, or the dispatch service; JFFC) leases them a chain
  * or queues them, the servers on the chain take token-driven compute and network time per hop
  * (the fleet's {@link TokenServiceModel}, with multiplicative noise: the same model the simulator serves
  * with), and the router emits {@code ARRIVED} /
@@ -33,8 +32,9 @@ import java.util.random.RandomGenerator;
  * {@link ServerTelemetry} periodically: its memory use (noisy) and the timings its start-up benchmark
  * measured (the true means with a one-off error). A failed server
  * stops reporting and serving: requests on it fail after a client timeout and are retried.
- * <p>Not thread-safe except {@link #pendingGrants}: the dispatcher may grant queued requests from the
- * plan-subscriber thread (on a plan switch); grants are queued and started by the simulation thread.
+ * <p>Not thread-safe except {@link #pendingGrants}: the router may grant requests on another thread
+ * (the plan subscriber's on a plan switch, an HTTP client's); grants are queued and started by the
+ * simulation thread.
  * Nothing sleeps here: the caller paces {@link #advanceTo(double)} against a {@link VirtualClock}.
  * <p>Its event core is the simulator's {@link EventHeap} (event ids index a pool of events); at equal
  * times scheduled events come before arrivals, as in the simulator.
@@ -64,7 +64,7 @@ public final class FleetSimulation {
 
     private final SimFleet fleet;
     private final LoadSource load;
-    private final Dispatcher dispatcher;
+    private final FleetRouter router;
     private final EventSink sink;
     private final RunRecorder recorder;
     private final RandomGenerator random;
@@ -86,16 +86,16 @@ public final class FleetSimulation {
     /**
      * @param fleet      the fleet (true timings)
      * @param load       the arrivals
-     * @param dispatcher the router's dispatcher (its plans come from a plan subscriber)
+     * @param router     the router
      * @param sink       where events go
      * @param recorder   what the run records
      * @param random     noise, owned by the simulation
      * @param clock      converts virtual seconds to event timestamps
      * @param settings   noise and timing settings
      */
-    public FleetSimulation(SimFleet fleet, LoadSource load, Dispatcher dispatcher, EventSink sink,
+    public FleetSimulation(SimFleet fleet, LoadSource load, FleetRouter router, EventSink sink,
             RunRecorder recorder, RandomGenerator random, VirtualClock clock, Settings settings) {
-        this(0, fleet, load, dispatcher, sink, recorder, random, clock, settings);
+        this(0, fleet, load, router, sink, recorder, random, clock, settings);
     }
 
     /**
@@ -105,18 +105,18 @@ public final class FleetSimulation {
      * @param startSeconds virtual time of the start
      * @param fleet      the fleet (true timings)
      * @param load       the arrivals (none before the start)
-     * @param dispatcher the router's dispatcher (its plans come from a plan subscriber)
+     * @param router     the router
      * @param sink       where events go
      * @param recorder   what the run records
      * @param random     noise, owned by the simulation
      * @param clock      converts virtual seconds to event timestamps
      * @param settings   noise and timing settings
      */
-    public FleetSimulation(double startSeconds, SimFleet fleet, LoadSource load, Dispatcher dispatcher, EventSink sink,
+    public FleetSimulation(double startSeconds, SimFleet fleet, LoadSource load, FleetRouter router, EventSink sink,
             RunRecorder recorder, RandomGenerator random, VirtualClock clock, Settings settings) {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.load = Objects.requireNonNull(load, "load");
-        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+        this.router = Objects.requireNonNull(router, "router");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.random = Objects.requireNonNull(random, "random");
@@ -154,7 +154,7 @@ public final class FleetSimulation {
     }
 
     /**
-     * Processes every event up to virtual time {@code t} (and the grants the dispatcher handed out).
+     * Processes every event up to virtual time {@code t} (and the grants the router handed out).
      *
      * @param t virtual seconds since the start
      */
@@ -214,14 +214,14 @@ public final class FleetSimulation {
 
     private void arrive(Arrival a) {
         recorder.arrived(a);
-        Request r = new Request(nextRequestId++, a, dispatcher.currentPlan().map(RoutingPlan::epoch).orElse(-1L));
+        Request r = new Request(nextRequestId++, a, router.currentPlan().map(RoutingPlan::epoch).orElse(-1L));
         sink.request(event(r, RequestEventKind.ARRIVED, a.timeSeconds()).build());
         acquire(r);
     }
 
     private void acquire(Request r) {
         r.queuedAt = now;
-        dispatcher.acquireAsync().whenComplete((lease, ex) -> {
+        router.acquire().whenComplete((lease, ex) -> {
             if (lease != null) {
                 pendingGrants.add(new Grant(r, lease));
             }
@@ -234,7 +234,7 @@ public final class FleetSimulation {
         }
     }
 
-    private void start(Request r, Lease lease) {
+    private void start(Request r, FleetRouter.Lease lease) {
         r.lease = lease;
         r.startedAt = now;
         r.hops = new ArrayList<>();
@@ -280,7 +280,7 @@ public final class FleetSimulation {
             return; // its server failed meanwhile; the TIMEOUT event handles it
         }
         inService.remove(r.id);
-        dispatcher.release(r.lease);
+        r.lease.release().run();
         double response = now - r.arrival.timeSeconds();
         double wait = r.startedAt - r.queuedAt;
         sink.request(event(r, RequestEventKind.COMPLETED, now).setOutputTokens(r.arrival.outputTokens())
@@ -292,7 +292,7 @@ public final class FleetSimulation {
 
     private void timeout(Request r) {
         inService.remove(r.id);
-        dispatcher.release(r.lease);
+        r.lease.release().run();
         recorder.attemptFailed();
         sink.request(event(r, RequestEventKind.FAILED, now).setPlanEpoch(r.lease.epoch()).build());
         r.failed = false;
@@ -336,7 +336,7 @@ public final class FleetSimulation {
         SimModel m = fleet.model();
         int hosted = 0;
         long cache = 0;
-        Optional<RoutingPlan> plan = dispatcher.currentPlan();
+        Optional<RoutingPlan> plan = router.currentPlan();
         if (plan.isPresent()) {
             int lo = Integer.MAX_VALUE;
             int hi = Integer.MIN_VALUE;
@@ -411,7 +411,7 @@ public final class FleetSimulation {
         final long id;
         final Arrival arrival;
         final long epochAtArrival;
-        Lease lease;
+        FleetRouter.Lease lease;
         double queuedAt;
         double startedAt;
         List<HopTiming> hops = List.of();
@@ -425,6 +425,6 @@ public final class FleetSimulation {
         }
     }
 
-    private record Grant(Request request, Lease lease) {
+    private record Grant(Request request, FleetRouter.Lease lease) {
     }
 }

@@ -22,8 +22,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * The services of the closed loop, started in-process on a {@link LocalStack}: telemetry-ingest's
  * topology ({@link IngestTopology}, the same one {@code chainplan ingest} runs) in a {@link KafkaStreams}
  * instance on the run's virtual clock (exactly-once, dead-letter handlers, state under the stack's data
- * directory; bad model specs dead-lettered through a {@link KafkaDeadLetterSink}), and the router
- * library's plan subscriber. (The ingest app itself cannot be given a Kafka
+ * directory; bad model specs dead-lettered through a {@link KafkaDeadLetterSink}), the router
+ * library's plan subscriber, and the dispatch service ({@link ServiceRouter}). (The ingest app itself cannot be given a Kafka
  * {@code Time}, hence the topology is run directly.)
  */
 public final class LocalServices implements ClosedLoop.Services {
@@ -114,6 +114,12 @@ public final class LocalServices implements ClosedLoop.Services {
      * The router library's {@link PlanSubscriber}, reading committed plans only (the optimizer publishes
      * in transactions) and applying each new plan of the dispatcher's model to it.
      */
+    /** The dispatch service in-process on the stack, and a router that leases through it over HTTP. */
+    @Override
+    public FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror) {
+        return ServiceRouter.start(stack, mirror, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     @Override
     public AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher) {
         Map<String, Object> props = new HashMap<>(stack.clientConfig().kafkaProperties());

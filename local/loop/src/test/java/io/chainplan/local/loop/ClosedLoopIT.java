@@ -25,7 +25,8 @@ class ClosedLoopIT {
     @Test
     void shouldReplanOnTheShiftStayInTheBandOfThePlanInForceAndBeatPetals() throws Exception {
         ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), Optional.empty(),
-                Optional.empty(), Scenario.SHIFT, true, Optional.of(dir.resolve("report")), SEED);
+                Optional.empty(), Scenario.SHIFT, true, Optional.of(dir.resolve("report")), SEED,
+                ClosedLoopOptions.Dispatch.EMBEDDED);
         StringWriter out = new StringWriter();
         ClosedLoop.Result r;
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {

@@ -33,7 +33,8 @@ class FleetSimulationTest {
 
     private FleetSimulation simulation(Dispatcher d, ListSink sink, RunRecorder recorder, double rate) {
         PoissonLoad load = new PoissonLoad(rate, Double.POSITIVE_INFINITY, 1, END, fleet.model(), new SplittableRandom(SEED));
-        return new FleetSimulation(fleet, load, d, sink, recorder, new SplittableRandom(SEED + 1), clock,
+        return new FleetSimulation(fleet, load, FleetRouter.embedded(d), sink, recorder, new SplittableRandom(SEED + 1),
+                clock,
                 FleetSimulation.Settings.DEFAULTS);
     }
 

@@ -25,7 +25,8 @@ class PetalsComparisonTest {
         Fleet f = PetalsComparison.toFleet(fleet, List.of(new Arrival(0, 1, 1), new Arrival(1, 1, 1)));
         Plan plan = new CapacitySearch().solve(new Fleet(f.model(), f.servers(), rate, 0.7));
         d.apply(RoutingPlan.of(plan, 1));
-        FleetSimulation sim = new FleetSimulation(fleet, load, d, new ListSink(), recorder, new SplittableRandom(SEED),
+        FleetSimulation sim = new FleetSimulation(fleet, load, FleetRouter.embedded(d), new ListSink(), recorder,
+                new SplittableRandom(SEED),
                 new VirtualClock(0, 1, () -> 0L), FleetSimulation.Settings.DEFAULTS);
         sim.advanceTo(1000);
         double chainplan = Stats.of(recorder.completions().stream().mapToDouble(Completion::responseSeconds).toArray()).mean();

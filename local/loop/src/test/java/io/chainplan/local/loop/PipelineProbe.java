@@ -45,7 +45,8 @@ final class PipelineProbe {
                 .setUpdatedAtMillis(Instant.ofEpochMilli(clock.originMillis())).build());
         PoissonLoad load = new PoissonLoad(3.0, Double.POSITIVE_INFINITY, 1, 120, fleet.model(), new SplittableRandom(seed));
         Dispatcher router = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-        FleetSimulation sim = new FleetSimulation(fleet, load, router, sink, new RunRecorder(), new SplittableRandom(seed),
+        FleetSimulation sim = new FleetSimulation(fleet, load, FleetRouter.embedded(router), sink, new RunRecorder(),
+                new SplittableRandom(seed),
                 clock, FleetSimulation.Settings.DEFAULTS);
         sim.advanceTo(120);
         sink.flush();

@@ -29,6 +29,7 @@ import java.util.random.RandomGenerator;
  *       slot is granted (cancel it to leave the queue); {@link #acquire(Duration)} blocks with a timeout
  *       and honours interruption.</li>
  *   <li>{@link #release(Lease)} frees the slot, or hands it at once to the request the policy picks.</li>
+ *   <li>{@link #restore(long, int)} puts back a lease granted earlier (state rebuilt from a log).</li>
  *   <li>{@link #apply(RoutingPlan)} switches plans (DESIGN.md §2.4): new requests use the new chains at
  *       once, leases of older plans stay valid and are released to their plan, queued requests move to
  *       the new plan in FIFO order; a plan whose epoch is not newer is ignored.</li>
@@ -165,6 +166,32 @@ public final class Dispatcher {
             metrics.waited(0);
         }
         return Optional.ofNullable(lease);
+    }
+
+    /**
+     * Puts back a lease granted earlier on chain {@code chain} of the current plan, by this process
+     * before a restart or by another process whose state is being rebuilt from a record of its leases
+     * (the dispatch service taking over a model, DESIGN.md §2.5): the slot counts as taken again and is
+     * freed by {@link #release(Lease)} like any other. No chain is chosen and no waiting request moves.
+     *
+     * @param epoch the epoch of the plan the lease was granted on; must be the current plan's
+     * @param chain the chain index in that plan
+     * @return the lease, or empty if the chain is full (a record that would overbook it)
+     * @throws IllegalStateException    if {@code epoch} is not the current plan's epoch
+     * @throws IllegalArgumentException if the current plan has no chain {@code chain}
+     */
+    public Optional<Lease> restore(long epoch, int chain) {
+        lock.lock();
+        try {
+            Generation g = current;
+            if (!hasPlan || g.plan.epoch() != epoch) {
+                throw new IllegalStateException("cannot restore a lease of plan " + epoch + " of model " + modelId
+                        + ": the current plan is " + (hasPlan ? Long.toString(g.plan.epoch()) : "none"));
+            }
+            return g.state.occupy(chain) ? Optional.of(new Lease(this, g, chain, nextId++)) : Optional.empty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

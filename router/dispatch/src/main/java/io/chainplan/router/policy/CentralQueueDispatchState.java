@@ -48,6 +48,18 @@ abstract class CentralQueueDispatchState extends AbstractDispatchState {
     }
 
     @Override
+    public final boolean occupy(int chain) {
+        checkChain(chain);
+        if (inService[chain] >= capacity[chain]) {
+            return false;
+        }
+        int n = ++inService[chain];
+        total++;
+        countChanged(chain, n);
+        return true;
+    }
+
+    @Override
     public final long depart(int chain) {
         checkBusy(chain);
         if (!central.isEmpty()) {

@@ -49,6 +49,18 @@ public interface DispatchState {
     long depart(int chain);
 
     /**
+     * Counts a request that is already in service on {@code chain} without choosing a chain for it:
+     * for rebuilding the state of a plan from a record of the leases granted on it (the dispatch
+     * service's new owner of a model, DESIGN.md §2.5). The policy's preferences are updated as if the
+     * request had started there; a waiting request is not started.
+     *
+     * @param chain the chain index
+     * @return true if the chain had a free slot and now holds the request; false if it was full
+     *         (nothing changes)
+     */
+    boolean occupy(int chain);
+
+    /**
      * Removes a waiting request (timeout or cancellation).
      *
      * @param token the request's token

@@ -77,6 +77,18 @@ abstract class PerChainQueueDispatchState extends AbstractDispatchState {
     }
 
     @Override
+    public final boolean occupy(int chain) {
+        checkChain(chain);
+        if (inService[chain] >= capacity[chain]) {
+            return false;
+        }
+        inService[chain]++;
+        total++;
+        rekey(chain);
+        return true;
+    }
+
+    @Override
     public final long depart(int chain) {
         checkBusy(chain);
         long next = queues[chain].poll();

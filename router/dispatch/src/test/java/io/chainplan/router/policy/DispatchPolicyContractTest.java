@@ -65,6 +65,38 @@ abstract class DispatchPolicyContractTest {
     }
 
     @Test
+    void shouldOccupyAFreeSlotOfTheGivenChainOnly() {
+        DispatchState s = state(TestPlans.plan(1, new int[] {1, 2}, new double[] {1, 2}));
+        assertThat(s.occupy(1)).isTrue();
+        assertThat(s.occupy(1)).isTrue();
+        assertThat(s.occupy(1)).as("chain 1 is full").isFalse();
+        assertThat(s.inService(1)).isEqualTo(2);
+        assertThat(s.totalInService()).isEqualTo(2);
+        assertThat(s.arrive(7)).as("the only free slot").isZero();
+        assertThat(s.depart(1)).isEqualTo(DispatchState.NO_TOKEN);
+        assertThat(s.inService(1)).as("a restored slot is freed like any other").isEqualTo(1);
+        assertThatThrownBy(() -> s.occupy(2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRestoreLeasesOnTheCurrentPlanThroughTheDispatcher() {
+        Dispatcher d = Dispatcher.builder(TestPlans.MODEL, policy()).build();
+        RoutingPlan plan = TestPlans.plan(3, new int[] {1, 1}, new double[] {1, 2});
+        assertThatThrownBy(() -> d.restore(3, 0)).isInstanceOf(IllegalStateException.class);
+        d.apply(plan);
+        Lease restored = d.restore(3, 1).orElseThrow();
+        assertThat(restored.chainIndex()).isEqualTo(1);
+        assertThat(restored.epoch()).isEqualTo(3);
+        assertThat(d.restore(3, 1)).as("chain 1 is full").isEmpty();
+        assertThatThrownBy(() -> d.restore(2, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(d.inService(1)).isEqualTo(1);
+        assertThat(d.inServiceOnCurrentPlan()).isEqualTo(1);
+        d.release(restored);
+        assertThat(d.inService(1)).isZero();
+        assertThatThrownBy(() -> d.release(restored)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void shouldCancelAWaitingRequestOnly() {
         DispatchState s = state(TestPlans.plan(1, new int[] {1}, new double[] {1}));
         s.arrive(1);

@@ -1,0 +1,71 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.RoutingPlan;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The simulated fleet's router: where {@link FleetSimulation} leases chains. {@link #embedded} is the
+ * router library's {@link Dispatcher} in this process; {@link ServiceRouter} goes through the dispatch
+ * service over HTTP ({@code chainplan local --dispatch service}, the default).
+ */
+public interface FleetRouter extends AutoCloseable {
+    /**
+     * A chain leased for one request.
+     *
+     * @param epoch      plan epoch of the lease
+     * @param chainIndex chain index in that plan
+     * @param hops       the chain's hops
+     * @param release    gives the lease back (once)
+     */
+    record Lease(long epoch, int chainIndex, List<Hop> hops, Runnable release) {
+        /** Validates and copies. */
+        public Lease {
+            hops = List.copyOf(hops);
+            Objects.requireNonNull(release, "release");
+        }
+    }
+
+    /** @return the plan new requests are dispatched to, as the router knows it */
+    Optional<RoutingPlan> currentPlan();
+
+    /** @return a lease, completed when a chain is granted (on any thread) */
+    CompletableFuture<Lease> acquire();
+
+    /** @return requests waiting for a lease */
+    int queueLength();
+
+    /** Stops what the router started (nothing for the embedded one). */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * @param dispatcher the dispatcher, fed by a plan subscriber
+     * @return the embedded router: leases from the dispatcher in this process
+     */
+    static FleetRouter embedded(Dispatcher dispatcher) {
+        Objects.requireNonNull(dispatcher, "dispatcher");
+        return new FleetRouter() {
+            @Override
+            public Optional<RoutingPlan> currentPlan() {
+                return dispatcher.currentPlan();
+            }
+
+            @Override
+            public CompletableFuture<Lease> acquire() {
+                return dispatcher.acquireAsync().thenApply(l -> new Lease(l.epoch(), l.chainIndex(), l.hops(),
+                        () -> dispatcher.release(l)));
+            }
+
+            @Override
+            public int queueLength() {
+                return dispatcher.queueLength();
+            }
+        };
+    }
+}

@@ -1,0 +1,185 @@
+package io.chainplan.router.service;
+
+import io.chainplan.schemas.avro.DispatchLease;
+import io.chainplan.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transactional producer of a {@link LeaseSession} and its thread: takes every lease change
+ * queued since its last transaction and records them in one transaction, fenced by the consumer's
+ * group metadata (see {@link LeaseSession}: records, {@code flush()}, {@code sendOffsetsToTransaction},
+ * commit). Changes of partitions this instance does not serve (ready) are failed, not written. An
+ * abortable error fails the batch ({@code 503 unavailable}, nothing changed); a fatal one (fenced
+ * producer, authorization, ...) fails it and ends the session.
+ */
+final class LeaseWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseWriter.class);
+    private static final int MAX_BATCH = 1_000;
+
+    /** One lease change waiting to be recorded. */
+    private record Write(String modelId, String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String name;
+    private final String topic;
+    private final AvroSerializer<DispatchLease> serializer;
+    private final String instanceId;
+    private final OwnedModels models;
+    private final DispatchMetrics metrics;
+    private final Supplier<LeaseSession.Snapshot> snapshot;
+    private final Consumer<RuntimeException> onFatal;
+    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    LeaseWriter(KafkaProducer<byte[], byte[]> producer, String name, String topic, AvroSerializer<DispatchLease> serializer,
+                String instanceId, OwnedModels models, DispatchMetrics metrics, Supplier<LeaseSession.Snapshot> snapshot,
+                Consumer<RuntimeException> onFatal) {
+        this.producer = producer;
+        this.name = name;
+        this.topic = topic;
+        this.serializer = serializer;
+        this.instanceId = instanceId;
+        this.models = models;
+        this.metrics = metrics;
+        this.snapshot = snapshot;
+        this.onFatal = onFatal;
+        this.thread = new Thread(this::loop, "chainplan-dispatch-writer-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a change; the future completes once it is committed. */
+    CompletableFuture<Void> submit(String modelId, String leaseId, LeaseEntry lease) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Write(modelId, leaseId, lease, done));
+        if (stopping) {
+            failQueued();
+        }
+        return done;
+    }
+
+    private void loop() {
+        try {
+            producer.initTransactions();
+            while (!stopping) {
+                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Write> batch = new ArrayList<>();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{}: lease writer {} failed; restarting the session: {}", instanceId, name, e.toString());
+            stopping = true;
+            onFatal.accept(e);
+        } finally {
+            stopping = true;
+            failQueued();
+        }
+    }
+
+    private void failQueued() {
+        List<Write> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                "this instance is restarting its session")));
+    }
+
+    private void write(List<Write> batch) {
+        LeaseSession.Snapshot s = snapshot.get();
+        List<Write> owned = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Write w : batch) {
+            int p = models.partitionOf(w.modelId());
+            OffsetAndMetadata position = s.positions().get(p);
+            if (s.group() == null || position == null || !models.ready(p)) {
+                w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                        "this instance no longer serves the model; not recorded"));
+                continue;
+            }
+            owned.add(w);
+            offsets.put(new TopicPartition(topic, p), position);
+        }
+        if (owned.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            producer.beginTransaction();
+            for (Write w : owned) {
+                byte[] value = w.lease() == null ? null : serializer.serialize(topic, LeaseRecords.toAvro(w.lease(), instanceId));
+                producer.send(new ProducerRecord<>(topic, models.partitionOf(w.modelId()),
+                        w.leaseId().getBytes(StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+            producer.sendOffsetsToTransaction(offsets, s.group());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            fail(owned, e);
+            throw e;
+        } catch (KafkaException e) {
+            fail(owned, e);
+            producer.abortTransaction();
+            return;
+        }
+        metrics.committed(Duration.ofNanos(System.nanoTime() - t0), owned.size());
+        owned.forEach(w -> w.done().complete(null));
+    }
+
+    private void fail(List<Write> writes, KafkaException e) {
+        metrics.failedBatch();
+        LOG.warn("{}: {} lease records not recorded: {}", instanceId, writes.size(), e.toString());
+        writes.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
+                "the lease change could not be recorded (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); nothing changed")));
+    }
+
+    /**
+     * Stops the thread and closes the producer.
+     *
+     * @param abandon close at once, as if the process died (an open transaction stays open)
+     */
+    void stop(boolean abandon) {
+        stopping = true;
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(abandon ? Duration.ZERO : Duration.ofSeconds(5));
+    }
+}

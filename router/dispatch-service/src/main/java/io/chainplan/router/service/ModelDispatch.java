@@ -1,0 +1,358 @@
+package io.chainplan.router.service;
+
+import io.chainplan.router.client.RemoteLease;
+import io.chainplan.router.dispatch.Dispatcher;
+import io.chainplan.router.dispatch.Lease;
+import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.router.policy.DispatchPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model served by this instance: its central queue and in-service counts (a {@link Dispatcher},
+ * the one implementation of JFFC) and its live leases, each recorded on the {@link LeaseLog} before it
+ * is answered.
+ * <ul>
+ *   <li>Acquire: the dispatcher grants a slot (at once or after waiting in the queue up to the
+ *       request's timeout), then the grant is recorded; only then is the lease answered. If the record
+ *       fails, the slot is released and the request fails.</li>
+ *   <li>Release and expiry: the tombstone is recorded first, then the slot is freed (handed to the head
+ *       of the queue). If the record fails, the lease stays held.</li>
+ *   <li>Renew: the later expiry is recorded, then used.</li>
+ * </ul>
+ * So the log never holds fewer leases than are in use: a grant is recorded before its holder knows of
+ * it, a slot is reused only after its release is recorded. A new owner that rebuilds the counts from
+ * the log can therefore not overbook a chain. Writes of one lease are submitted to the log under this
+ * object's lock, so they are recorded in the order they were decided.
+ * <p>Leases of older plans (restored from the log, or granted before a plan switch) are released to
+ * their plan (DESIGN.md §2.4); restored leases of the current plan occupy its slots again
+ * ({@link Dispatcher#restore}). Thread-safe.
+ */
+final class ModelDispatch {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelDispatch.class);
+    /** How many expired lease ids are remembered, to answer 410 instead of 404. */
+    private static final int REMEMBERED_EXPIRED = 10_000;
+
+    /** What every model of an instance shares. */
+    record Context(DispatchPolicy policy, LeaseLog log, InstantSource clock, Duration ttl,
+                   ScheduledExecutorService timers, DispatchMetrics metrics, MeterRegistry registry) {
+        Context {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(ttl, "ttl");
+            Objects.requireNonNull(timers, "timers");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(registry, "registry");
+        }
+    }
+
+    /** A live lease; {@code lease} is null for a lease of an older plan restored from the log. */
+    private static final class Live {
+        LeaseEntry entry;
+        final Lease lease;
+        CompletableFuture<Void> closing;
+
+        Live(LeaseEntry entry, Lease lease) {
+            this.entry = entry;
+            this.lease = lease;
+        }
+    }
+
+    private final String modelId;
+    private final Context ctx;
+    private final Dispatcher dispatcher;
+    private final Map<String, Live> leases = new HashMap<>();
+    private final Map<String, Boolean> expired = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_EXPIRED;
+        }
+    };
+    private final Set<CompletableFuture<Lease>> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ModelDispatch(String modelId, Context ctx) {
+        this.modelId = modelId;
+        this.ctx = ctx;
+        this.dispatcher = Dispatcher.builder(modelId, ctx.policy()).meterRegistry(ctx.registry()).build();
+    }
+
+    /**
+     * Starts serving a model on its latest plan with the leases rebuilt from the log.
+     *
+     * @param plan     the plan in force; its epoch is at least every restored lease's
+     * @param restored the model's live leases in the log
+     * @param ctx      shared dependencies
+     * @return the model, ready for requests
+     */
+    static ModelDispatch start(RoutingPlan plan, Collection<LeaseEntry> restored, Context ctx) {
+        ModelDispatch m = new ModelDispatch(plan.modelId(), ctx);
+        m.dispatcher.apply(plan);
+        List<LeaseEntry> sorted = new ArrayList<>(restored);
+        sorted.sort(Comparator.comparing(LeaseEntry::leaseId));
+        synchronized (m) {
+            for (LeaseEntry e : sorted) {
+                m.leases.put(e.leaseId(), new Live(e, m.restoreSlot(plan, e)));
+            }
+        }
+        ctx.metrics().restored(plan.modelId(), sorted.size());
+        return m;
+    }
+
+    private Lease restoreSlot(RoutingPlan plan, LeaseEntry e) {
+        if (e.planEpoch() != plan.epoch()) {
+            return null;
+        }
+        if (e.chainIndex() >= plan.chainCount() || !plan.chains().get(e.chainIndex()).hops().equals(e.hops())) {
+            LOG.warn("lease {} of model {} names chain {} of plan {}, which is not that chain; kept as a lease of an "
+                    + "older plan", e.leaseId(), modelId, e.chainIndex(), e.planEpoch());
+            return null;
+        }
+        Lease l = dispatcher.restore(plan.epoch(), e.chainIndex()).orElse(null);
+        if (l == null) {
+            LOG.error("lease {} of model {} would overbook chain {} of plan {} (the log holds more leases than its "
+                    + "capacity); kept, but not counted", e.leaseId(), modelId, e.chainIndex(), e.planEpoch());
+        }
+        return l;
+    }
+
+    /** @return the model id */
+    String modelId() {
+        return modelId;
+    }
+
+    /**
+     * Switches to a newer plan (DESIGN.md §2.4); older ones are ignored.
+     *
+     * @param plan the plan
+     */
+    void apply(RoutingPlan plan) {
+        dispatcher.apply(plan);
+    }
+
+    /** @return the plan new requests are dispatched to */
+    RoutingPlan plan() {
+        return dispatcher.currentPlan().orElseThrow();
+    }
+
+    /**
+     * Acquires a slot, waiting up to {@code timeoutMs} in the central queue, and records the lease.
+     *
+     * @param timeoutMs longest wait, ms
+     * @return the recorded lease; fails with a {@link DispatchFailure}
+     */
+    CompletableFuture<RemoteLease> acquire(long timeoutMs) {
+        long t0 = System.nanoTime();
+        CompletableFuture<Lease> granted = dispatcher.acquireAsync();
+        if (!granted.isDone()) {
+            waiting.add(granted);
+            ScheduledFuture<?> timer = ctx.timers().schedule(() -> granted.cancel(false), timeoutMs, TimeUnit.MILLISECONDS);
+            granted.whenComplete((l, e) -> {
+                waiting.remove(granted);
+                timer.cancel(false);
+            });
+            if (closed) {
+                granted.cancel(false);
+            }
+        }
+        CompletableFuture<RemoteLease> out = new CompletableFuture<>();
+        granted.whenComplete((lease, ex) -> {
+            if (ex != null) {
+                out.completeExceptionally(closed ? DispatchFailure.unavailable(modelId, "this instance stopped serving "
+                        + "the model while the request waited") : DispatchFailure.queueTimeout(modelId, timeoutMs));
+                return;
+            }
+            record(lease, (System.nanoTime() - t0) / 1_000_000, out);
+        });
+        return out;
+    }
+
+    private void record(Lease lease, long waitedMs, CompletableFuture<RemoteLease> out) {
+        long now = ctx.clock().millis();
+        LeaseEntry e = new LeaseEntry(UUID.randomUUID().toString(), modelId, lease.epoch(), lease.chainIndex(),
+                lease.hops(), now, now + ctx.ttl().toMillis());
+        ctx.log().write(modelId, e.leaseId(), e).whenComplete((v, ex) -> {
+            if (ex != null) {
+                dispatcher.release(lease);
+                out.completeExceptionally(unwrap(ex));
+                return;
+            }
+            synchronized (this) {
+                leases.put(e.leaseId(), new Live(e, lease));
+            }
+            ctx.metrics().granted(modelId);
+            out.complete(e.toRemote(ctx.ttl().toMillis(), waitedMs));
+        });
+    }
+
+    /**
+     * Releases a lease: records the tombstone, then frees the slot.
+     *
+     * @param leaseId the lease
+     * @return completes when released; fails with a {@link DispatchFailure}
+     */
+    CompletableFuture<Void> release(String leaseId) {
+        synchronized (this) {
+            Live live = leases.get(leaseId);
+            if (live == null) {
+                return CompletableFuture.failedFuture(gone(leaseId));
+            }
+            return live.closing != null ? live.closing : close(leaseId, live, false);
+        }
+    }
+
+    /**
+     * Renews a lease: records its later expiry, then uses it.
+     *
+     * @param leaseId the lease
+     * @return the renewed lease; fails with a {@link DispatchFailure}
+     */
+    CompletableFuture<RemoteLease> renew(String leaseId) {
+        LeaseEntry next;
+        Live live;
+        CompletableFuture<Void> written;
+        synchronized (this) {
+            live = leases.get(leaseId);
+            if (live == null || live.closing != null) {
+                return CompletableFuture.failedFuture(live == null ? gone(leaseId)
+                        : DispatchFailure.unknownLease(modelId, leaseId));
+            }
+            next = live.entry.expiringAt(ctx.clock().millis() + ctx.ttl().toMillis());
+            written = ctx.log().write(modelId, leaseId, next);
+        }
+        Live renewed = live;
+        return written.handle((v, ex) -> {
+            if (ex != null) {
+                throw new CompletionException(unwrap(ex));
+            }
+            synchronized (this) {
+                if (leases.get(leaseId) == renewed && next.expiresAtMillis() > renewed.entry.expiresAtMillis()) {
+                    renewed.entry = next;
+                }
+            }
+            ctx.metrics().renewed(modelId);
+            return next.toRemote(ctx.ttl().toMillis(), 0);
+        });
+    }
+
+    /** Expires every lease whose time to live ran out: records its tombstone, then frees its slot. */
+    void expireDue() {
+        long now = ctx.clock().millis();
+        synchronized (this) {
+            for (Map.Entry<String, Live> e : new ArrayList<>(leases.entrySet())) {
+                Live live = e.getValue();
+                if (live.closing == null && live.entry.expiresAtMillis() <= now) {
+                    close(e.getKey(), live, true);
+                }
+            }
+        }
+    }
+
+    /** Called under the lock: submits the tombstone, frees the slot once it is recorded. */
+    private CompletableFuture<Void> close(String leaseId, Live live, boolean expiry) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        live.closing = done;
+        ctx.log().write(modelId, leaseId, null).whenComplete((v, ex) -> {
+            if (ex != null) {
+                synchronized (this) {
+                    live.closing = null;
+                }
+                done.completeExceptionally(unwrap(ex));
+                return;
+            }
+            synchronized (this) {
+                leases.remove(leaseId);
+                if (expiry) {
+                    expired.put(leaseId, Boolean.TRUE);
+                }
+            }
+            if (live.lease != null) {
+                dispatcher.release(live.lease);
+            }
+            if (expiry) {
+                ctx.metrics().expired(modelId);
+            } else {
+                ctx.metrics().released(modelId);
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private DispatchFailure gone(String leaseId) {
+        return expired.containsKey(leaseId) ? DispatchFailure.expired(modelId, leaseId)
+                : DispatchFailure.unknownLease(modelId, leaseId);
+    }
+
+    private Throwable unwrap(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c instanceof DispatchFailure ? c : DispatchFailure.unavailable(modelId, c.toString());
+    }
+
+    /** @return live leases (all plans) */
+    synchronized int liveLeases() {
+        return leases.size();
+    }
+
+    /**
+     * @return the current plan's chains with their capacity and requests in service, and the queue
+     */
+    Status status() {
+        RoutingPlan p = plan();
+        List<Status.ChainStatus> chains = new ArrayList<>();
+        for (int k = 0; k < p.chainCount(); k++) {
+            chains.add(new Status.ChainStatus(k, p.chains().get(k).capacity(), dispatcher.inService(k)));
+        }
+        return new Status(modelId, p.epoch(), dispatcher.queueLength(), liveLeases(), chains);
+    }
+
+    /**
+     * The body of {@code GET /v1/models/{model}}.
+     *
+     * @param modelId     the model
+     * @param planEpoch   epoch of the plan in force
+     * @param queueLength requests waiting
+     * @param liveLeases  live leases, of every plan
+     * @param chains      the current plan's chains
+     */
+    record Status(String modelId, long planEpoch, int queueLength, int liveLeases, List<ChainStatus> chains) {
+        /**
+         * @param chain     index
+         * @param capacity  c_k
+         * @param inService leases of the current plan on it
+         */
+        record ChainStatus(int chain, int capacity, int inService) {
+        }
+    }
+
+    /** Stops serving: waiting requests fail, the model's meters are removed; leases stay in the log. */
+    void close() {
+        closed = true;
+        for (CompletableFuture<Lease> f : List.copyOf(waiting)) {
+            f.cancel(false);
+        }
+        ctx.metrics().forget(modelId);
+    }
+}

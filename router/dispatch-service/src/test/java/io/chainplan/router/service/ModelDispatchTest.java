@@ -1,0 +1,132 @@
+package io.chainplan.router.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
+import io.chainplan.router.client.ErrorBody;
+import io.chainplan.router.client.RemoteLease;
+import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.router.policy.JffcDispatchPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order of recording and answering in {@link ModelDispatch}, with a lease log whose writes the test
+ * completes or fails by hand: a grant is answered only once recorded, and its slot returns if the record
+ * fails; a slot is reused only once its release is recorded; restored leases of the current plan hold
+ * its slots again.
+ */
+class ModelDispatchTest {
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final List<Pending> writes = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private record Pending(String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
+    }
+
+    @AfterEach
+    void tearDown() {
+        timers.shutdownNow();
+    }
+
+    private ModelDispatch.Context context() {
+        LeaseLog log = (model, id, lease) -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            synchronized (writes) {
+                writes.add(new Pending(id, lease, f));
+            }
+            return f;
+        };
+        return new ModelDispatch.Context(new JffcDispatchPolicy(), log, InstantSource.system(), Duration.ofSeconds(30),
+                timers, new DispatchMetrics(meters), meters);
+    }
+
+    private static RoutingPlan plan(long epoch, int... capacities) {
+        List<Chain> chains = new ArrayList<>();
+        for (int k = 0; k < capacities.length; k++) {
+            chains.add(new Chain(List.of(new Hop("s" + k, 0, 8)), capacities[k], 1.0 + k));
+        }
+        return new RoutingPlan("m", epoch, chains);
+    }
+
+    private Pending last() {
+        synchronized (writes) {
+            return writes.get(writes.size() - 1);
+        }
+    }
+
+    @Test
+    void shouldAnswerAGrantOnlyOnceRecordedAndFreeItsSlotIfTheRecordFails() {
+        ModelDispatch m = ModelDispatch.start(plan(1, 1), List.of(), context());
+        CompletableFuture<RemoteLease> first = m.acquire(0);
+        assertThat(first).as("not answered before the record commits").isNotDone();
+        assertThat(last().lease().chainIndex()).isZero();
+        last().done().completeExceptionally(DispatchFailure.unavailable("m", "broker down"));
+        assertThatThrownBy(first::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOfSatisfying(DispatchFailure.class, f -> assertThat(f.error()).isEqualTo(ErrorBody.UNAVAILABLE));
+        assertThat(m.status().chains().get(0).inService()).as("the slot returned").isZero();
+
+        CompletableFuture<RemoteLease> second = m.acquire(0);
+        last().done().complete(null);
+        assertThat(second.join().chain()).isZero();
+        assertThat(m.liveLeases()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReuseASlotOnlyOnceItsReleaseIsRecorded() {
+        ModelDispatch m = ModelDispatch.start(plan(1, 1), List.of(), context());
+        CompletableFuture<RemoteLease> held = m.acquire(0);
+        last().done().complete(null);
+        CompletableFuture<RemoteLease> waiting = m.acquire(60_000);
+        assertThat(waiting).isNotDone();
+
+        CompletableFuture<Void> failedRelease = m.release(held.join().leaseId());
+        assertThat(last().lease()).as("a tombstone").isNull();
+        last().done().completeExceptionally(DispatchFailure.unavailable("m", "broker down"));
+        assertThat(failedRelease).isCompletedExceptionally();
+        assertThat(waiting).as("the slot is still held").isNotDone();
+        assertThat(m.liveLeases()).isEqualTo(1);
+
+        CompletableFuture<Void> release = m.release(held.join().leaseId());
+        assertThat(waiting).as("not before the tombstone commits").isNotDone();
+        last().done().complete(null);
+        release.join();
+        assertThat(last().lease()).as("the waiting request's grant is being recorded").isNotNull();
+        last().done().complete(null);
+        assertThat(waiting.join().chain()).isZero();
+    }
+
+    @Test
+    void shouldRestoreLeasesOfTheCurrentPlanIntoItsSlotsAndKeepOlderOnesReleasable() {
+        long now = System.currentTimeMillis();
+        LeaseEntry current = new LeaseEntry("a", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000);
+        LeaseEntry older = new LeaseEntry("b", "m", 1, 0, List.of(new Hop("x", 0, 8)), now, now + 30_000);
+        LeaseEntry overflow = new LeaseEntry("c", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000);
+        ModelDispatch m = ModelDispatch.start(plan(2, 1, 1), List.of(current, older, overflow), context());
+
+        assertThat(m.liveLeases()).isEqualTo(3);
+        assertThat(m.status().chains()).extracting(ModelDispatch.Status.ChainStatus::inService)
+                .as("one slot of chain 0 (the overflow lease is not counted twice)").containsExactly(1, 0);
+        CompletableFuture<RemoteLease> next = m.acquire(0);
+        last().done().complete(null);
+        assertThat(next.join().chain()).as("chain 0 is full").isEqualTo(1);
+
+        CompletableFuture<Void> r = m.release("b");
+        last().done().complete(null);
+        r.join();
+        assertThat(m.status().chains()).extracting(ModelDispatch.Status.ChainStatus::inService).containsExactly(1, 1);
+        assertThatThrownBy(() -> m.release("b").join()).cause().isInstanceOfSatisfying(DispatchFailure.class,
+                f -> assertThat(f.error()).isEqualTo(ErrorBody.UNKNOWN_LEASE));
+    }
+}
