@@ -285,7 +285,7 @@ public final class DispatchBenchmark {
                 .setInputs(PlanInputs.newBuilder().setModel(spec).setServers(List.of()).setArrivalRatePerSecond(1.0)
                         .build())
                 .setC(1).setArrivalRate(1.0).setPlacements(List.of()).setChains(planChains)
-                .setSolver(new SolverStats(0.0, "manual", 0)).build();
+                .setSolver(new SolverStats(0.0, "manual", 0, 0)).build();
         AvroSerializer<org.apache.avro.specific.SpecificRecord> ser = new AvroSerializer<>(registry, false);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
