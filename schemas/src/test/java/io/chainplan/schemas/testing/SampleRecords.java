@@ -4,6 +4,7 @@ import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.HopTiming;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanChain;
 import io.chainplan.schemas.avro.PlanChange;
@@ -69,7 +70,10 @@ public final class SampleRecords {
     public static DemandEstimate demandEstimate() {
         return DemandEstimate.newBuilder().setModelId("llama-2-7b").setTimestampMillis(T0).setArrivalRatePerSecond(2.57)
                 .setLowerPerSecond(2.1).setUpperPerSecond(3.0).setWindowSeconds(60).setArrivals(154)
-                .setMeanInputTokens(1900.5).setMeanOutputTokens(22.5).build();
+                .setMeanInputTokens(1900.5).setMeanOutputTokens(22.5)
+                .setDispersions(List.of(new IndexOfDispersion(5.0, 3.5, 120L), new IndexOfDispersion(10.0, 5.25, 60L),
+                        new IndexOfDispersion(60.0, 9.0, 10L)))
+                .setBurstinessArrivals(1542).setBurstinessSeconds(600.0).setPeakRatePerSecond(9.4).build();
     }
 
     /** @return a plan with one two-hop chain, bounds and a change summary */

@@ -53,6 +53,10 @@ public final class IngestConfig {
     public static final String DEMAND_GRACE_MS_CONFIG = PREFIX + "demand.grace.ms";
     /** Doc of {@link #DEMAND_GRACE_MS_CONFIG}. */
     public static final String DEMAND_GRACE_MS_DOC = "A time bucket closes this many ms of event time after its end; later events still count from the next step.";
+    /** Burstiness history. */
+    public static final String BURSTINESS_HISTORY_MS_CONFIG = PREFIX + "burstiness.history.ms";
+    /** Doc of {@link #BURSTINESS_HISTORY_MS_CONFIG}. */
+    public static final String BURSTINESS_HISTORY_MS_DOC = "Burstiness (the index of dispersion of counts) is measured over at most this many ms of event time of the current regime, the newest; a multiple of the step.";
     /** Relative change that triggers a publication. */
     public static final String EMIT_RELATIVE_CHANGE_CONFIG = PREFIX + "emit.relative.change";
     /** Doc of {@link #EMIT_RELATIVE_CHANGE_CONFIG}. */
@@ -115,6 +119,8 @@ public final class IngestConfig {
                     Importance.LOW, DEMAND_HORIZON_WINDOWS_DOC)
             .define(DEMAND_GRACE_MS_CONFIG, Type.LONG, DEFAULTS.graceMillis(), Range.atLeast(0),
                     Importance.LOW, DEMAND_GRACE_MS_DOC)
+            .define(BURSTINESS_HISTORY_MS_CONFIG, Type.LONG, DEFAULTS.demand().burstinessHistoryMillis(), Range.atLeast(1),
+                    Importance.LOW, BURSTINESS_HISTORY_MS_DOC)
             .define(EMIT_RELATIVE_CHANGE_CONFIG, Type.DOUBLE, DEFAULTS.demandEmission().relativeChange(),
                     ConfigValidators.finiteAtLeast(0), Importance.MEDIUM, EMIT_RELATIVE_CHANGE_DOC)
             .define(EMIT_HEARTBEAT_MS_CONFIG, Type.LONG, DEFAULTS.demandEmission().heartbeatMillis(), Range.atLeast(1),
@@ -200,17 +206,22 @@ public final class IngestConfig {
                 FailureMode.parse(FAILURE_MODE_CONFIG, mode));
     }
 
-    /** The window and step must fit together (the one rule across keys); each is range-checked alone. */
+    /**
+     * The window and the burstiness history must be multiples of the step (the rules across keys);
+     * each key is range-checked alone.
+     */
     private static DemandEstimatorSettings demand(Map<String, Object> v) {
         DemandEstimatorSettings d = DEFAULTS.demand();
         long window = (Long) v.get(DEMAND_WINDOW_MS_CONFIG);
         long step = (Long) v.get(DEMAND_STEP_MS_CONFIG);
+        long history = (Long) v.get(BURSTINESS_HISTORY_MS_CONFIG);
         try {
             return new DemandEstimatorSettings(window, step, (Integer) v.get(DEMAND_HORIZON_WINDOWS_CONFIG),
-                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile());
+                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile(), history);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(DEMAND_WINDOW_MS_CONFIG + "=" + window + " and " + DEMAND_STEP_MS_CONFIG + "="
-                    + step + " do not fit: " + e.getMessage());
+            String other = e.getMessage().startsWith("burstinessHistoryMillis")
+                    ? BURSTINESS_HISTORY_MS_CONFIG + "=" + history : DEMAND_WINDOW_MS_CONFIG + "=" + window;
+            throw new ConfigException(other + " and " + DEMAND_STEP_MS_CONFIG + "=" + step + " do not fit: " + e.getMessage());
         }
     }
 

@@ -4,11 +4,15 @@ import io.chainplan.ingest.estimate.DemandEstimateValue;
 import io.chainplan.ingest.estimate.ServerEstimateValue;
 import io.chainplan.ingest.estimate.ServerLiveness;
 import io.chainplan.ingest.estimate.TelemetryReport;
+import io.chainplan.optimizer.arrival.Dispersion;
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.ServerTelemetry;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Converts between the Avro records of the topics and the pure estimator values, in one place. */
 final class AvroMapping {
@@ -26,7 +30,19 @@ final class AvroMapping {
                 .setArrivals(e.arrivals())
                 .setMeanInputTokens(e.meanInputTokens())
                 .setMeanOutputTokens(e.meanOutputTokens())
+                .setDispersions(dispersions(e.burstiness().dispersions()))
+                .setBurstinessArrivals(e.burstiness().arrivals())
+                .setBurstinessSeconds(e.burstiness().spanSeconds())
+                .setPeakRatePerSecond(e.burstiness().peakRatePerSecond())
                 .build();
+    }
+
+    private static List<IndexOfDispersion> dispersions(List<Dispersion> ds) {
+        List<IndexOfDispersion> out = new ArrayList<>(ds.size());
+        for (Dispersion d : ds) {
+            out.add(new IndexOfDispersion(d.windowSeconds(), d.index(), d.windows()));
+        }
+        return out;
     }
 
     static ServerEstimate server(String serverId, ServerEstimateValue e) {

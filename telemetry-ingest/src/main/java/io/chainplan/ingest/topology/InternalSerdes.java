@@ -1,6 +1,8 @@
 package io.chainplan.ingest.topology;
 
+import io.chainplan.ingest.estimate.ArrivalCounts;
 import io.chainplan.ingest.estimate.BucketTotals;
+import io.chainplan.ingest.estimate.BurstinessState;
 import io.chainplan.ingest.estimate.ClosedBucket;
 import io.chainplan.ingest.estimate.DemandPending;
 import io.chainplan.ingest.estimate.DemandState;
@@ -48,9 +50,15 @@ public final class InternalSerdes {
         });
     }
 
-    /** @return serde of {@link DemandState} */
+    /**
+     * Serde of {@link DemandState}. Version 2 adds the burstiness history ({@link DemandState#recent()});
+     * version 1 state (a changelog written before the upgrade) is read with the history rebuilt
+     * from its closed buckets (the horizon's arrivals), so burstiness is measured again at once.
+     *
+     * @return the serde
+     */
     public static Serde<DemandState> demandState() {
-        return new BinarySerde<>("DemandState", 1, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
+        return new BinarySerde<>("DemandState", 1, 2, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
     }
 
     private static void writeDemandState(ByteBuffer out, DemandState s) {
@@ -62,7 +70,13 @@ public final class InternalSerdes {
             writeTotals(out, b.totals());
             out.putLong(b.clippedArrivals());
         }
-        for (DemandState.Cusum c : List.of(s.up(), s.down())) {
+        BurstinessState b = s.burstiness();
+        out.putInt(b.counts().size());
+        for (int i = 0; i < b.counts().size(); i++) {
+            out.putLong(b.counts().get(i));
+            out.putLong(b.clipped().get(i));
+        }
+        for (DemandState.Cusum c : List.of(b.up(), b.down(), s.up(), s.down())) {
             out.putDouble(c.value());
             out.putLong(c.startMillis());
         }
@@ -74,7 +88,7 @@ public final class InternalSerdes {
         out.putDouble(e.meanOutputTokens());
     }
 
-    private static DemandState readDemandState(ByteBuffer in) {
+    private static DemandState readDemandState(int version, ByteBuffer in) {
         long until = in.getLong();
         long regime = in.getLong();
         int n = in.getInt();
@@ -82,11 +96,56 @@ public final class InternalSerdes {
         for (int i = 0; i < n; i++) {
             buckets.add(new ClosedBucket(in.getLong(), readTotals(in), in.getLong()));
         }
-        DemandState.Cusum up = new DemandState.Cusum(in.getDouble(), in.getLong());
-        DemandState.Cusum down = new DemandState.Cusum(in.getDouble(), in.getLong());
+        BurstinessState bursts = version >= 2 ? readBurstiness(in) : burstinessOf(countsOf(buckets, until, regime));
+        DemandState.Cusum up = readCusum(in);
+        DemandState.Cusum down = readCusum(in);
         long changes = in.getLong();
         EmittedDemand e = new EmittedDemand(in.getLong(), in.getDouble(), in.getDouble(), in.getDouble());
-        return new DemandState(until, regime, buckets, up, down, changes, e);
+        return new DemandState(until, regime, buckets, bursts, up, down, changes, e);
+    }
+
+    private static BurstinessState readBurstiness(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining() / (2 * Long.BYTES)) {
+            throw new IllegalArgumentException("bad burstiness span length " + n);
+        }
+        long[] counts = new long[n];
+        long[] clipped = new long[n];
+        for (int i = 0; i < n; i++) {
+            counts[i] = in.getLong();
+            clipped[i] = in.getLong();
+        }
+        return new BurstinessState(ArrivalCounts.of(counts), ArrivalCounts.of(clipped), readCusum(in), readCusum(in));
+    }
+
+    private static BurstinessState burstinessOf(ArrivalCounts counts) {
+        return new BurstinessState(counts, counts, DemandState.Cusum.ZERO, DemandState.Cusum.ZERO);
+    }
+
+    private static DemandState.Cusum readCusum(ByteBuffer in) {
+        return new DemandState.Cusum(in.getDouble(), in.getLong());
+    }
+
+    /**
+     * Version 1 had no burstiness span: it starts as the arrivals of the regime's closed buckets
+     * (within the horizon), which cover the steps up to the boundary one per step; empty if they
+     * do not, which only delays the measurement by a span.
+     */
+    private static ArrivalCounts countsOf(List<ClosedBucket> buckets, long until, long regimeStart) {
+        List<ClosedBucket> regime = buckets.stream().filter(b -> b.startMillis() >= regimeStart).toList();
+        int n = regime.size();
+        if (n == 0 || (until - regime.get(0).startMillis()) % n != 0) {
+            return ArrivalCounts.EMPTY;
+        }
+        long step = (until - regime.get(0).startMillis()) / n;
+        long[] counts = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (step <= 0 || regime.get(i).startMillis() != until - (n - i) * step) {
+                return ArrivalCounts.EMPTY;
+            }
+            counts[i] = regime.get(i).totals().arrivals();
+        }
+        return ArrivalCounts.of(counts);
     }
 
     /** @return serde of {@link ServerTiming} */

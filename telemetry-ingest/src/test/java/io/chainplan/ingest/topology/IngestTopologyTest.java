@@ -126,6 +126,38 @@ class IngestTopologyTest {
     }
 
     @Test
+    void shouldPublishTheBurstinessOfTheRegimeWithEveryDemandEstimate() {
+        // 2 req/s, and in the first 10 s of every minute 20 req/s: bursts the rate estimator does not follow
+        for (long t = T0; t < T0 + 660_000; ) {
+            requests.pipeInput(MODEL, arrived(MODEL, "r" + t, t, 1000), t);
+            t += (t - T0) % 60_000 < 10_000 ? 50 : 500;
+            if ((t - T0) % 60_000 == 0) {
+                driver.advanceWallClockTime(Duration.ofSeconds(60)); // keep event times within the future-skew limit
+            }
+        }
+        List<DemandEstimate> out = demand.readValuesToList();
+        DemandEstimate first = out.get(0);
+        assertThat(first.getDispersions()).as("one bucket: no window fits twice").isEmpty();
+        assertThat(first.getBurstinessSeconds()).isEqualTo(5.0);
+        assertThat(first.getBurstinessArrivals()).isEqualTo(100);
+        assertThat(first.getPeakRatePerSecond()).isEqualTo(20.0);
+        assertThat(out).allSatisfy(e -> assertThat(e.getDispersions()).allSatisfy(d -> {
+            assertThat(d.getIndex()).isFinite().isGreaterThanOrEqualTo(0);
+            assertThat(d.getWindows()).isGreaterThanOrEqualTo(2);
+        }));
+        DemandEstimate last = out.get(out.size() - 1);
+        assertThat(last.getArrivalRatePerSecond()).as("the rate ignores the bursts").isLessThan(3.0);
+        assertThat(last.getDispersions()).extracting(d -> d.getWindowSeconds()).containsExactly(5.0, 10.0, 60.0);
+        assertThat(last.getDispersions().get(0).getIndex()).as("5 s windows").isGreaterThan(10);
+        assertThat(last.getDispersions().get(1).getIndex()).as("10 s windows").isGreaterThan(10);
+        assertThat(last.getDispersions().get(2).getIndex()).as("every minute looks the same").isZero();
+        assertThat(last.getBurstinessSeconds()).isBetween(300.0, 600.0);
+        assertThat(last.getBurstinessArrivals() / last.getBurstinessSeconds()).as("300 arrivals a minute")
+                .isCloseTo(5.0, within(0.2));
+        assertThat(last.getPeakRatePerSecond()).isEqualTo(20.0);
+    }
+
+    @Test
     void shouldDeadLetterPoisonWithOriginalBytesAndHeadersAndKeepGoing() {
         byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
