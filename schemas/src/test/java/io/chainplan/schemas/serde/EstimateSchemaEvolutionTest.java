@@ -3,6 +3,8 @@ package io.chainplan.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.registry.CompatibilityLevel;
 import io.chainplan.schemas.registry.InMemorySchemaRegistry;
 import io.chainplan.schemas.testing.SampleRecords;
@@ -45,7 +47,34 @@ class EstimateSchemaEvolutionTest {
               ]
             }""");
 
+    private static final String SERVER_TOPIC = "chainplan.server-estimates";
+
+    /** ServerEstimate.avsc before the per-token coefficients (issue 17); ServerStatus is unchanged. */
+    static final Schema SERVER_ESTIMATE_V1 = parseWithServerStatus("""
+            {
+              "type": "record", "name": "ServerEstimate", "namespace": "io.chainplan.schemas.avro",
+              "doc": "telemetry-ingest's current view of a server. Topic chainplan.server-estimates, key: server id (compacted).",
+              "fields": [
+                {"name": "serverId", "type": "string", "doc": "Server id."},
+                {"name": "modelId", "type": ["null", "string"], "default": null, "doc": "Model the server serves, if known."},
+                {"name": "timestampMillis", "type": {"type": "long", "logicalType": "timestamp-millis"}, "doc": "Event time of the newest input behind this estimate, ms since the epoch."},
+                {"name": "memoryBytes", "type": "long", "doc": "M_j: usable memory = total GPU memory minus the configured reserve, bytes."},
+                {"name": "commSeconds", "type": "double", "doc": "tau_c estimate, seconds per request."},
+                {"name": "perBlockComputeSeconds", "type": "double", "doc": "tau_p estimate, seconds per block per request."},
+                {"name": "commSamples", "type": "long", "default": 0, "doc": "Measured samples behind commSeconds (0: declared value)."},
+                {"name": "computeSamples", "type": "long", "default": 0, "doc": "Measured samples behind perBlockComputeSeconds (0: declared value)."},
+                {"name": "status", "type": "ServerStatus", "default": "UP", "doc": "UP, or DOWN after no telemetry for the configured time."},
+                {"name": "lastSeenMillis", "type": {"type": "long", "logicalType": "timestamp-millis"}, "doc": "Event time of the last telemetry record, ms since the epoch."}
+              ]
+            }""");
+
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+
+    private static Schema parseWithServerStatus(String json) {
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(ServerStatus.getClassSchema().toString());
+        return parser.parse(json);
+    }
 
     @Test
     void shouldReadAVersionOneDemandEstimateWithNoBurstiness() {
@@ -91,6 +120,55 @@ class EstimateSchemaEvolutionTest {
         assertThat(registry.isCompatible(DEMAND_TOPIC + "-value", DemandEstimate.getClassSchema())).isTrue();
         registry.register(DEMAND_TOPIC + "-value", DemandEstimate.getClassSchema());
         assertThat(registry.versions(DEMAND_TOPIC + "-value")).hasSize(2);
+    }
+
+    @Test
+    void shouldReadAVersionOneServerEstimateWithoutTokenTimings() {
+        ServerEstimate sample = SampleRecords.serverEstimate();
+        GenericRecord v1 = new GenericData.Record(SERVER_ESTIMATE_V1);
+        for (Schema.Field f : SERVER_ESTIMATE_V1.getFields()) {
+            Object value = sample.get(f.name());
+            if (value instanceof java.time.Instant i) {
+                value = i.toEpochMilli();
+            } else if (value instanceof ServerStatus st) {
+                value = new GenericData.EnumSymbol(SERVER_ESTIMATE_V1.getField("status").schema(), st.name());
+            }
+            v1.put(f.name(), value);
+        }
+        byte[] bytes = AvroSerdeTest.encode(registry.register(SERVER_TOPIC + "-value", SERVER_ESTIMATE_V1), v1);
+
+        ServerEstimate read = AvroSerdes.specific(ServerEstimate.class, registry, false).deserializer()
+                .deserialize(SERVER_TOPIC, bytes);
+
+        assertThat(read.getCommSeconds()).isEqualTo(sample.getCommSeconds());
+        assertThat(read.getStatus()).isEqualTo(sample.getStatus());
+        assertThat(read.getTokenTimings()).isNull();
+    }
+
+    @Test
+    void shouldLetAVersionOneReaderReadACurrentServerEstimate() {
+        ServerEstimate current = SampleRecords.serverEstimate();
+        assertThat(current.getTokenTimings()).as("the sample carries the new record").isNotNull();
+        byte[] bytes = AvroSerdes.specific(ServerEstimate.class, registry, false).serializer().serialize(SERVER_TOPIC, current);
+
+        GenericRecord old = readAs(ServerEstimate.getClassSchema(), SERVER_ESTIMATE_V1, bytes);
+
+        assertThat(old.getSchema().getFields()).hasSize(SERVER_ESTIMATE_V1.getFields().size());
+        assertThat(old.get("perBlockComputeSeconds")).isEqualTo(current.getPerBlockComputeSeconds());
+        assertThat(old.get("computeSamples")).isEqualTo(current.getComputeSamples());
+        assertThat(old.get("status").toString()).isEqualTo("UP");
+    }
+
+    @Test
+    void shouldAcceptTheCurrentServerEstimateAfterVersionOne() {
+        assertThat(CompatibilityLevel.BACKWARD.isCompatible(ServerEstimate.getClassSchema(), List.of(SERVER_ESTIMATE_V1))).isTrue();
+        assertThat(CompatibilityLevel.FULL.isCompatible(ServerEstimate.getClassSchema(), List.of(SERVER_ESTIMATE_V1))).isTrue();
+        registry.setCompatibility(null, CompatibilityLevel.BACKWARD);
+        registry.register(SERVER_TOPIC + "-value", SERVER_ESTIMATE_V1);
+
+        assertThat(registry.isCompatible(SERVER_TOPIC + "-value", ServerEstimate.getClassSchema())).isTrue();
+        registry.register(SERVER_TOPIC + "-value", ServerEstimate.getClassSchema());
+        assertThat(registry.versions(SERVER_TOPIC + "-value")).hasSize(2);
     }
 
     /** Decodes the Avro body of wire-format bytes written with {@code writer}, resolved to {@code reader}. */

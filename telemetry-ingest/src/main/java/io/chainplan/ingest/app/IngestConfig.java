@@ -2,6 +2,7 @@ package io.chainplan.ingest.app;
 
 import io.chainplan.ingest.estimate.DemandEstimatorSettings;
 import io.chainplan.ingest.estimate.EmissionRule;
+import io.chainplan.ingest.estimate.TimingPrior;
 import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
@@ -73,6 +74,18 @@ public final class IngestConfig {
     public static final String TIMING_MIN_SAMPLES_CONFIG = PREFIX + "timing.min.samples";
     /** Doc of {@link #TIMING_MIN_SAMPLES_CONFIG}. */
     public static final String TIMING_MIN_SAMPLES_DOC = "Measured timings replace the declared ones from this many samples on.";
+    /** Weight of the declared timings in the per-token fits. */
+    public static final String TIMING_PRIOR_SAMPLES_CONFIG = PREFIX + "timing.prior.samples";
+    /** Doc of {@link #TIMING_PRIOR_SAMPLES_CONFIG}. */
+    public static final String TIMING_PRIOR_SAMPLES_DOC = "Weight of a server's declared timings in its per-token fit: each coefficient's term of the declared tau_c/tau_p at the model's declared token means counts as this many hop samples.";
+    /** t_o of the prior split. */
+    public static final String TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG = PREFIX + "timing.prior.block.overhead.seconds";
+    /** Doc of {@link #TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG}. */
+    public static final String TIMING_PRIOR_BLOCK_OVERHEAD_DOC = "t_o assumed when a declared tau_p is split into per-token coefficients (the prior and the fallback), seconds per block per request.";
+    /** Prefill share of the prior split. */
+    public static final String TIMING_PRIOR_PREFILL_SHARE_CONFIG = PREFIX + "timing.prior.prefill.share";
+    /** Doc of {@link #TIMING_PRIOR_PREFILL_SHARE_CONFIG}. */
+    public static final String TIMING_PRIOR_PREFILL_SHARE_DOC = "Share of tau_p - t_o that prefill takes in the model's declared mean request, when a declared tau_p is split into per-token coefficients.";
     /** Memory reserve. */
     public static final String MEMORY_RESERVE_BYTES_CONFIG = PREFIX + "memory.reserve.bytes";
     /** Doc of {@link #MEMORY_RESERVE_BYTES_CONFIG}. */
@@ -129,6 +142,12 @@ public final class IngestConfig {
                     Importance.LOW, TIMING_WINDOW_SAMPLES_DOC)
             .define(TIMING_MIN_SAMPLES_CONFIG, Type.LONG, DEFAULTS.timingMinSamples(), Range.atLeast(1),
                     Importance.LOW, TIMING_MIN_SAMPLES_DOC)
+            .define(TIMING_PRIOR_SAMPLES_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().samples(), ConfigValidators.finiteAbove(0),
+                    Importance.LOW, TIMING_PRIOR_SAMPLES_DOC)
+            .define(TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().blockOverheadSeconds(),
+                    ConfigValidators.finiteAtLeast(0), Importance.LOW, TIMING_PRIOR_BLOCK_OVERHEAD_DOC)
+            .define(TIMING_PRIOR_PREFILL_SHARE_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().prefillShare(),
+                    Range.between(0.0, 1.0), Importance.LOW, TIMING_PRIOR_PREFILL_SHARE_DOC)
             .define(MEMORY_RESERVE_BYTES_CONFIG, Type.LONG, DEFAULTS.memoryReserveBytes(), Range.atLeast(0),
                     Importance.HIGH, MEMORY_RESERVE_BYTES_DOC)
             .define(DOWN_AFTER_MS_CONFIG, Type.LONG, DEFAULTS.downAfterMillis(), Range.atLeast(1),
@@ -200,10 +219,21 @@ public final class IngestConfig {
         String mode = (String) v.get(FAILURE_MODE_CONFIG);
         return new IngestSettings(demand(v), (Long) v.get(DEMAND_GRACE_MS_CONFIG), rule, rule,
                 (Integer) v.get(TIMING_WINDOW_SAMPLES_CONFIG), DEFAULTS.timingClipSigmas(),
-                (Long) v.get(TIMING_MIN_SAMPLES_CONFIG), (Long) v.get(MEMORY_RESERVE_BYTES_CONFIG),
+                (Long) v.get(TIMING_MIN_SAMPLES_CONFIG), timingPrior(v), (Long) v.get(MEMORY_RESERVE_BYTES_CONFIG),
                 (Long) v.get(DOWN_AFTER_MS_CONFIG), (Long) v.get(LIVENESS_CHECK_MS_CONFIG),
                 (Long) v.get(MAX_FUTURE_SKEW_MS_CONFIG), (String) v.get(GPU_METRICS_TOPIC_CONFIG), labels,
                 FailureMode.parse(FAILURE_MODE_CONFIG, mode));
+    }
+
+    /** Range.between lets NaN through: the prior's own check names the key then. */
+    private static TimingPrior timingPrior(Map<String, Object> v) {
+        double share = (Double) v.get(TIMING_PRIOR_PREFILL_SHARE_CONFIG);
+        try {
+            return new TimingPrior((Double) v.get(TIMING_PRIOR_SAMPLES_CONFIG), (Double) v.get(TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG),
+                    share);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TIMING_PRIOR_PREFILL_SHARE_CONFIG, share, e.getMessage());
+        }
     }
 
     /**
