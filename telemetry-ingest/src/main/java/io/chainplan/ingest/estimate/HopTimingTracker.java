@@ -83,10 +83,10 @@ public final class HopTimingTracker {
         TokenFit computeFit = state.computeFit();
         TokenFit commFit = state.commFit();
         if (fitsCompute(inputTokens, outputTokens)) {
-            computeFit = regression.add(computeFit, new double[] {1, inputTokens, outputTokens - 1}, perBlock);
+            computeFit = regression.add(computeFit, inputTokens, outputTokens - 1, perBlock);
         }
         if (fitsComm(outputTokens)) {
-            commFit = regression.add(commFit, new double[] {1, outputTokens - 1}, networkSeconds);
+            commFit = regression.add(commFit, outputTokens - 1, 0, networkSeconds);
         }
         return new ServerTiming(estimator.add(state.compute(), perBlock), estimator.add(state.comm(), networkSeconds),
                 computeFit, commFit, Math.max(state.latestMillis(), atMillis), state.lastEmitted());

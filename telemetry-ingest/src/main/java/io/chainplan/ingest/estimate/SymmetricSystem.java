@@ -119,6 +119,58 @@ final class SymmetricSystem {
     }
 
     /**
+     * The prediction {@code x . theta} of the solution of {@code (M + ridge diag M) theta = v} at
+     * {@code x = (1, x1)} ({@code p = 2}) or {@code (1, x1, x2)} ({@code p = 3}): the same scaled
+     * Cholesky solve as {@link #solve}, unrolled into locals so that it allocates nothing (it runs
+     * once per request hop).
+     *
+     * @param p       dimension, 2 or 3
+     * @param m       the matrix, packed from index 0
+     * @param ridge   relative ridge, {@code > 0}
+     * @param v       holds the right-hand side
+     * @param vOffset where it starts
+     * @param x1      second regressor
+     * @param x2      third regressor (ignored when {@code p = 2})
+     * @return the prediction, NaN if the matrix is singular
+     */
+    static double predict(int p, double[] m, double ridge, double[] v, int vOffset, double x1, double x2) {
+        // scaled matrix: unit diagonal, off-diagonal r_ij = m_ij / (d_i d_j); L its Cholesky factor
+        double g = 1 + ridge;
+        double d0 = Math.sqrt(m[0] * g);
+        double d1 = Math.sqrt(m[index(p, 1, 1)] * g);
+        double r01 = m[1] / (d0 * d1);
+        double l11 = Math.sqrt(1 - sq(r01));
+        double z0 = v[vOffset] / d0;
+        double z1Raw = v[vOffset + 1] / d1 - r01 * z0;
+        if (p == 2) {
+            double t1 = z1Raw / l11 / l11;
+            double t0 = z0 - r01 * t1;
+            return usable(d0, d1, l11) ? t0 / d0 + x1 * t1 / d1 : Double.NaN;
+        }
+        double d2 = Math.sqrt(m[index(p, 2, 2)] * g);
+        double r02 = m[2] / (d0 * d2);
+        double r12 = m[index(p, 1, 2)] / (d1 * d2);
+        double l21 = (r12 - r02 * r01) / l11;
+        double l22 = Math.sqrt(1 - sq(r02) - sq(l21));
+        double z1 = z1Raw / l11;
+        double z2 = (v[vOffset + 2] / d2 - r02 * z0 - l21 * z1) / l22;
+        double t2 = z2 / l22;
+        double t1 = (z1 - l21 * t2) / l11;
+        double t0 = z0 - r01 * t1 - r02 * t2;
+        return usable(d0, d1, l11) && usable(d2, 1, l22) ? t0 / d0 + x1 * t1 / d1 + x2 * t2 / d2 : Double.NaN;
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+
+    /** Whether two scales are positive and finite and a pivot is at least {@code sqrt(SINGULAR)}, as {@link #factor} requires. */
+    private static boolean usable(double scaleA, double scaleB, double pivot) {
+        return scaleA > 0 && scaleB > 0 && Double.isFinite(scaleA) && Double.isFinite(scaleB) && pivot > Math.sqrt(SINGULAR)
+                && Double.isFinite(pivot);
+    }
+
+    /**
      * @param p dimension
      * @param m the matrix, packed
      * @return the diagonal of the inverse, or null if the matrix is singular

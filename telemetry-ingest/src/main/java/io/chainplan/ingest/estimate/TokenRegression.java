@@ -67,19 +67,38 @@ public final class TokenRegression {
      */
     public TokenFit add(TokenFit fit, double[] x, double y) {
         Objects.requireNonNull(fit, "fit");
-        requireSample(fit.dimension(), x, y);
-        if (fit.samples() < warmupSamples(fit.dimension())) {
-            return warm(fit, x, y);
+        Objects.requireNonNull(x, "x");
+        if (x.length != fit.dimension() || x[0] != 1) {
+            throw new IllegalArgumentException("x must have " + fit.dimension() + " regressors, the first 1, was "
+                    + Arrays.toString(x));
         }
-        double[] theta = coefficients(fit);
+        return add(fit, x[1], fit.dimension() > 2 ? x[2] : 0, y);
+    }
+
+    /**
+     * The per-hop form of {@link #add(TokenFit, double[], double)}, without a regressor array.
+     *
+     * @param fit the state
+     * @param x1  second regressor ({@code l_in} for compute, {@code l_out - 1} for communication), finite, {@code >= 0}
+     * @param x2  third regressor ({@code l_out - 1} for compute; 0 for a fit of two coefficients), finite, {@code >= 0}
+     * @param y   the timing, seconds, finite and {@code >= 0}
+     * @return the state after the sample
+     */
+    public TokenFit add(TokenFit fit, double x1, double x2, double y) {
+        Objects.requireNonNull(fit, "fit");
+        int p = fit.dimension();
+        requireSample(p, x1, x2, y);
+        if (fit.samples() < warmupSamples(p)) {
+            return warm(fit, p == 3 ? new double[] {1, x1, x2} : new double[] {1, x1}, y);
+        }
         double s = floorScale(fit.scale(), fit.meanResponse());
-        double r = y - dot(x, theta);
+        double r = y - predict(fit, x1, x2);
         double c = clipSigmas * s;
         double w = Math.abs(r) <= c ? 1 : c / Math.abs(r);
         double[] sums = decayed(fit.sumsView(), 1 - alpha);
-        accumulate(sums, fit.dimension(), x, y, w);
+        accumulate(sums, p, x1, x2, y, w);
         double scale = s + alpha * (MEAN_ABS_TO_SIGMA * Math.min(Math.abs(r), c) - s);
-        return fit.with(sums, fit.samples() + 1, floorScale(scale, sums[SymmetricSystem.packedSize(fit.dimension())] / sums[0]),
+        return fit.with(sums, fit.samples() + 1, floorScale(scale, sums[SymmetricSystem.packedSize(p)] / sums[0]),
                 fit.warmupView());
     }
 
@@ -90,6 +109,10 @@ public final class TokenRegression {
      * @return theta; a direction the samples do not determine gets the smallest coefficients that fit
      */
     public double[] coefficients(TokenFit fit) {
+        return dataCoefficients(Objects.requireNonNull(fit, "fit"));
+    }
+
+    private static double[] dataCoefficients(TokenFit fit) {
         int p = fit.dimension();
         double[] theta = SymmetricSystem.solve(p, fit.sumsView(), PREDICTION_RIDGE, fit.sumsView(), SymmetricSystem.packedSize(p));
         if (theta == null) {
@@ -98,6 +121,18 @@ public final class TokenRegression {
             theta[0] = fit.weight() > 0 ? fit.meanResponse() : 0;
         }
         return theta;
+    }
+
+    /** The data's own fit at {@code (1, x1, x2)} (as {@link #coefficients}), without allocating: this runs once per hop. */
+    private static double predict(TokenFit fit, double x1, double x2) {
+        int p = fit.dimension();
+        double[] sums = fit.sumsView();
+        double prediction = SymmetricSystem.predict(p, sums, PREDICTION_RIDGE, sums, SymmetricSystem.packedSize(p), x1, x2);
+        if (Double.isNaN(prediction)) {
+            double[] theta = dataCoefficients(fit);
+            prediction = theta[0] + x1 * theta[1] + (p > 2 ? x2 * theta[2] : 0);
+        }
+        return prediction;
     }
 
     private TokenFit warm(TokenFit fit, double[] x, double y) {
@@ -134,7 +169,7 @@ public final class TokenRegression {
             for (int k = 0; k < m; k++) {
                 weights[k] = abs[k] <= c ? 1 : c / abs[k];
             }
-            theta = coefficients(fit.with(sumsOf(p, warmup, weights, 1), n, Double.NaN, new double[0]));
+            theta = dataCoefficients(fit.with(sumsOf(p, warmup, weights, 1), n, Double.NaN, new double[0]));
         }
         return fit.with(sumsOf(p, warmup, weights, 1 - alpha), n, scale, new double[0]);
     }
@@ -223,6 +258,31 @@ public final class TokenRegression {
         return out;
     }
 
+    /** {@link #accumulate(double[], int, double[], double, double)} for {@code x = (1, x1[, x2])}. */
+    private static void accumulate(double[] sums, int p, double x1, double x2, double y, double w) {
+        if (p == 2) {
+            sums[0] += w;
+            sums[1] += w * x1;
+            sums[2] += w * x1 * x1;
+            sums[3] += w * y;
+            sums[4] += w * x1 * y;
+            sums[5] += w * y * y;
+            sums[6] += w * w;
+        } else {
+            sums[0] += w;
+            sums[1] += w * x1;
+            sums[2] += w * x2;
+            sums[3] += w * x1 * x1;
+            sums[4] += w * x1 * x2;
+            sums[5] += w * x2 * x2;
+            sums[6] += w * y;
+            sums[7] += w * x1 * y;
+            sums[8] += w * x2 * y;
+            sums[9] += w * y * y;
+            sums[10] += w * w;
+        }
+    }
+
     /** Adds {@code w (x x', x y, y^2)} and {@code w^2} to the sums, in place. */
     static void accumulate(double[] sums, int p, double[] x, double y, double w) {
         int k = 0;
@@ -255,15 +315,10 @@ public final class TokenRegression {
         return Double.isNaN(s) ? floor : Math.max(s, floor);
     }
 
-    private static void requireSample(int p, double[] x, double y) {
-        Objects.requireNonNull(x, "x");
-        if (x.length != p || x[0] != 1) {
-            throw new IllegalArgumentException("x must have " + p + " regressors, the first 1, was " + Arrays.toString(x));
-        }
-        for (double v : x) {
-            if (!(v >= 0 && Double.isFinite(v))) {
-                throw new IllegalArgumentException("regressors must be finite and >= 0, were " + Arrays.toString(x));
-            }
+    private static void requireSample(int p, double x1, double x2, double y) {
+        if (!(x1 >= 0 && Double.isFinite(x1)) || !(x2 >= 0 && Double.isFinite(x2)) || (p == 2 && x2 != 0)) {
+            throw new IllegalArgumentException("regressors must be finite and >= 0 (and the third 0 for " + p
+                    + " coefficients), were " + x1 + ", " + x2);
         }
         if (!(y >= 0 && Double.isFinite(y))) {
             throw new IllegalArgumentException("y must be finite and >= 0, was " + y);

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class SymmetricSystemTest {
     private static final double TOLERANCE = 1e-9;
+    private static final long PREDICT_SEED = 314159L;
 
     @Test
     void shouldSolveAndInvertAWellScaledAndABadlyScaledSystem() {
@@ -30,6 +31,28 @@ class SymmetricSystemTest {
         assertThat(SymmetricSystem.inverseDiagonal(2, new double[] {0, 0, 1})).isNull();
         assertThat(SymmetricSystem.solve(2, SymmetricSystem.withRidge(2, new double[] {3, 6, 12}, 1e-6), new double[] {3, 6}))
                 .as("a ridge makes it solvable, fitting the data").satisfies(t -> assertThat(t[0] + 2 * t[1]).isCloseTo(1, within(1e-5)));
+    }
+
+    @Test
+    void shouldPredictWithoutAllocatingWhatTheGeneralSolveGives() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(PREDICT_SEED);
+        for (int run = 0; run < 1_000; run++) {
+            int p = 2 + random.nextInt(2);
+            double[] sums = new double[TokenFit.sumsLength(p)];
+            double scale = Math.pow(10, random.nextInt(7) - 3);
+            for (int k = 0; k < 5 + random.nextInt(20); k++) {
+                double[] x = {1, scale * random.nextDouble(), random.nextInt(400)};
+                TokenRegression.accumulate(sums, p, java.util.Arrays.copyOf(x, p), random.nextDouble(), 0.1 + random.nextDouble());
+            }
+            double x1 = scale * random.nextDouble();
+            double x2 = random.nextInt(400);
+            int a = SymmetricSystem.packedSize(p);
+            double[] theta = SymmetricSystem.solve(p, sums, 1e-9, sums, a);
+            double expected = theta[0] + x1 * theta[1] + (p == 3 ? x2 * theta[2] : 0);
+            assertThat(SymmetricSystem.predict(p, sums, 1e-9, sums, a, x1, x2)).as("run %d", run)
+                    .isCloseTo(expected, within(1e-6 * (1 + Math.abs(expected))));
+        }
+        assertThat(SymmetricSystem.predict(2, new double[] {0, 0, 0, 0, 0}, 1e-9, new double[] {0, 0}, 0, 1, 0)).isNaN();
     }
 
     @Test
