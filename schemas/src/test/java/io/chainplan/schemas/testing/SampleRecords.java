@@ -5,6 +5,7 @@ import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.DispatchLease;
 import io.chainplan.schemas.avro.HopTiming;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanChain;
 import io.chainplan.schemas.avro.PlanChange;
@@ -20,6 +21,7 @@ import io.chainplan.schemas.avro.ServerParameters;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.ServerTelemetry;
 import io.chainplan.schemas.avro.SolverStats;
+import io.chainplan.schemas.avro.TokenTimingEstimate;
 import io.chainplan.schemas.avro.TriggerKind;
 import java.time.Instant;
 import java.util.List;
@@ -63,14 +65,24 @@ public final class SampleRecords {
     public static ServerEstimate serverEstimate() {
         return ServerEstimate.newBuilder().setServerId("s001").setModelId("llama-2-7b").setTimestampMillis(T0)
                 .setMemoryBytes(38_000_000_000L).setCommSeconds(0.26).setPerBlockComputeSeconds(0.11).setCommSamples(40)
-                .setComputeSamples(41).setStatus(ServerStatus.UP).setLastSeenMillis(T0).build();
+                .setComputeSamples(41).setStatus(ServerStatus.UP).setLastSeenMillis(T0)
+                .setTokenTimings(TokenTimingEstimate.newBuilder().setBlockOverheadSeconds(0.001).setPrefillSecondsPerToken(4.2e-5)
+                        .setDecodeSecondsPerToken(1.3e-3).setCommSecondsPerRequest(0.02).setCommSecondsPerToken(0.02)
+                        .setBlockOverheadStdErr(2e-4).setPrefillPerTokenStdErr(1e-6).setDecodePerTokenStdErr(2e-5)
+                        .setCommPerRequestStdErr(3e-3).setCommPerTokenStdErr(1e-4).setComputeSamples(41).setCommSamples(40)
+                        .setComputeFallback("").setCommFallback("").setReferenceInputTokens(1155.0).setReferenceOutputTokens(211.0)
+                        .build())
+                .build();
     }
 
     /** @return a demand estimate of 2.57 req/s */
     public static DemandEstimate demandEstimate() {
         return DemandEstimate.newBuilder().setModelId("llama-2-7b").setTimestampMillis(T0).setArrivalRatePerSecond(2.57)
                 .setLowerPerSecond(2.1).setUpperPerSecond(3.0).setWindowSeconds(60).setArrivals(154)
-                .setMeanInputTokens(1900.5).setMeanOutputTokens(22.5).build();
+                .setMeanInputTokens(1900.5).setMeanOutputTokens(22.5)
+                .setDispersions(List.of(new IndexOfDispersion(5.0, 3.5, 120L), new IndexOfDispersion(10.0, 5.25, 60L),
+                        new IndexOfDispersion(60.0, 9.0, 10L)))
+                .setBurstinessArrivals(1542).setBurstinessSeconds(600.0).setPeakRatePerSecond(9.4).build();
     }
 
     /** @return a plan with one two-hop chain, bounds and a change summary */

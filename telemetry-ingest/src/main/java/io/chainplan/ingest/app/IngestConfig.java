@@ -2,6 +2,7 @@ package io.chainplan.ingest.app;
 
 import io.chainplan.ingest.estimate.DemandEstimatorSettings;
 import io.chainplan.ingest.estimate.EmissionRule;
+import io.chainplan.ingest.estimate.TimingPrior;
 import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
@@ -53,6 +54,10 @@ public final class IngestConfig {
     public static final String DEMAND_GRACE_MS_CONFIG = PREFIX + "demand.grace.ms";
     /** Doc of {@link #DEMAND_GRACE_MS_CONFIG}. */
     public static final String DEMAND_GRACE_MS_DOC = "A time bucket closes this many ms of event time after its end; later events still count from the next step.";
+    /** Burstiness history. */
+    public static final String BURSTINESS_HISTORY_MS_CONFIG = PREFIX + "burstiness.history.ms";
+    /** Doc of {@link #BURSTINESS_HISTORY_MS_CONFIG}. */
+    public static final String BURSTINESS_HISTORY_MS_DOC = "Burstiness (the index of dispersion of counts) is measured over at most this many ms of event time of the current regime, the newest; a multiple of the step.";
     /** Relative change that triggers a publication. */
     public static final String EMIT_RELATIVE_CHANGE_CONFIG = PREFIX + "emit.relative.change";
     /** Doc of {@link #EMIT_RELATIVE_CHANGE_CONFIG}. */
@@ -69,6 +74,18 @@ public final class IngestConfig {
     public static final String TIMING_MIN_SAMPLES_CONFIG = PREFIX + "timing.min.samples";
     /** Doc of {@link #TIMING_MIN_SAMPLES_CONFIG}. */
     public static final String TIMING_MIN_SAMPLES_DOC = "Measured timings replace the declared ones from this many samples on.";
+    /** Weight of the declared timings in the per-token fits. */
+    public static final String TIMING_PRIOR_SAMPLES_CONFIG = PREFIX + "timing.prior.samples";
+    /** Doc of {@link #TIMING_PRIOR_SAMPLES_CONFIG}. */
+    public static final String TIMING_PRIOR_SAMPLES_DOC = "Weight of a server's declared timings in its per-token fit: each coefficient's term of the declared tau_c/tau_p at the model's declared token means counts as this many hop samples.";
+    /** t_o of the prior split. */
+    public static final String TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG = PREFIX + "timing.prior.block.overhead.seconds";
+    /** Doc of {@link #TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG}. */
+    public static final String TIMING_PRIOR_BLOCK_OVERHEAD_DOC = "t_o assumed when a declared tau_p is split into per-token coefficients (the prior and the fallback), seconds per block per request.";
+    /** Prefill share of the prior split. */
+    public static final String TIMING_PRIOR_PREFILL_SHARE_CONFIG = PREFIX + "timing.prior.prefill.share";
+    /** Doc of {@link #TIMING_PRIOR_PREFILL_SHARE_CONFIG}. */
+    public static final String TIMING_PRIOR_PREFILL_SHARE_DOC = "Share of tau_p - t_o that prefill takes in the model's declared mean request, when a declared tau_p is split into per-token coefficients.";
     /** Memory reserve. */
     public static final String MEMORY_RESERVE_BYTES_CONFIG = PREFIX + "memory.reserve.bytes";
     /** Doc of {@link #MEMORY_RESERVE_BYTES_CONFIG}. */
@@ -115,6 +132,8 @@ public final class IngestConfig {
                     Importance.LOW, DEMAND_HORIZON_WINDOWS_DOC)
             .define(DEMAND_GRACE_MS_CONFIG, Type.LONG, DEFAULTS.graceMillis(), Range.atLeast(0),
                     Importance.LOW, DEMAND_GRACE_MS_DOC)
+            .define(BURSTINESS_HISTORY_MS_CONFIG, Type.LONG, DEFAULTS.demand().burstinessHistoryMillis(), Range.atLeast(1),
+                    Importance.LOW, BURSTINESS_HISTORY_MS_DOC)
             .define(EMIT_RELATIVE_CHANGE_CONFIG, Type.DOUBLE, DEFAULTS.demandEmission().relativeChange(),
                     ConfigValidators.finiteAtLeast(0), Importance.MEDIUM, EMIT_RELATIVE_CHANGE_DOC)
             .define(EMIT_HEARTBEAT_MS_CONFIG, Type.LONG, DEFAULTS.demandEmission().heartbeatMillis(), Range.atLeast(1),
@@ -123,6 +142,12 @@ public final class IngestConfig {
                     Importance.LOW, TIMING_WINDOW_SAMPLES_DOC)
             .define(TIMING_MIN_SAMPLES_CONFIG, Type.LONG, DEFAULTS.timingMinSamples(), Range.atLeast(1),
                     Importance.LOW, TIMING_MIN_SAMPLES_DOC)
+            .define(TIMING_PRIOR_SAMPLES_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().samples(), ConfigValidators.finiteAbove(0),
+                    Importance.LOW, TIMING_PRIOR_SAMPLES_DOC)
+            .define(TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().blockOverheadSeconds(),
+                    ConfigValidators.finiteAtLeast(0), Importance.LOW, TIMING_PRIOR_BLOCK_OVERHEAD_DOC)
+            .define(TIMING_PRIOR_PREFILL_SHARE_CONFIG, Type.DOUBLE, DEFAULTS.timingPrior().prefillShare(),
+                    Range.between(0.0, 1.0), Importance.LOW, TIMING_PRIOR_PREFILL_SHARE_DOC)
             .define(MEMORY_RESERVE_BYTES_CONFIG, Type.LONG, DEFAULTS.memoryReserveBytes(), Range.atLeast(0),
                     Importance.HIGH, MEMORY_RESERVE_BYTES_DOC)
             .define(DOWN_AFTER_MS_CONFIG, Type.LONG, DEFAULTS.downAfterMillis(), Range.atLeast(1),
@@ -194,23 +219,39 @@ public final class IngestConfig {
         String mode = (String) v.get(FAILURE_MODE_CONFIG);
         return new IngestSettings(demand(v), (Long) v.get(DEMAND_GRACE_MS_CONFIG), rule, rule,
                 (Integer) v.get(TIMING_WINDOW_SAMPLES_CONFIG), DEFAULTS.timingClipSigmas(),
-                (Long) v.get(TIMING_MIN_SAMPLES_CONFIG), (Long) v.get(MEMORY_RESERVE_BYTES_CONFIG),
+                (Long) v.get(TIMING_MIN_SAMPLES_CONFIG), timingPrior(v), (Long) v.get(MEMORY_RESERVE_BYTES_CONFIG),
                 (Long) v.get(DOWN_AFTER_MS_CONFIG), (Long) v.get(LIVENESS_CHECK_MS_CONFIG),
                 (Long) v.get(MAX_FUTURE_SKEW_MS_CONFIG), (String) v.get(GPU_METRICS_TOPIC_CONFIG), labels,
                 FailureMode.parse(FAILURE_MODE_CONFIG, mode));
     }
 
-    /** The window and step must fit together (the one rule across keys); each is range-checked alone. */
+    /** Range.between lets NaN through: the prior's own check names the key then. */
+    private static TimingPrior timingPrior(Map<String, Object> v) {
+        double share = (Double) v.get(TIMING_PRIOR_PREFILL_SHARE_CONFIG);
+        try {
+            return new TimingPrior((Double) v.get(TIMING_PRIOR_SAMPLES_CONFIG), (Double) v.get(TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG),
+                    share);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TIMING_PRIOR_PREFILL_SHARE_CONFIG, share, e.getMessage());
+        }
+    }
+
+    /**
+     * The window and the burstiness history must be multiples of the step (the rules across keys);
+     * each key is range-checked alone.
+     */
     private static DemandEstimatorSettings demand(Map<String, Object> v) {
         DemandEstimatorSettings d = DEFAULTS.demand();
         long window = (Long) v.get(DEMAND_WINDOW_MS_CONFIG);
         long step = (Long) v.get(DEMAND_STEP_MS_CONFIG);
+        long history = (Long) v.get(BURSTINESS_HISTORY_MS_CONFIG);
         try {
             return new DemandEstimatorSettings(window, step, (Integer) v.get(DEMAND_HORIZON_WINDOWS_CONFIG),
-                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile());
+                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile(), history);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(DEMAND_WINDOW_MS_CONFIG + "=" + window + " and " + DEMAND_STEP_MS_CONFIG + "="
-                    + step + " do not fit: " + e.getMessage());
+            String other = e.getMessage().startsWith("burstinessHistoryMillis")
+                    ? BURSTINESS_HISTORY_MS_CONFIG + "=" + history : DEMAND_WINDOW_MS_CONFIG + "=" + window;
+            throw new ConfigException(other + " and " + DEMAND_STEP_MS_CONFIG + "=" + step + " do not fit: " + e.getMessage());
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code chainplan_ingest_dead_lettered_total{topic,stage}},
  * {@code chainplan_ingest_dead_letter_send_failures_total{topic,stage}} (dead letters of the global model store's
  * own producer that the broker did not take), {@code chainplan_ingest_skipped_total{topic,reason}},
- * {@code chainplan_ingest_estimates_out_total{topic}}, and the processing lag
+ * {@code chainplan_ingest_estimates_out_total{topic}},
+ * {@code chainplan_ingest_timing_fallbacks_total{part,reason}} (hops left out of a per-token fit, and
+ * published server estimates whose part is not fitted), and the processing lag
  * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time
  * seen on the topic. Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
  * separately by {@link IngestApp}. Thread-safe.
@@ -27,6 +29,8 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> newestEvent = new ConcurrentHashMap<>();
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
+    /** Timing fallbacks by part, then reason: looked up without building a key (once per hop without tokens). */
+    private final Map<String, Map<String, Counter>> timingFallbacks = new ConcurrentHashMap<>();
 
     /**
      * @param registry where the meters live
@@ -89,6 +93,19 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
     @Override
     public void skipped(String topic, String reason) {
         counter("chainplan.ingest.skipped", "topic", topic, "reason", reason).increment();
+    }
+
+    @Override
+    public void timingFallback(String part, String reason) {
+        Map<String, Counter> byReason = timingFallbacks.get(part);
+        if (byReason == null) {
+            byReason = timingFallbacks.computeIfAbsent(part, p -> new ConcurrentHashMap<>());
+        }
+        Counter c = byReason.get(reason);
+        if (c == null) {
+            c = byReason.computeIfAbsent(reason, r -> counter("chainplan.ingest.timing.fallbacks", "part", part, "reason", r));
+        }
+        c.increment();
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.chainplan.stats.PoissonInterval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.commons.statistics.distribution.PoissonDistribution;
 
 /**
  * Arrival rate (lambda of DESIGN.md §1) of one model from its request events, advancing in steps
@@ -16,7 +15,7 @@ import org.apache.commons.statistics.distribution.PoissonDistribution;
  * interval is the exact Poisson (Garwood) interval of that count over {@code n S} seconds. Under a
  * constant rate the estimate therefore rests on up to three windows of data (a narrower interval
  * than one raw window) and does not move with noise.
- * <p>Change points come from two one-sided Poisson CUSUMs (Page 1954; Lucas 1985 for counts) on
+ * <p>Change points come from two one-sided Poisson CUSUMs ({@link PoissonCusum}; Page 1954; Lucas 1985 for counts) on
  * the bucket counts x against the regime's level {@code mu0} per bucket: upward
  * {@code S+ = max(0, S+ + min(c, x ln(delta) - mu0 (delta - 1)))}, downward
  * {@code S- = max(0, S- + min(c, -x ln(delta) + mu0 (1 - 1/delta)))}, i.e. the log-likelihood
@@ -39,18 +38,23 @@ import org.apache.commons.statistics.distribution.PoissonDistribution;
  * <p><b>Deviation from a textbook CUSUM.</b> {@code mu0} is estimated (the regime's clipped mean);
  * after a change point the detector rests until the new regime has half a window of data, so
  * two changes less than that apart show as one.
+ * <p><b>Burstiness.</b> Each estimate also carries the burstiness of the arrivals since the last
+ * change ({@link BurstinessTracker}: the index of dispersion of the bucket counts), updated once per
+ * closed bucket, so the per-event path is unchanged.
  * <p>Pure and deterministic; immutable and thread-safe (all state is in {@link DemandState}).
  */
 public final class ArrivalRateEstimator {
     private final DemandEstimatorSettings settings;
-    private final double logRatio;
+    private final PoissonCusum cusum;
+    private final BurstinessTracker burstiness;
 
     /**
      * @param settings tuning
      */
     public ArrivalRateEstimator(DemandEstimatorSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.logRatio = Math.log(settings.shiftRatio());
+        this.cusum = new PoissonCusum(settings);
+        this.burstiness = new BurstinessTracker(settings);
     }
 
     /** @return the tuning */
@@ -82,8 +86,8 @@ public final class ArrivalRateEstimator {
             throw new IllegalArgumentException("state already started at " + state.evaluatedUntilMillis());
         }
         long boundary = DemandPending.bucketStart(eventMillis, settings.stepMillis());
-        return new DemandState(boundary, boundary, List.of(), DemandState.Cusum.ZERO, DemandState.Cusum.ZERO, 0,
-                state.lastEmitted());
+        return new DemandState(boundary, boundary, List.of(), BurstinessState.EMPTY, DemandState.Cusum.ZERO,
+                DemandState.Cusum.ZERO, 0, state.lastEmitted());
     }
 
     /**
@@ -103,7 +107,7 @@ public final class ArrivalRateEstimator {
         }
         long boundary = targetBoundary - horizon;
         return new DemandState(boundary, Math.max(state.regimeStartMillis(), boundary - horizon), List.of(),
-                state.up(), state.down(), state.changePoints(), state.lastEmitted());
+                BurstinessState.EMPTY, state.up(), state.down(), state.changePoints(), state.lastEmitted());
     }
 
     /**
@@ -122,11 +126,11 @@ public final class ArrivalRateEstimator {
         boolean warm = regime.size() >= settings.warmupBuckets();
         double level = warm ? clippedMean(regime) : Double.NaN;
         long x = totals.arrivals();
-        long clipped = warm ? Math.min(x, clipAt(level)) : x;
+        long clipped = warm ? Math.min(x, cusum.clipAt(level)) : x;
         List<ClosedBucket> buckets = trim(append(state.buckets(), new ClosedBucket(start, totals, clipped)), boundary);
         long regimeStart = Math.max(state.regimeStartMillis(), buckets.get(0).startMillis());
-        DemandState.Cusum up = warm ? state.up().plus(upIncrement(x, level), start) : DemandState.Cusum.ZERO;
-        DemandState.Cusum down = warm ? state.down().plus(downIncrement(x, level), start) : DemandState.Cusum.ZERO;
+        DemandState.Cusum up = warm ? state.up().plus(cusum.upIncrement(x, level), start) : DemandState.Cusum.ZERO;
+        DemandState.Cusum down = warm ? state.down().plus(cusum.downIncrement(x, level), start) : DemandState.Cusum.ZERO;
         long change = up.value() >= settings.cusumThreshold() ? up.startMillis()
                 : down.value() >= settings.cusumThreshold() ? down.startMillis() : Long.MIN_VALUE;
         boolean changed = change != Long.MIN_VALUE;
@@ -136,27 +140,10 @@ public final class ArrivalRateEstimator {
             up = DemandState.Cusum.ZERO;
             down = DemandState.Cusum.ZERO;
         }
-        DemandState next = new DemandState(boundary, regimeStart, buckets, up, down,
+        BurstinessState bursts = burstiness.close(state.burstiness(), x, start, changed);
+        DemandState next = new DemandState(boundary, regimeStart, buckets, bursts, up, down,
                 state.changePoints() + (changed ? 1 : 0), state.lastEmitted());
         return new Step(next, estimate(next, changed));
-    }
-
-    /** Log-likelihood ratio of rate delta * mu0 against mu0 for count x, capped at h / (b + 2). */
-    private double upIncrement(long x, double mu0) {
-        return Math.min(settings.maxIncrement(), x * logRatio - mu0 * (settings.shiftRatio() - 1));
-    }
-
-    /** Log-likelihood ratio of rate mu0 / delta against mu0 for count x, capped at h / (b + 2). */
-    private double downIncrement(long x, double mu0) {
-        return Math.min(settings.maxIncrement(), -x * logRatio + mu0 * (1 - 1 / settings.shiftRatio()));
-    }
-
-    /**
-     * The winsorizing cap for a bucket: the smallest k with {@code P(X <= k) >= clipQuantile} for a
-     * Poisson count X of mean {@code level} (0 for a level of 0).
-     */
-    private long clipAt(double level) {
-        return level > 0 ? PoissonDistribution.of(level).inverseCumulativeProbability(settings.clipQuantile()) : 0;
     }
 
     private static double clippedMean(List<ClosedBucket> buckets) {
@@ -186,8 +173,10 @@ public final class ArrivalRateEstimator {
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i).startMillis() == start) {
                 out.set(i, out.get(i).plusLate(delta));
+                int fromNewest = (int) ((state.evaluatedUntilMillis() - start) / settings.stepMillis()) - 1;
                 return new DemandState(state.evaluatedUntilMillis(), state.regimeStartMillis(), out,
-                        state.up(), state.down(), state.changePoints(), state.lastEmitted());
+                        burstiness.plusLate(state.burstiness(), fromNewest, delta.arrivals()), state.up(), state.down(),
+                        state.changePoints(), state.lastEmitted());
             }
         }
         return state;
@@ -225,7 +214,7 @@ public final class ArrivalRateEstimator {
         PoissonInterval interval = PoissonInterval.garwood(clipped, span, settings.confidence());
         return new DemandEstimateValue(state.evaluatedUntilMillis(), clipped / span, interval, span, sum.arrivals(),
                 mean(sum.inputTokenSum(), sum.inputTokenCount()), mean(sum.outputTokenSum(), sum.outputTokenCount()),
-                changePoint);
+                changePoint, burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis()));
     }
 
     private static double mean(long sum, long count) {

@@ -14,13 +14,18 @@ import io.chainplan.stats.PoissonInterval;
  * @param meanInputTokens   mean prompt length of arrivals in the span, 0 if none reported one
  * @param meanOutputTokens  mean generated length of completions in the span, 0 if none reported one
  * @param changePoint       whether a change point was detected at this step
+ * @param burstiness        how bursty the arrivals of the current regime are
  */
 public record DemandEstimateValue(long atMillis, double ratePerSecond, PoissonInterval interval, double spanSeconds,
-                                  long arrivals, double meanInputTokens, double meanOutputTokens, boolean changePoint) {
+                                  long arrivals, double meanInputTokens, double meanOutputTokens, boolean changePoint,
+                                  BurstinessEstimate burstiness) {
     /** Validates the numbers. */
     public DemandEstimateValue {
         if (interval == null) {
             throw new NullPointerException("interval");
+        }
+        if (burstiness == null) {
+            throw new NullPointerException("burstiness");
         }
         if (!(ratePerSecond >= 0) || !(spanSeconds > 0) || arrivals < 0 || !(meanInputTokens >= 0) || !(meanOutputTokens >= 0)) {
             throw new IllegalArgumentException("invalid demand estimate: rate " + ratePerSecond + ", span " + spanSeconds

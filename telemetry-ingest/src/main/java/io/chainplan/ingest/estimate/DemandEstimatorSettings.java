@@ -1,5 +1,7 @@
 package io.chainplan.ingest.estimate;
 
+import io.chainplan.optimizer.arrival.Burstiness;
+
 /**
  * Tuning of {@link ArrivalRateEstimator}. All times are event-time milliseconds.
  *
@@ -15,10 +17,16 @@ package io.chainplan.ingest.estimate;
  * @param cusumThreshold        h: the log-likelihood-ratio CUSUM threshold (default 12)
  * @param clipQuantile          each bucket's count is winsorized at this Poisson quantile of the
  *                              level in force before it enters the level (default 0.999)
+ * @param burstinessHistoryMillis burstiness is measured over at most this much of the current
+ *                              regime, the newest buckets (default 10 min); a multiple of S
  */
 public record DemandEstimatorSettings(long windowMillis, long stepMillis, int horizonWindows, double confidence,
-                                      int burstBuckets, double shiftRatio, double cusumThreshold, double clipQuantile) {
-    /** Validates: positive times, W a multiple of S with at least 2 steps, probabilities in (0, 1), delta, h > 1, 0. */
+                                      int burstBuckets, double shiftRatio, double cusumThreshold, double clipQuantile,
+                                      long burstinessHistoryMillis) {
+    /**
+     * Validates: positive times, W and the burstiness history multiples of S, W of at least 2 steps,
+     * probabilities in (0, 1), delta > 1, h > 0.
+     */
     public DemandEstimatorSettings {
         if (stepMillis <= 0) {
             throw new IllegalArgumentException("stepMillis must be > 0, was " + stepMillis);
@@ -44,14 +52,19 @@ public record DemandEstimatorSettings(long windowMillis, long stepMillis, int ho
         if (windowMillis / stepMillis < 2) {
             throw new IllegalArgumentException("the window must hold at least 2 steps, has " + windowMillis / stepMillis);
         }
+        if (burstinessHistoryMillis <= 0 || burstinessHistoryMillis % stepMillis != 0
+                || burstinessHistoryMillis / stepMillis > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("burstinessHistoryMillis must be a positive multiple of stepMillis " + stepMillis
+                    + ", was " + burstinessHistoryMillis);
+        }
     }
 
     /**
      * @return W = 60 s, S = 5 s, 3 windows of horizon, 95% interval, 10 s burst tolerance,
-     *         delta = 1.5, h = 12, clipping at the 99.9% quantile
+     *         delta = 1.5, h = 12, clipping at the 99.9% quantile, 10 min of burstiness history
      */
     public static DemandEstimatorSettings defaults() {
-        return new DemandEstimatorSettings(60_000, 5_000, 3, 0.95, 2, 1.5, 12, 0.999);
+        return new DemandEstimatorSettings(60_000, 5_000, 3, 0.95, 2, 1.5, 12, 0.999, 600_000);
     }
 
     /**
@@ -61,7 +74,21 @@ public record DemandEstimatorSettings(long windowMillis, long stepMillis, int ho
      */
     public DemandEstimatorSettings withWindow(long windowMillis, long stepMillis) {
         return new DemandEstimatorSettings(windowMillis, stepMillis, horizonWindows, confidence, burstBuckets,
-                shiftRatio, cusumThreshold, clipQuantile);
+                shiftRatio, cusumThreshold, clipQuantile, burstinessHistoryMillis);
+    }
+
+    /** @return buckets of burstiness history, at most */
+    public int burstinessHistoryBuckets() {
+        return (int) (burstinessHistoryMillis / stepMillis);
+    }
+
+    /**
+     * @return the burstiness measurement: the windows of {@link Burstiness#WINDOWS_SECONDS}, each
+     *         rounded up to whole buckets of S
+     */
+    public BurstinessEstimator burstinessEstimator() {
+        return new BurstinessEstimator(stepMillis / 1000.0, BurstinessEstimator.windowBuckets(stepMillis,
+                Burstiness.WINDOWS_SECONDS));
     }
 
     /** @return buckets per window, W / S */

@@ -10,13 +10,14 @@ import java.util.Objects;
  *                             {@link Long#MIN_VALUE} before the first event
  * @param regimeStartMillis    start of the current regime (data since the last change point)
  * @param buckets              closed buckets within the horizon, oldest first, one per step
+ * @param burstiness           the span burstiness is measured on ({@link BurstinessTracker})
  * @param up                   the upward CUSUM
  * @param down                 the downward CUSUM
  * @param changePoints         change points detected so far
  * @param lastEmitted          the last published estimate
  */
 public record DemandState(long evaluatedUntilMillis, long regimeStartMillis, List<ClosedBucket> buckets,
-                          Cusum up, Cusum down, long changePoints, EmittedDemand lastEmitted) {
+                          BurstinessState burstiness, Cusum up, Cusum down, long changePoints, EmittedDemand lastEmitted) {
     /**
      * A one-sided CUSUM statistic.
      *
@@ -51,6 +52,7 @@ public record DemandState(long evaluatedUntilMillis, long regimeStartMillis, Lis
     /** Copies the bucket list and validates. */
     public DemandState {
         buckets = List.copyOf(buckets);
+        Objects.requireNonNull(burstiness, "burstiness");
         Objects.requireNonNull(lastEmitted, "lastEmitted");
         Objects.requireNonNull(up, "up");
         Objects.requireNonNull(down, "down");
@@ -66,8 +68,8 @@ public record DemandState(long evaluatedUntilMillis, long regimeStartMillis, Lis
     }
 
     /** The state before any event. */
-    public static final DemandState EMPTY = new DemandState(Long.MIN_VALUE, Long.MIN_VALUE, List.of(), Cusum.ZERO,
-            Cusum.ZERO, 0, EmittedDemand.NONE);
+    public static final DemandState EMPTY = new DemandState(Long.MIN_VALUE, Long.MIN_VALUE, List.of(),
+            BurstinessState.EMPTY, Cusum.ZERO, Cusum.ZERO, 0, EmittedDemand.NONE);
 
     /** @return whether an event has been seen */
     public boolean started() {
@@ -79,7 +81,7 @@ public record DemandState(long evaluatedUntilMillis, long regimeStartMillis, Lis
      * @return this state remembering it
      */
     public DemandState withEmitted(DemandEstimateValue emitted) {
-        return new DemandState(evaluatedUntilMillis, regimeStartMillis, buckets, up, down, changePoints,
-                EmittedDemand.of(emitted));
+        return new DemandState(evaluatedUntilMillis, regimeStartMillis, buckets, burstiness, up, down,
+                changePoints, EmittedDemand.of(emitted));
     }
 }

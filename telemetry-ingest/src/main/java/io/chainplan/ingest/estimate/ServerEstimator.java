@@ -5,10 +5,12 @@ import java.util.Optional;
 
 /**
  * Combines a server's telemetry, GPU memory readings and measured timings into its parameters
- * for the optimizer (DESIGN.md §1): usable memory {@code M_j = total - reserve}; tau_c and tau_p
- * measured from request hops once they rest on {@code minSamples} samples, otherwise the values
- * the server declares (a measured value with fewer samples is used only when nothing is
- * declared); and liveness: DOWN when no telemetry has been seen for {@code downAfterMillis} on both
+ * for the optimizer (DESIGN.md §1): usable memory {@code M_j = total - reserve}; the per-token
+ * coefficients ({@link TokenTimingsEstimator}: fitted to the hops, the declared timings as the
+ * prior and the fallback); tau_c and tau_p from the fitted coefficients at the reference mix (the
+ * server's recent requests' mean tokens), for a part that is not fitted the robust mean of the
+ * hops once it rests on {@code minSamples} samples, otherwise the values the server declares (a
+ * measured value with fewer samples is used only when nothing is declared); and liveness: DOWN when no telemetry has been seen for {@code downAfterMillis} on both
  * clocks of a {@link LivenessClock} (the wall clock and the newest event time processed, so that an
  * outage of the pipeline itself marks nobody DOWN), the reported status again on the next fresh record.
  * <p>Memory: chainplan telemetry's total wins over GPU metrics; from GPU metrics the total
@@ -20,14 +22,16 @@ public final class ServerEstimator {
     private final long downAfterMillis;
     private final long minSamples;
     private final EmissionRule rule;
+    private final TokenTimingsEstimator tokenTimings;
 
     /**
      * @param reserveBytes    memory kept back from the total (CUDA context, fragmentation), {@code >= 0}
      * @param downAfterMillis silence after which a server is DOWN, {@code > 0}
      * @param minSamples      samples from which a measured timing replaces the declared one, {@code >= 1}
      * @param rule            when to publish
+     * @param prior           how declared timings become the per-token prior
      */
-    public ServerEstimator(long reserveBytes, long downAfterMillis, long minSamples, EmissionRule rule) {
+    public ServerEstimator(long reserveBytes, long downAfterMillis, long minSamples, EmissionRule rule, TimingPrior prior) {
         if (reserveBytes < 0) {
             throw new IllegalArgumentException("reserveBytes must be >= 0, was " + reserveBytes);
         }
@@ -41,6 +45,7 @@ public final class ServerEstimator {
         this.downAfterMillis = downAfterMillis;
         this.minSamples = minSamples;
         this.rule = Objects.requireNonNull(rule, "rule");
+        this.tokenTimings = new TokenTimingsEstimator(minSamples, prior);
     }
 
     /**
@@ -104,21 +109,27 @@ public final class ServerEstimator {
     }
 
     /**
-     * @param s current state
+     * @param s           current state
+     * @param declaredMix the declared mean tokens of the server's model (the prior's reference request)
      * @return the estimate, if memory and both timings are known
      */
-    public Optional<ServerEstimateValue> estimate(ServerState s) {
+    public Optional<ServerEstimateValue> estimate(ServerState s, TokenMix declaredMix) {
         long total = s.totalMemoryBytes();
         TimingSummary m = s.measured();
-        double comm = pick(m.commSeconds(), m.commSamples(), s.declaredCommSeconds());
-        double compute = pick(m.computeSeconds(), m.computeSamples(), s.declaredComputeSeconds());
+        TokenTimingEstimate tt = tokenTimings.estimate(m.computeFit(), m.commFit(), s.declaredCommSeconds(),
+                s.declaredComputeSeconds(), declaredMix);
+        double comm = tt.commFitted() ? tt.commSeconds() : pick(m.commSeconds(), m.commSamples(), s.declaredCommSeconds());
+        double compute = tt.computeFitted() ? tt.perBlockSeconds()
+                : pick(m.computeSeconds(), m.computeSamples(), s.declaredComputeSeconds());
         if (total < 0 || Double.isNaN(comm) || Double.isNaN(compute)) {
             return Optional.empty();
         }
-        long commSamples = usesMeasured(m.commSamples(), s.declaredCommSeconds()) ? m.commSamples() : 0;
-        long computeSamples = usesMeasured(m.computeSamples(), s.declaredComputeSeconds()) ? m.computeSamples() : 0;
+        long commSamples = tt.commFitted() ? tt.commSamples()
+                : usesMeasured(m.commSamples(), s.declaredCommSeconds()) ? m.commSamples() : 0;
+        long computeSamples = tt.computeFitted() ? tt.computeSamples()
+                : usesMeasured(m.computeSamples(), s.declaredComputeSeconds()) ? m.computeSamples() : 0;
         return Optional.of(new ServerEstimateValue(s.modelId(), s.latestInputMillis(), Math.max(0, total - reserveBytes),
-                comm, compute, commSamples, computeSamples, s.status(), s.lastSeenMillis()));
+                comm, compute, commSamples, computeSamples, s.status(), s.lastSeenMillis(), tt));
     }
 
     private double pick(double measured, long samples, double declared) {
@@ -133,7 +144,8 @@ public final class ServerEstimator {
      * @param s a state
      * @param e its estimate
      * @return whether to publish: first estimate, status, memory, model or sample source changed,
-     *         a timing moved materially, or the heartbeat is due
+     *         the per-token coefficients appeared, went or changed between fitted and declared, a
+     *         timing (tau at the reference mix) moved materially, or the heartbeat is due
      */
     public boolean shouldEmit(ServerState s, ServerEstimateValue e) {
         ServerEstimateValue last = s.lastEmitted();
@@ -142,6 +154,11 @@ public final class ServerEstimator {
             return true;
         }
         if ((last.commSamples() == 0) != (e.commSamples() == 0) || (last.computeSamples() == 0) != (e.computeSamples() == 0)) {
+            return true;
+        }
+        TokenTimingEstimate lt = last.tokenTimings();
+        TokenTimingEstimate et = e.tokenTimings();
+        if (lt.present() != et.present() || lt.computeFitted() != et.computeFitted() || lt.commFitted() != et.commFitted()) {
             return true;
         }
         return rule.heartbeatDue(last.atMillis(), e.atMillis())

@@ -61,7 +61,7 @@ public record ServerState(String modelId, long lastSeenMillis, long latestInputM
 
     /** No estimate published yet. */
     public static final ServerEstimateValue NOT_EMITTED = new ServerEstimateValue("", Long.MIN_VALUE, 0, 0, 0, 0, 0,
-            ServerLiveness.DOWN, Long.MIN_VALUE);
+            ServerLiveness.DOWN, Long.MIN_VALUE, TokenTimingEstimate.NONE);
 
     /** A server nothing is known about. */
     public static final ServerState EMPTY = new ServerState("", Long.MIN_VALUE, Long.MIN_VALUE, -1, GpuMemory.UNKNOWN,

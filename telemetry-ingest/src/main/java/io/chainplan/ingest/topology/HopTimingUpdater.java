@@ -15,18 +15,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Learns per-server timings from COMPLETED requests' hops ({@link HopTimingTracker}) inside the
  * request processor (keyed by model id: a server serves one model, so all its hops meet in one
  * task) and forwards a {@link ServerInput.Timing} keyed by server id when the tracker says so,
- * which keeps the repartition traffic to a trickle.
+ * which keeps the repartition traffic to a trickle. A hop of a request without token counts is
+ * still measured but left out of the per-token fits, counted as a timing fallback
+ * ({@code missing-tokens}) for each fit it misses.
  */
 final class HopTimingUpdater {
     private final HopTimingTracker tracker;
     private final ProcessorContext<String, RequestOutput> context;
     private final KeyValueStore<String, ServerTiming> store;
+    private final IngestMetrics metrics;
 
     HopTimingUpdater(HopTimingTracker tracker, ProcessorContext<String, RequestOutput> context,
-                     KeyValueStore<String, ServerTiming> store) {
+                     KeyValueStore<String, ServerTiming> store, IngestMetrics metrics) {
         this.tracker = tracker;
         this.context = context;
         this.store = store;
+        this.metrics = metrics;
     }
 
     /**
@@ -38,11 +42,21 @@ final class HopTimingUpdater {
             return;
         }
         long t = e.getTimestampMillis().toEpochMilli();
+        int inputTokens = e.getInputTokens();
+        int outputTokens = e.getOutputTokens();
+        boolean compute = HopTimingTracker.fitsCompute(inputTokens, outputTokens);
+        boolean comm = HopTimingTracker.fitsComm(outputTokens);
         for (HopTiming h : e.getHops()) {
+            if (!compute) {
+                metrics.timingFallback(IngestMetrics.COMPUTE, IngestMetrics.MISSING_TOKENS);
+            }
+            if (!comm) {
+                metrics.timingFallback(IngestMetrics.COMM, IngestMetrics.MISSING_TOKENS);
+            }
             String server = h.getServerId();
             ServerTiming s = store.get(server);
             s = tracker.add(s == null ? ServerTiming.EMPTY : s, h.getEndBlock() - h.getStartBlock(), h.getComputeSeconds(),
-                    h.getNetworkSeconds(), t);
+                    h.getNetworkSeconds(), inputTokens, outputTokens, t);
             Optional<TimingSummary> out = tracker.toEmit(s);
             if (out.isPresent()) {
                 context.forward(new Record<>(server, new RequestOutput.Timing(new ServerInput.Timing(out.get())), recordTimestamp));

@@ -9,6 +9,13 @@ public interface IngestMetrics {
     IngestMetrics NOOP = new IngestMetrics() {
     };
 
+    /** {@link #timingFallback} part: the compute coefficients ({@code t_o, t_in, t_out}). */
+    String COMPUTE = "compute";
+    /** {@link #timingFallback} part: the communication coefficients ({@code c_req, c_tok}). */
+    String COMM = "comm";
+    /** {@link #timingFallback} reason of a hop left out of a fit: its request reported no token counts (0). */
+    String MISSING_TOKENS = "missing-tokens";
+
     /**
      * A record was consumed from a source topic.
      *
@@ -54,6 +61,18 @@ public interface IngestMetrics {
      * @param reason short reason, e.g. {@code unrelated-metric}
      */
     default void skipped(String topic, String reason) {
+    }
+
+    /**
+     * Per-token timings fell back: a hop was left out of a fit (reason {@link #MISSING_TOKENS}, once
+     * per hop and fit), or a server estimate was published with a part not fitted (the reasons of
+     * {@code TokenTimingEstimate}: {@code too-few-samples}, {@code negative-coefficients},
+     * {@code unidentifiable}, {@code no-declared-timings}; once per publication and part).
+     *
+     * @param part   {@link #COMPUTE} or {@link #COMM}
+     * @param reason why
+     */
+    default void timingFallback(String part, String reason) {
     }
 
     /**

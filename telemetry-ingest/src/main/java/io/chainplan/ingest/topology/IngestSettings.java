@@ -6,6 +6,8 @@ import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.ingest.estimate.HopTimingTracker;
 import io.chainplan.ingest.estimate.RobustMeanEstimator;
 import io.chainplan.ingest.estimate.ServerEstimator;
+import io.chainplan.ingest.estimate.TimingPrior;
+import io.chainplan.ingest.estimate.TokenRegression;
 import io.chainplan.schemas.serde.FailureMode;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +22,9 @@ import java.util.Objects;
  * @param serverEmission             when server estimates (and internal timing updates) are published
  * @param timingWindowSamples        effective window of the robust timing mean, samples
  * @param timingClipSigmas           residual clip of the robust timing mean, in scales
- * @param timingMinSamples           samples from which measured timings replace declared ones
+ * @param timingMinSamples           samples from which measured timings replace declared ones (and a
+ *                                   per-token fit is used)
+ * @param timingPrior                how declared timings become the prior of the per-token fits
  * @param memoryReserveBytes         memory kept back from each server's total
  * @param downAfterMillis            a server without telemetry for this long is DOWN
  * @param livenessCheckIntervalMillis how often (wall clock) liveness is checked
@@ -31,7 +35,7 @@ import java.util.Objects;
  */
 public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, EmissionRule demandEmission,
                              EmissionRule serverEmission, int timingWindowSamples, double timingClipSigmas,
-                             long timingMinSamples, long memoryReserveBytes, long downAfterMillis,
+                             long timingMinSamples, TimingPrior timingPrior, long memoryReserveBytes, long downAfterMillis,
                              long livenessCheckIntervalMillis, long maxFutureSkewMillis, String gpuMetricsTopic,
                              List<String> gpuServerLabels, FailureMode failureMode) {
     /** Validates and copies. */
@@ -41,6 +45,7 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
         Objects.requireNonNull(serverEmission, "serverEmission");
         Objects.requireNonNull(gpuMetricsTopic, "gpuMetricsTopic");
         Objects.requireNonNull(failureMode, "failureMode");
+        Objects.requireNonNull(timingPrior, "timingPrior");
         gpuServerLabels = List.copyOf(gpuServerLabels);
         if (gpuServerLabels.isEmpty()) {
             throw new IllegalArgumentException("gpuServerLabels must name at least one label");
@@ -59,13 +64,14 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
 
     /**
      * @return 60 s window in 5 s steps, 2 s grace, publish on 5% moves or every 60 s, timing mean over
-     *         50 samples clipped at 3 scales, 10 samples to trust a measurement, 1 GiB reserve, DOWN
+     *         50 samples clipped at 3 scales, 10 samples to trust a measurement (the per-token prior
+     *         {@link TimingPrior#defaults()}), 1 GiB reserve, DOWN
      *         after 30 s (checked every 5 s), 5 min future skew, no GPU metrics topic (labels
      *         Hostname and gpu), dead-letter bad records
      */
     public static IngestSettings defaults() {
         return new IngestSettings(DemandEstimatorSettings.defaults(), 2_000, EmissionRule.defaults(), EmissionRule.defaults(),
-                50, 3.0, 10, 1L << 30, 30_000, 5_000, 300_000, "", List.of("Hostname", "gpu"), FailureMode.DEAD_LETTER);
+                50, 3.0, 10, TimingPrior.defaults(), 1L << 30, 30_000, 5_000, 300_000, "", List.of("Hostname", "gpu"), FailureMode.DEAD_LETTER);
     }
 
     /**
@@ -75,7 +81,7 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
      */
     public IngestSettings withGpuMetrics(String topic, List<String> labels) {
         return new IngestSettings(demand, graceMillis, demandEmission, serverEmission, timingWindowSamples, timingClipSigmas,
-                timingMinSamples, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis, maxFutureSkewMillis,
+                timingMinSamples, timingPrior, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis, maxFutureSkewMillis,
                 topic, labels, failureMode);
     }
 
@@ -85,7 +91,7 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
      */
     public IngestSettings withDemandEmission(EmissionRule demandEmissionRule) {
         return new IngestSettings(demand, graceMillis, demandEmissionRule, serverEmission, timingWindowSamples,
-                timingClipSigmas, timingMinSamples, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis,
+                timingClipSigmas, timingMinSamples, timingPrior, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis,
                 maxFutureSkewMillis, gpuMetricsTopic, gpuServerLabels, failureMode);
     }
 
@@ -95,7 +101,7 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
      */
     public IngestSettings withFailureMode(FailureMode mode) {
         return new IngestSettings(demand, graceMillis, demandEmission, serverEmission, timingWindowSamples, timingClipSigmas,
-                timingMinSamples, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis, maxFutureSkewMillis,
+                timingMinSamples, timingPrior, memoryReserveBytes, downAfterMillis, livenessCheckIntervalMillis, maxFutureSkewMillis,
                 gpuMetricsTopic, gpuServerLabels, mode);
     }
 
@@ -106,13 +112,13 @@ public record IngestSettings(DemandEstimatorSettings demand, long graceMillis, E
 
     /** @return the hop-timing tracker */
     public HopTimingTracker hopTimingTracker() {
-        return new HopTimingTracker(new RobustMeanEstimator(timingWindowSamples, 5, timingClipSigmas), serverEmission,
-                timingMinSamples);
+        return new HopTimingTracker(new RobustMeanEstimator(timingWindowSamples, 5, timingClipSigmas),
+                new TokenRegression(timingWindowSamples, timingClipSigmas), serverEmission, timingMinSamples);
     }
 
     /** @return the server estimator */
     public ServerEstimator serverEstimator() {
-        return new ServerEstimator(memoryReserveBytes, downAfterMillis, timingMinSamples, serverEmission);
+        return new ServerEstimator(memoryReserveBytes, downAfterMillis, timingMinSamples, serverEmission, timingPrior);
     }
 
     /** @return whether a GPU metrics topic is read */

@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.Stores;
  * and, optionally, Prometheus-adapter GPU metrics in; demand and server estimates out.
  *
  * <pre>
- * models ──> global store model-blocks-store (model id -> L)
+ * models ──> global store model-blocks-store (model id -> L, declared token means)
  *               └─ invalid ─> DeadLetterSink (own producer: a global processor cannot forward) ─> dead-letters
  * requests ─> requests-process [demand-pending-store, demand-state-store, server-timing-store]
  *               ├─ invalid ─> requests-dead-letter ─> dead-letters
@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.Stores;
  * gpu-metrics (JSON, optional) ─> gpu-metrics-validate ─┬─ invalid ─> dead-letters│
  *                                                       └─ valid ────────────────┤
  *                        server-inputs (repartition by server id) <───────────────┘
- *                          ─> server-estimator [server-state-store] (+ liveness) ─> server-estimates
+ *                          ─> server-estimator [server-state-store; reads model-blocks-store] (+ liveness) ─> server-estimates
  * </pre>
  *
  * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
@@ -63,7 +63,7 @@ public final class IngestTopology {
     /**
      * Names of stores and the repartition topic.
      *
-     * @param modelStore         global store, model id to block count
+     * @param modelStore         global store, model id to block count and declared token means
      * @param demandPendingStore open demand buckets per model
      * @param demandStateStore   arrival-rate estimator state per model
      * @param serverTimingStore  hop-timing state per server (in the requests task)
@@ -167,8 +167,8 @@ public final class IngestTopology {
             inputs = inputs.merge(gpuMetrics(b, topics, settings, metrics, time), Named.as("server-inputs-merge-gpu"));
         }
         inputs.repartition(Repartitioned.with(Serdes.String(), InternalSerdes.serverInput()).withName(names.serverInputs()))
-                .process(() -> new ServerProcessor(names.serverStateStore(), settings, topics.serverEstimates(), metrics,
-                        frontier),
+                .process(() -> new ServerProcessor(names.serverStateStore(), names.modelStore(), settings, topics.serverEstimates(),
+                        metrics, frontier),
                         Named.as("server-estimator"), names.serverStateStore())
                 .to(topics.serverEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(ServerEstimate.class, registry))
                         .withName("server-estimates-sink"));
@@ -180,7 +180,7 @@ public final class IngestTopology {
                                       EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
                                       FailureMode mode, DeadLetterSink sink) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
-                        Serdes.Integer()).withLoggingDisabled(),
+                        InternalSerdes.modelInfo()).withLoggingDisabled(),
                 topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
                         "models-source"),
                 () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink, metrics,

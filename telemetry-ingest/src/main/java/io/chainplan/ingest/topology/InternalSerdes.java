@@ -1,6 +1,8 @@
 package io.chainplan.ingest.topology;
 
+import io.chainplan.ingest.estimate.ArrivalCounts;
 import io.chainplan.ingest.estimate.BucketTotals;
+import io.chainplan.ingest.estimate.BurstinessState;
 import io.chainplan.ingest.estimate.ClosedBucket;
 import io.chainplan.ingest.estimate.DemandPending;
 import io.chainplan.ingest.estimate.DemandState;
@@ -13,6 +15,10 @@ import io.chainplan.ingest.estimate.ServerState;
 import io.chainplan.ingest.estimate.ServerTiming;
 import io.chainplan.ingest.estimate.TelemetryReport;
 import io.chainplan.ingest.estimate.TimingSummary;
+import io.chainplan.ingest.estimate.TokenFit;
+import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.ingest.estimate.TokenTimingEstimate;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +26,8 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Serdes of the topology's internal values: state-store values and the {@code server-inputs}
- * repartition topic ({@link BinarySerde} formats, version 1).
+ * repartition topic ({@link BinarySerde} formats; each reads its older versions, so that state
+ * and repartitioned records written before an upgrade stay readable).
  */
 public final class InternalSerdes {
     private InternalSerdes() {
@@ -48,9 +55,15 @@ public final class InternalSerdes {
         });
     }
 
-    /** @return serde of {@link DemandState} */
+    /**
+     * Serde of {@link DemandState}. Version 2 adds the burstiness history ({@link DemandState#recent()});
+     * version 1 state (a changelog written before the upgrade) is read with the history rebuilt
+     * from its closed buckets (the horizon's arrivals), so burstiness is measured again at once.
+     *
+     * @return the serde
+     */
     public static Serde<DemandState> demandState() {
-        return new BinarySerde<>("DemandState", 1, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
+        return new BinarySerde<>("DemandState", 1, 2, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
     }
 
     private static void writeDemandState(ByteBuffer out, DemandState s) {
@@ -62,7 +75,13 @@ public final class InternalSerdes {
             writeTotals(out, b.totals());
             out.putLong(b.clippedArrivals());
         }
-        for (DemandState.Cusum c : List.of(s.up(), s.down())) {
+        BurstinessState b = s.burstiness();
+        out.putInt(b.counts().size());
+        for (int i = 0; i < b.counts().size(); i++) {
+            out.putLong(b.counts().get(i));
+            out.putLong(b.clipped().get(i));
+        }
+        for (DemandState.Cusum c : List.of(b.up(), b.down(), s.up(), s.down())) {
             out.putDouble(c.value());
             out.putLong(c.startMillis());
         }
@@ -74,7 +93,7 @@ public final class InternalSerdes {
         out.putDouble(e.meanOutputTokens());
     }
 
-    private static DemandState readDemandState(ByteBuffer in) {
+    private static DemandState readDemandState(int version, ByteBuffer in) {
         long until = in.getLong();
         long regime = in.getLong();
         int n = in.getInt();
@@ -82,26 +101,98 @@ public final class InternalSerdes {
         for (int i = 0; i < n; i++) {
             buckets.add(new ClosedBucket(in.getLong(), readTotals(in), in.getLong()));
         }
-        DemandState.Cusum up = new DemandState.Cusum(in.getDouble(), in.getLong());
-        DemandState.Cusum down = new DemandState.Cusum(in.getDouble(), in.getLong());
+        BurstinessState bursts = version >= 2 ? readBurstiness(in) : burstinessOf(countsOf(buckets, until, regime));
+        DemandState.Cusum up = readCusum(in);
+        DemandState.Cusum down = readCusum(in);
         long changes = in.getLong();
         EmittedDemand e = new EmittedDemand(in.getLong(), in.getDouble(), in.getDouble(), in.getDouble());
-        return new DemandState(until, regime, buckets, up, down, changes, e);
+        return new DemandState(until, regime, buckets, bursts, up, down, changes, e);
     }
 
-    /** @return serde of {@link ServerTiming} */
+    private static BurstinessState readBurstiness(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining() / (2 * Long.BYTES)) {
+            throw new IllegalArgumentException("bad burstiness span length " + n);
+        }
+        long[] counts = new long[n];
+        long[] clipped = new long[n];
+        for (int i = 0; i < n; i++) {
+            counts[i] = in.getLong();
+            clipped[i] = in.getLong();
+        }
+        return new BurstinessState(ArrivalCounts.of(counts), ArrivalCounts.of(clipped), readCusum(in), readCusum(in));
+    }
+
+    private static BurstinessState burstinessOf(ArrivalCounts counts) {
+        return new BurstinessState(counts, counts, DemandState.Cusum.ZERO, DemandState.Cusum.ZERO);
+    }
+
+    private static DemandState.Cusum readCusum(ByteBuffer in) {
+        return new DemandState.Cusum(in.getDouble(), in.getLong());
+    }
+
+    /**
+     * Version 1 had no burstiness span: it starts as the arrivals of the regime's closed buckets
+     * (within the horizon), which cover the steps up to the boundary one per step; empty if they
+     * do not, which only delays the measurement by a span.
+     */
+    private static ArrivalCounts countsOf(List<ClosedBucket> buckets, long until, long regimeStart) {
+        List<ClosedBucket> regime = buckets.stream().filter(b -> b.startMillis() >= regimeStart).toList();
+        int n = regime.size();
+        if (n == 0 || (until - regime.get(0).startMillis()) % n != 0) {
+            return ArrivalCounts.EMPTY;
+        }
+        long step = (until - regime.get(0).startMillis()) / n;
+        long[] counts = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (step <= 0 || regime.get(i).startMillis() != until - (n - i) * step) {
+                return ArrivalCounts.EMPTY;
+            }
+            counts[i] = regime.get(i).totals().arrivals();
+        }
+        return ArrivalCounts.of(counts);
+    }
+
+    /** @return serde of the global model store's {@link ModelInfo} (not logged: rebuilt from the models topic) */
+    static Serde<ModelInfo> modelInfo() {
+        return new BinarySerde<>("ModelInfo", 1, (out, m) -> {
+            out.putInt(m.blocks());
+            out.putDouble(m.declaredMix().inputTokens());
+            out.putDouble(m.declaredMix().outputTokens());
+        }, in -> new ModelInfo(in.getInt(), new TokenMix(in.getDouble(), in.getDouble())));
+    }
+
+    /**
+     * Serde of {@link ServerTiming}. Version 2 adds the per-token fits; version 1 state is read
+     * with empty fits (they fill again from the next hops; the robust means carry on).
+     *
+     * @return the serde
+     */
     public static Serde<ServerTiming> serverTiming() {
-        return new BinarySerde<>("ServerTiming", 1, (out, t) -> {
+        return new BinarySerde<>("ServerTiming", 1, 2, (out, t) -> {
             writeMean(out, t.compute());
             writeMean(out, t.comm());
+            writeFit(out, t.computeFit());
+            writeFit(out, t.commFit());
             out.putLong(t.latestMillis());
             writeSummary(out, t.lastEmitted());
-        }, in -> new ServerTiming(readMean(in), readMean(in), in.getLong(), readSummary(in)));
+        }, (v, in) -> {
+            RobustMean compute = readMean(in);
+            RobustMean comm = readMean(in);
+            TokenFit computeFit = v >= 2 ? readFit(in) : TokenFit.empty(3);
+            TokenFit commFit = v >= 2 ? readFit(in) : TokenFit.empty(2);
+            return new ServerTiming(compute, comm, computeFit, commFit, in.getLong(), readSummary(v, in));
+        });
     }
 
-    /** @return serde of {@link ServerState} */
+    /**
+     * Serde of {@link ServerState}. Version 2 adds the per-token fits to the measured timings and the
+     * per-token coefficients to the last published estimate; version 1 state is read without them.
+     *
+     * @return the serde
+     */
     public static Serde<ServerState> serverState() {
-        return new BinarySerde<>("ServerState", 1, InternalSerdes::writeServerState, InternalSerdes::readServerState);
+        return new BinarySerde<>("ServerState", 1, 2, InternalSerdes::writeServerState, InternalSerdes::readServerState);
     }
 
     private static void writeServerState(ByteBuffer out, ServerState s) {
@@ -122,7 +213,7 @@ public final class InternalSerdes {
         writeEstimate(out, s.lastEmitted());
     }
 
-    private static ServerState readServerState(ByteBuffer in) {
+    private static ServerState readServerState(int version, ByteBuffer in) {
         String model = BinarySerde.getString(in);
         long seen = in.getLong();
         long latest = in.getLong();
@@ -130,15 +221,21 @@ public final class InternalSerdes {
         ServerState.GpuMemory g = new ServerState.GpuMemory(in.getLong(), in.getLong(), in.getLong(), in.getLong());
         double comm = in.getDouble();
         double compute = in.getDouble();
-        TimingSummary measured = readSummary(in);
+        TimingSummary measured = readSummary(version, in);
         ServerLiveness reported = liveness(in.get());
         ServerLiveness status = liveness(in.get());
-        return new ServerState(model, seen, latest, total, g, comm, compute, measured, reported, status, readEstimate(in));
+        return new ServerState(model, seen, latest, total, g, comm, compute, measured, reported, status,
+                readEstimate(version, in));
     }
 
-    /** @return serde of {@link ServerInput} */
+    /**
+     * Serde of {@link ServerInput} (the repartition topic). Version 2 carries the per-token fits in
+     * timing updates; version 1 records still in the topic at an upgrade are read without them.
+     *
+     * @return the serde
+     */
     public static Serde<ServerInput> serverInput() {
-        return new BinarySerde<>("ServerInput", 1, InternalSerdes::writeInput, InternalSerdes::readInput);
+        return new BinarySerde<>("ServerInput", 1, 2, InternalSerdes::writeInput, InternalSerdes::readInput);
     }
 
     private static void writeInput(ByteBuffer out, ServerInput input) {
@@ -162,14 +259,14 @@ public final class InternalSerdes {
         }
     }
 
-    private static ServerInput readInput(ByteBuffer in) {
+    private static ServerInput readInput(int version, ByteBuffer in) {
         int type = in.get();
         return switch (type) {
             case 0 -> new ServerInput.Telemetry(new TelemetryReport(BinarySerde.getString(in), in.getLong(), in.getLong(),
                     in.getDouble(), in.getDouble(), liveness(in.get())));
             case 1 -> new ServerInput.Gpu(new GpuMemorySample(GpuMemorySample.Kind.values()[in.get()],
                     in.getLong(), in.getLong()));
-            case 2 -> new ServerInput.Timing(readSummary(in));
+            case 2 -> new ServerInput.Timing(readSummary(version, in));
             default -> throw new IllegalArgumentException("unknown server input type " + type);
         };
     }
@@ -214,10 +311,55 @@ public final class InternalSerdes {
         out.putDouble(s.computeSeconds());
         out.putLong(s.computeSamples());
         out.putLong(s.atMillis());
+        writeFit(out, s.computeFit());
+        writeFit(out, s.commFit());
     }
 
-    private static TimingSummary readSummary(ByteBuffer in) {
-        return new TimingSummary(in.getDouble(), in.getLong(), in.getDouble(), in.getLong(), in.getLong());
+    private static TimingSummary readSummary(int version, ByteBuffer in) {
+        double comm = in.getDouble();
+        long commSamples = in.getLong();
+        double compute = in.getDouble();
+        long computeSamples = in.getLong();
+        long at = in.getLong();
+        return version >= 2 ? new TimingSummary(comm, commSamples, compute, computeSamples, at, readFit(in), readFit(in))
+                : TimingSummary.withoutFits(comm, commSamples, compute, computeSamples, at);
+    }
+
+    private static void writeFit(ByteBuffer out, TokenFit f) {
+        out.put((byte) f.dimension());
+        out.putLong(f.samples());
+        out.putDouble(f.scale());
+        for (double v : f.sums()) {
+            out.putDouble(v);
+        }
+        double[] warmup = f.warmup();
+        out.putInt(warmup.length);
+        for (double v : warmup) {
+            out.putDouble(v);
+        }
+    }
+
+    private static TokenFit readFit(ByteBuffer in) {
+        int dimension = in.get();
+        long samples = in.getLong();
+        double scale = in.getDouble();
+        if (dimension < 2 || dimension > 3) {
+            throw new IllegalArgumentException("bad token fit dimension " + dimension);
+        }
+        double[] sums = readDoubles(in, TokenFit.empty(dimension).sums().length);
+        double[] warmup = readDoubles(in, in.getInt());
+        return TokenFit.of(dimension, sums, samples, scale, warmup);
+    }
+
+    private static double[] readDoubles(ByteBuffer in, int n) {
+        if (n < 0 || n > in.remaining() / Double.BYTES) {
+            throw new IllegalArgumentException("bad length " + n);
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = in.getDouble();
+        }
+        return out;
     }
 
     private static void writeEstimate(ByteBuffer out, ServerEstimateValue e) {
@@ -230,11 +372,42 @@ public final class InternalSerdes {
         out.putLong(e.computeSamples());
         out.put((byte) (e.status().ordinal()));
         out.putLong(e.lastSeenMillis());
+        writeTokenTimings(out, e.tokenTimings());
     }
 
-    private static ServerEstimateValue readEstimate(ByteBuffer in) {
+    private static ServerEstimateValue readEstimate(int version, ByteBuffer in) {
         return new ServerEstimateValue(BinarySerde.getString(in), in.getLong(), in.getLong(), in.getDouble(), in.getDouble(),
-                in.getLong(), in.getLong(), liveness(in.get()), in.getLong());
+                in.getLong(), in.getLong(), liveness(in.get()), in.getLong(),
+                version >= 2 ? readTokenTimings(in) : TokenTimingEstimate.NONE);
+    }
+
+    private static void writeTokenTimings(ByteBuffer out, TokenTimingEstimate t) {
+        out.put((byte) (t.present() ? 1 : 0));
+        writeCoefficients(out, t.timings());
+        writeCoefficients(out, t.standardErrors());
+        out.putLong(t.computeSamples());
+        out.putLong(t.commSamples());
+        BinarySerde.putString(out, t.computeFallback());
+        BinarySerde.putString(out, t.commFallback());
+        out.putDouble(t.referenceInputTokens());
+        out.putDouble(t.referenceOutputTokens());
+    }
+
+    private static TokenTimingEstimate readTokenTimings(ByteBuffer in) {
+        return new TokenTimingEstimate(in.get() == 1, readCoefficients(in), readCoefficients(in), in.getLong(), in.getLong(),
+                BinarySerde.getString(in), BinarySerde.getString(in), in.getDouble(), in.getDouble());
+    }
+
+    private static void writeCoefficients(ByteBuffer out, TokenTimings t) {
+        out.putDouble(t.blockOverheadSeconds());
+        out.putDouble(t.prefillSecondsPerToken());
+        out.putDouble(t.decodeSecondsPerToken());
+        out.putDouble(t.commSecondsPerRequest());
+        out.putDouble(t.commSecondsPerToken());
+    }
+
+    private static TokenTimings readCoefficients(ByteBuffer in) {
+        return new TokenTimings(in.getDouble(), in.getDouble(), in.getDouble(), in.getDouble(), in.getDouble());
     }
 
     private static ServerLiveness liveness(byte ordinal) {

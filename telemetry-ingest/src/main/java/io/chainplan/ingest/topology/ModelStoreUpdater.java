@@ -1,5 +1,6 @@
 package io.chainplan.ingest.topology;
 
+import io.chainplan.ingest.estimate.TokenMix;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.FailureMode;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the global model store (model id to block count L) up to date from the compacted models
+ * Keeps the global model store (model id to {@link ModelInfo}: block count L and declared mean tokens) up to date from the compacted models
  * topic; a tombstone removes a model. A model spec that does not decode (stage
  * {@code deserialize}) or validate (stage {@code validate}: empty id, key differing from the id,
  * {@code blocks < 1}) is handled by the {@link FailureMode} like a bad record on any other input:
@@ -55,7 +56,7 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
     private final IngestMetrics metrics;
     private final AtomicLong version;
     private ProcessorContext<Void, Void> context;
-    private KeyValueStore<String, Integer> store;
+    private KeyValueStore<String, ModelInfo> store;
 
     /**
      * @param storeName       the global store
@@ -106,7 +107,8 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
             bad(record, raw, Checked.VALIDATE, new InvalidRecordException(problem));
             return;
         }
-        store.put(key, d.value().getBlocks());
+        ModelSpec m = d.value();
+        store.put(key, new ModelInfo(m.getBlocks(), new TokenMix(m.getMeanInputTokens(), m.getMeanOutputTokens())));
         version.incrementAndGet();
     }
 

@@ -26,12 +26,12 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private final String demandTopic;
     private final IngestMetrics metrics;
     private final AtomicLong modelsVersion;
-    /** Known models' L as read from the global store, valid while {@link #modelsVersion} equals {@link #cachedVersion}. */
-    private final Map<String, Integer> modelCache = new HashMap<>();
+    /** Known models as read from the global store, valid while {@link #modelsVersion} equals {@link #cachedVersion}. */
+    private final Map<String, ModelInfo> modelCache = new HashMap<>();
     private final InputFrontier frontier;
     private long cachedVersion = -1;
     private ProcessorContext<String, RequestOutput> context;
-    private KeyValueStore<String, Integer> models;
+    private KeyValueStore<String, ModelInfo> models;
     private DemandUpdater demand;
     private HopTimingUpdater timings;
 
@@ -52,7 +52,8 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         this.models = context.getStateStore(names.modelStore());
         this.demand = new DemandUpdater(settings, sourceTopic, demandTopic, metrics, context,
                 context.getStateStore(names.demandPendingStore()), context.getStateStore(names.demandStateStore()));
-        this.timings = new HopTimingUpdater(settings.hopTimingTracker(), context, context.getStateStore(names.serverTimingStore()));
+        this.timings = new HopTimingUpdater(settings.hopTimingTracker(), context, context.getStateStore(names.serverTimingStore()),
+                metrics);
         context.schedule(Duration.ofMillis(settings.demand().stepMillis()), PunctuationType.STREAM_TIME, demand::closeIdle);
     }
 
@@ -70,7 +71,8 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         }
         RequestEvent e = d.value();
         String key = keyText(record.key(), e.getModelId());
-        Integer blocks = key == null ? null : blocks(key);
+        ModelInfo model = key == null ? null : model(key);
+        Integer blocks = model == null ? null : model.blocks();
         long now = context.currentSystemTimeMs();
         String problem = RequestRules.problem(e, key, blocks, now, settings.maxFutureSkewMillis());
         if (problem != null) {
@@ -107,21 +109,21 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         return true;
     }
 
-    /** L of a model: the global store read once per model and kept until the store changes. */
-    private Integer blocks(String model) {
+    /** A model's spec: the global store read once per model and kept until the store changes. */
+    private ModelInfo model(String model) {
         long v = modelsVersion.get();
         if (v != cachedVersion) {
             modelCache.clear();
             cachedVersion = v;
         }
-        Integer blocks = modelCache.get(model);
-        if (blocks == null) {
-            blocks = models.get(model);
-            if (blocks != null) {
-                modelCache.put(model, blocks);
+        ModelInfo info = modelCache.get(model);
+        if (info == null) {
+            info = models.get(model);
+            if (info != null) {
+                modelCache.put(model, info);
             }
         }
-        return blocks;
+        return info;
     }
 
     private void invalid(Record<byte[], Decoded<RequestEvent>> record, String stage, RuntimeException error) {

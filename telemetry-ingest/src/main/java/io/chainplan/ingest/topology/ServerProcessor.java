@@ -4,6 +4,8 @@ import io.chainplan.ingest.estimate.LivenessClock;
 import io.chainplan.ingest.estimate.ServerEstimateValue;
 import io.chainplan.ingest.estimate.ServerEstimator;
 import io.chainplan.ingest.estimate.ServerState;
+import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.schemas.avro.ServerEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +25,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * when it changes materially or at the heartbeat. A wall-clock punctuator marks servers DOWN
  * when they have been silent for longer than the timeout both on the wall clock and on the
  * {@link InputFrontier} (other inputs kept arriving meanwhile); the next fresh record brings them UP.
+ * The declared token mix of the server's model (the reference request of its declared timings) is
+ * read from the global model store; each publication whose per-token coefficients are not fitted
+ * counts the part and the reason ({@link IngestMetrics#timingFallback}).
  */
 final class ServerProcessor implements Processor<String, ServerInput, String, ServerEstimate> {
     private final String storeName;
+    private final String modelStoreName;
     private final ServerEstimator estimator;
     private final long checkIntervalMillis;
     private final String outputTopic;
@@ -33,10 +39,12 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     private final InputFrontier frontier;
     private ProcessorContext<String, ServerEstimate> context;
     private KeyValueStore<String, ServerState> store;
+    private KeyValueStore<String, ModelInfo> models;
 
-    ServerProcessor(String storeName, IngestSettings settings, String outputTopic, IngestMetrics metrics,
+    ServerProcessor(String storeName, String modelStoreName, IngestSettings settings, String outputTopic, IngestMetrics metrics,
                     InputFrontier frontier) {
         this.storeName = storeName;
+        this.modelStoreName = modelStoreName;
         this.frontier = frontier;
         this.estimator = settings.serverEstimator();
         this.checkIntervalMillis = settings.livenessCheckIntervalMillis();
@@ -48,6 +56,7 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     public void init(ProcessorContext<String, ServerEstimate> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.models = context.getStateStore(modelStoreName);
         context.schedule(Duration.ofMillis(checkIntervalMillis), PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
     }
 
@@ -70,14 +79,26 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     }
 
     private ServerState maybeEmit(String server, ServerState s) {
-        Optional<ServerEstimateValue> e = estimator.estimate(s);
+        Optional<ServerEstimateValue> e = estimator.estimate(s, declaredMix(s.modelId()));
         if (e.isEmpty() || !estimator.shouldEmit(s, e.get())) {
             return s;
         }
         ServerEstimate out = AvroMapping.server(server, e.get());
         context.forward(new Record<>(server, out, out.getTimestampMillis().toEpochMilli()));
         metrics.estimateOut(outputTopic);
+        TokenTimingEstimate tt = e.get().tokenTimings();
+        if (!tt.computeFallback().isEmpty()) {
+            metrics.timingFallback(IngestMetrics.COMPUTE, tt.computeFallback());
+        }
+        if (!tt.commFallback().isEmpty()) {
+            metrics.timingFallback(IngestMetrics.COMM, tt.commFallback());
+        }
         return estimator.emitted(s, e.get());
+    }
+
+    private TokenMix declaredMix(String modelId) {
+        ModelInfo m = modelId.isEmpty() ? null : models.get(modelId);
+        return m == null ? TokenMix.UNKNOWN : m.declaredMix();
     }
 
     private void checkLiveness(long nowMillis) {

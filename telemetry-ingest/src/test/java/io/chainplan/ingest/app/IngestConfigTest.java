@@ -3,6 +3,7 @@ package io.chainplan.ingest.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chainplan.ingest.estimate.TimingPrior;
 import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.serde.FailureMode;
@@ -32,6 +33,9 @@ class IngestConfigTest {
         IngestConfig c = IngestConfig.of(ClientConfig.of(Map.of(
                 IngestConfig.DEMAND_WINDOW_MS_CONFIG, "30000",
                 IngestConfig.DEMAND_STEP_MS_CONFIG, "2000",
+                IngestConfig.BURSTINESS_HISTORY_MS_CONFIG, "300000",
+                IngestConfig.TIMING_PRIOR_SAMPLES_CONFIG, "2.5",
+                IngestConfig.TIMING_PRIOR_PREFILL_SHARE_CONFIG, "0.5",
                 IngestConfig.MEMORY_RESERVE_BYTES_CONFIG, "0",
                 IngestConfig.GPU_METRICS_TOPIC_CONFIG, "dcgm",
                 IngestConfig.GPU_METRICS_SERVER_LABELS_CONFIG, " Hostname , GPU_I_ID ",
@@ -40,6 +44,8 @@ class IngestConfigTest {
         IngestSettings s = c.settings();
         assertThat(s.demand().windowMillis()).isEqualTo(30_000);
         assertThat(s.demand().stepMillis()).isEqualTo(2_000);
+        assertThat(s.demand().burstinessHistoryBuckets()).isEqualTo(150);
+        assertThat(s.timingPrior()).isEqualTo(new TimingPrior(2.5, 0.001, 0.5));
         assertThat(s.memoryReserveBytes()).isZero();
         assertThat(s.gpuMetricsTopic()).isEqualTo("dcgm");
         assertThat(s.gpuServerLabels()).isEqualTo(List.of("Hostname", "GPU_I_ID"));
@@ -55,6 +61,17 @@ class IngestConfigTest {
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.DEMAND_STEP_MS_CONFIG, "7000"))).settings())
                 .hasMessageContaining("windowMillis must be a positive multiple of stepMillis 7000")
                 .hasMessageContaining("chainplan.ingest.demand.window.ms=60000 and chainplan.ingest.demand.step.ms=7000");
+        assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.BURSTINESS_HISTORY_MS_CONFIG, "601000")))
+                .settings())
+                .hasMessageContaining("chainplan.ingest.burstiness.history.ms=601000 and chainplan.ingest.demand.step.ms=5000")
+                .hasMessageContaining("burstinessHistoryMillis must be a positive multiple of stepMillis 5000");
+        assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.TIMING_PRIOR_PREFILL_SHARE_CONFIG, "1.5"))))
+                .hasMessageContaining("chainplan.ingest.timing.prior.prefill.share");
+        assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.TIMING_PRIOR_PREFILL_SHARE_CONFIG, "NaN"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("chainplan.ingest.timing.prior.prefill.share")
+                .hasMessageContaining("NaN");
+        assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.TIMING_PRIOR_SAMPLES_CONFIG, "0"))))
+                .hasMessageContaining("chainplan.ingest.timing.prior.samples");
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.FAILURE_MODE_CONFIG, "ignore"))).settings())
                 .hasMessageContaining("chainplan.ingest.failure.handling.mode");
         assertThatThrownBy(() -> IngestConfig.of(ClientConfig.of(Map.of(IngestConfig.METRICS_PORT_CONFIG, "70000"))).metricsPort())

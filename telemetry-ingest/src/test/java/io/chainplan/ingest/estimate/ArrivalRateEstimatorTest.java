@@ -178,6 +178,41 @@ class ArrivalRateEstimatorTest {
     }
 
     @Test
+    void shouldMeasureBurstinessOnTheRegimeAndRestartItAtAChangePoint() {
+        long[] counts = poissonCounts(new SplittableRandom(STEP_SEED), 200, t -> t < 600 ? 2.0 : 8.0);
+        List<DemandEstimateValue> estimates = run(counts);
+        DemandEstimateValue before = estimates.get(119);
+        assertThat(before.burstiness().spanSeconds()).isEqualTo(600.0);
+        assertThat(before.burstiness().dispersions()).extracting(d -> d.windowSeconds()).containsExactly(5.0, 10.0, 60.0);
+        long arrivals = 0;
+        for (int b = 0; b < 120; b++) {
+            arrivals += counts[b];
+        }
+        assertThat(before.burstiness().arrivals()).isEqualTo(arrivals);
+        int change = -1;
+        for (int b = 120; b < 200 && change < 0; b++) {
+            change = estimates.get(b).changePoint() ? b : -1;
+        }
+        assertThat(change).as("the quadrupling is detected").isPositive();
+        assertThat(estimates.get(change).burstiness()).as("the span restarts at the detection").isEqualTo(BurstinessEstimate.NONE);
+        DemandEstimateValue after = estimates.get(199);
+        // since the detection (less any buckets of a level change the span's own detector is deciding on)
+        assertThat(after.burstiness().spanSeconds()).isBetween((199 - change) * 5.0 - 60, (199 - change) * 5.0);
+        assertThat(after.burstiness().dispersions()).allSatisfy(d ->
+                assertThat(d.index()).as("window %s", d.windowSeconds()).isLessThan(1 + 4 * d.poissonStandardError()));
+    }
+
+    @Test
+    void shouldRestartTheBurstinessSpanAfterALongIdleStretch() {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        for (int b = 0; b < 30; b++) {
+            s = ESTIMATOR.close(s, new BucketTotals(10, 0, 0, 0, 0)).state();
+        }
+        assertThat(s.burstiness().counts().size()).isEqualTo(30);
+        assertThat(ESTIMATOR.skipIdle(s, 3_600_000).burstiness()).isEqualTo(BurstinessState.EMPTY);
+    }
+
+    @Test
     void shouldRejectCloseBeforeStart() {
         assertThatThrownBy(() -> ESTIMATOR.close(DemandState.EMPTY, BucketTotals.EMPTY)).hasMessageContaining("has not started");
     }

@@ -50,6 +50,20 @@ public final class Events {
     }
 
     /**
+     * @param model        model id
+     * @param id           request id
+     * @param atMillis     event time
+     * @param inputTokens  prompt tokens
+     * @param outputTokens generated tokens
+     * @param hops         per-hop timings
+     * @return a COMPLETED event that reports both token counts
+     */
+    public static RequestEvent completed(String model, String id, long atMillis, int inputTokens, int outputTokens,
+                                         List<HopTiming> hops) {
+        return RequestEvent.newBuilder(completed(model, id, atMillis, outputTokens, hops)).setInputTokens(inputTokens).build();
+    }
+
+    /**
      * @param server  server id
      * @param start   first block
      * @param end     end block (exclusive)

@@ -48,6 +48,11 @@ public final class RecordingIngestMetrics implements IngestMetrics {
     }
 
     @Override
+    public void timingFallback(String part, String reason) {
+        inc("timingFallback:" + part + ":" + reason);
+    }
+
+    @Override
     public void estimateOut(String topic) {
         inc("out:" + topic);
     }

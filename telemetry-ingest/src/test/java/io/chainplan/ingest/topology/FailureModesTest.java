@@ -188,7 +188,7 @@ class FailureModesTest {
             }
             case MODELS -> {
                 pipe(rawModels, OTHER, avro(input.topic, model(OTHER, 24)), T0);
-                assertThat(modelStore().get(OTHER)).isEqualTo(24);
+                assertThat(modelStore().get(OTHER).blocks()).isEqualTo(24);
                 assertThat(arrivalsEstimatedFor(OTHER)).as("requests for the model are accepted").isEqualTo(10);
             }
         }
@@ -204,7 +204,7 @@ class FailureModesTest {
                 .value.getArrivals();
     }
 
-    private KeyValueStore<String, Integer> modelStore() {
+    private KeyValueStore<String, ModelInfo> modelStore() {
         return driver.getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore());
     }
 
@@ -320,7 +320,7 @@ class FailureModesTest {
         modelDeadLetters.clear();
 
         pipe(rawModels, OTHER, avro(TOPICS.models(), model(OTHER, 24)), T0);
-        assertThat(modelStore().get(OTHER)).isEqualTo(24);
+        assertThat(modelStore().get(OTHER).blocks()).isEqualTo(24);
         assertThat(arrivalsEstimatedFor(OTHER)).isEqualTo(10);
         assertThat(deadLetters()).isEmpty();
     }
@@ -331,7 +331,7 @@ class FailureModesTest {
         pipe(rawModels, MODEL, avro(TOPICS.models(), ModelSpec.newBuilder(model(MODEL, 32)).setBlocks(-3).build()), T0);
 
         assertThat(modelDeadLetters).hasSize(1);
-        assertThat(modelStore().get(MODEL)).isEqualTo(32);
+        assertThat(modelStore().get(MODEL).blocks()).isEqualTo(32);
         assertThat(arrivalsEstimatedFor(MODEL)).isEqualTo(10);
     }
 
@@ -354,6 +354,7 @@ class FailureModesTest {
         assertThat(metrics.count("bad:" + TOPICS.models() + ":validate")).isEqualTo(1);
         assertThat(metrics.count("skipped:" + TOPICS.models() + ":" + ModelStoreUpdater.SKIP_REASON)).isEqualTo(1);
         assertThat(metrics.count("dead:" + TOPICS.models() + ":validate")).isZero();
-        assertThat(driver.<String, Integer>getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore()).get(OTHER)).isEqualTo(24);
+        assertThat(driver.<String, ModelInfo>getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore()).get(OTHER).blocks())
+                .isEqualTo(24);
     }
 }

@@ -16,6 +16,8 @@ import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.ServerTelemetry;
+import io.chainplan.schemas.avro.TokenTimingEstimate;
+import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.schemas.registry.InMemorySchemaRegistry;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.Topics;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,6 +47,7 @@ class IngestTopologyTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long GIB = 1L << 30;
     private static final String MODEL = "llama-2-7b";
+    private static final long TOKENS_SEED = 1701L;
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final RecordingIngestMetrics metrics = new RecordingIngestMetrics();
@@ -126,6 +130,38 @@ class IngestTopologyTest {
     }
 
     @Test
+    void shouldPublishTheBurstinessOfTheRegimeWithEveryDemandEstimate() {
+        // 2 req/s, and in the first 10 s of every minute 20 req/s: bursts the rate estimator does not follow
+        for (long t = T0; t < T0 + 660_000; ) {
+            requests.pipeInput(MODEL, arrived(MODEL, "r" + t, t, 1000), t);
+            t += (t - T0) % 60_000 < 10_000 ? 50 : 500;
+            if ((t - T0) % 60_000 == 0) {
+                driver.advanceWallClockTime(Duration.ofSeconds(60)); // keep event times within the future-skew limit
+            }
+        }
+        List<DemandEstimate> out = demand.readValuesToList();
+        DemandEstimate first = out.get(0);
+        assertThat(first.getDispersions()).as("one bucket: no window fits twice").isEmpty();
+        assertThat(first.getBurstinessSeconds()).isEqualTo(5.0);
+        assertThat(first.getBurstinessArrivals()).isEqualTo(100);
+        assertThat(first.getPeakRatePerSecond()).isEqualTo(20.0);
+        assertThat(out).allSatisfy(e -> assertThat(e.getDispersions()).allSatisfy(d -> {
+            assertThat(d.getIndex()).isFinite().isGreaterThanOrEqualTo(0);
+            assertThat(d.getWindows()).isGreaterThanOrEqualTo(2);
+        }));
+        DemandEstimate last = out.get(out.size() - 1);
+        assertThat(last.getArrivalRatePerSecond()).as("the rate ignores the bursts").isLessThan(3.0);
+        assertThat(last.getDispersions()).extracting(d -> d.getWindowSeconds()).containsExactly(5.0, 10.0, 60.0);
+        assertThat(last.getDispersions().get(0).getIndex()).as("5 s windows").isGreaterThan(10);
+        assertThat(last.getDispersions().get(1).getIndex()).as("10 s windows").isGreaterThan(10);
+        assertThat(last.getDispersions().get(2).getIndex()).as("every minute looks the same").isZero();
+        assertThat(last.getBurstinessSeconds()).isBetween(300.0, 600.0);
+        assertThat(last.getBurstinessArrivals() / last.getBurstinessSeconds()).as("300 arrivals a minute")
+                .isCloseTo(5.0, within(0.2));
+        assertThat(last.getPeakRatePerSecond()).isEqualTo(20.0);
+    }
+
+    @Test
     void shouldDeadLetterPoisonWithOriginalBytesAndHeadersAndKeepGoing() {
         byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
@@ -187,6 +223,83 @@ class IngestTopologyTest {
         assertThat(measured.getPerBlockComputeSeconds()).isCloseTo(0.2, within(0.01));
         assertThat(measured.getCommSeconds()).isCloseTo(0.05, within(1e-3));
         assertThat(out).noneMatch(e -> e.getServerId().equals("s2")); // no telemetry, no memory: no estimate
+    }
+
+    @Test
+    void shouldFitPerTokenCoefficientsFromHopsAndTheirRequestsTokens() {
+        // the paper's high-performance server; it declares tau_c, tau_p right for the spec's 2000 in / 20 out
+        TokenTimings truth = new TokenTimings(0.001, 5e9 / 120e12, 1.32e9 / 1.02e12, 0.02, 0.02);
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, truth.commSeconds(20), truth.perBlockSeconds(2000, 20)), T0);
+        ServerEstimate declared = servers.readValue();
+        assertThat(declared.getTokenTimings().getComputeFallback()).isEqualTo("too-few-samples");
+        assertThat(declared.getTokenTimings().getComputeSamples()).isZero();
+        assertThat(declared.getTokenTimings().getReferenceOutputTokens()).isEqualTo(20.0);
+        assertThat(declared.getPerBlockComputeSeconds()).isCloseTo(truth.perBlockSeconds(2000, 20), within(1e-12));
+
+        SplittableRandom random = new SplittableRandom(TOKENS_SEED);
+        for (int i = 0; i < 400; i++) {
+            long t = T0 + 500L * i;
+            int in = 1 + random.nextInt(4000);
+            int out = 1 + random.nextInt(400);
+            double compute = 20 * truth.perBlockSeconds(in, out) * (1 + 0.1 * random.nextGaussian()) * (i % 37 == 5 ? 30 : 1);
+            double network = truth.commSeconds(out) * (1 + 0.1 * random.nextGaussian()) + (i % 41 == 7 ? 5 : 0);
+            requests.pipeInput(MODEL, completed(MODEL, "c" + i, t, in, out, List.of(hop("s1", 0, 20, Math.max(0, compute),
+                    Math.max(0, network)))), t);
+        }
+        List<ServerEstimate> out = servers.readValuesToList();
+        ServerEstimate fitted = out.get(out.size() - 1);
+        TokenTimingEstimate tt = fitted.getTokenTimings();
+        assertThat(tt.getComputeFallback()).isEmpty();
+        assertThat(tt.getCommFallback()).isEmpty();
+        assertThat(tt.getComputeSamples()).isGreaterThan(300);
+        assertThat(tt.getPrefillSecondsPerToken()).isCloseTo(truth.prefillSecondsPerToken(), within(0.2 * truth.prefillSecondsPerToken()));
+        assertThat(tt.getDecodeSecondsPerToken()).isCloseTo(truth.decodeSecondsPerToken(), within(0.1 * truth.decodeSecondsPerToken()));
+        assertThat(tt.getCommSecondsPerToken()).isCloseTo(truth.commSecondsPerToken(), within(0.1 * truth.commSecondsPerToken()));
+        assertThat(tt.getDecodePerTokenStdErr()).isPositive().isLessThan(0.1 * truth.decodeSecondsPerToken());
+        assertThat(tt.getReferenceOutputTokens()).as("the recent mix, not the declared 20").isBetween(150.0, 250.0);
+        double atMix = truth.perBlockSeconds(tt.getReferenceInputTokens(), tt.getReferenceOutputTokens());
+        assertThat(fitted.getPerBlockComputeSeconds()).isCloseTo(atMix, within(0.05 * atMix));
+        assertThat(fitted.getComputeSamples()).isEqualTo(tt.getComputeSamples());
+        assertThat(metrics.count("timingFallback:compute:too-few-samples")).isPositive();
+        assertThat(metrics.count("timingFallback:compute:missing-tokens")).isZero();
+    }
+
+    @Test
+    void shouldFallBackToDeclaredTimingsOnBadTokenCountsAndKeepEstimating() {
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.4, 0.109), T0);
+        servers.readValuesToList();
+        // hops of requests that report no tokens (0), or no prompt: measured, but not fitted
+        for (int i = 0; i < 20; i++) {
+            long t = T0 + 100L * i;
+            requests.pipeInput(MODEL, completed(MODEL, "a" + i, t, 0, 0, List.of(hop("s1", 0, 20, 2.0, 0.4))), t);
+            requests.pipeInput(MODEL, completed(MODEL, "b" + i, t, 0, 30, List.of(hop("s1", 0, 20, 2.0, 0.4))), t);
+        }
+        requests.pipeInput(MODEL, completed(MODEL, "neg", T0, -5, 30, List.of(hop("s1", 0, 20, 2.0, 0.4))), T0);
+        assertThat(metrics.count("timingFallback:compute:missing-tokens")).isEqualTo(40);
+        assertThat(metrics.count("timingFallback:comm:missing-tokens")).isEqualTo(20);
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .singleElement().satisfies(m -> assertThat(m).contains("token counts must be >= 0"));
+        ServerEstimate last = lastOf(servers.readValuesToList(), "s1");
+        assertThat(last.getTokenTimings().getComputeFallback()).isEqualTo("too-few-samples");
+        assertThat(last.getTokenTimings().getCommFallback()).as("20 hops with output tokens").isEmpty();
+        assertThat(last.getPerBlockComputeSeconds()).as("the robust mean of the hops").isCloseTo(0.1, within(1e-9));
+
+        // a server whose network time falls with the output tokens: its communication part falls back to the declared split
+        telemetry.pipeInput("s2", telemetry("s2", MODEL, T0, 40 * GIB, 0.4, 0.109), T0);
+        for (int i = 0; i < 60; i++) {
+            long t = T0 + 10_000 + 100L * i;
+            int out = 1 + (i * 37) % 400;
+            requests.pipeInput(MODEL, completed(MODEL, "n" + i, t, 1000, out, List.of(hop("s2", 0, 20, 2.0, 10.0 - 0.02 * out))), t);
+        }
+        last = lastOf(servers.readValuesToList(), "s2");
+        assertThat(last.getTokenTimings().getCommFallback()).isEqualTo("negative-coefficients");
+        assertThat(last.getTokenTimings().getCommSamples()).isZero();
+        assertThat(last.getTokenTimings().getComputeFallback()).isEmpty();
+        assertThat(metrics.count("timingFallback:comm:negative-coefficients")).isPositive();
+    }
+
+    private static ServerEstimate lastOf(List<ServerEstimate> estimates, String server) {
+        return estimates.stream().filter(e -> e.getServerId().equals(server)).reduce((a, b) -> b).orElseThrow();
     }
 
     @Test
