@@ -1,6 +1,8 @@
 package io.chainplan.optimizer.service;
 
 import io.chainplan.optimizer.arrival.ArrivalModel;
+import io.chainplan.optimizer.arrival.Burstiness;
+import io.chainplan.optimizer.arrival.Dispersion;
 import io.chainplan.optimizer.model.BlockRange;
 import io.chainplan.optimizer.model.Bounds;
 import io.chainplan.optimizer.model.Chain;
@@ -18,6 +20,7 @@ import io.chainplan.optimizer.replan.Trigger;
 import io.chainplan.schemas.avro.ArrivalProcess;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanChain;
 import io.chainplan.schemas.avro.PlanChange;
@@ -175,6 +178,19 @@ public final class AvroMappers {
                 .setFixedPlacement(assignments(fixedPlacement))
                 .setArrivals(process(view.demand().arrivals(), view.demand().fitReason()))
                 .build();
+    }
+
+    /**
+     * What telemetry-ingest measured of a model's arrivals (an empty list of dispersions from older
+     * writers, which the fit reads as Poisson).
+     *
+     * @param e a validated demand estimate
+     * @return the measurements at the estimate's rate
+     */
+    public static Burstiness burstiness(DemandEstimate e) {
+        List<Dispersion> d = e.getDispersions().stream()
+                .map(x -> new Dispersion(x.getWindowSeconds(), x.getIndex(), x.getWindows())).toList();
+        return new Burstiness(e.getArrivalRatePerSecond(), e.getBurstinessArrivals(), d);
     }
 
     /**

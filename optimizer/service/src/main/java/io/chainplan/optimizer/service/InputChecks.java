@@ -1,6 +1,7 @@
 package io.chainplan.optimizer.service;
 
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.ServerEstimate;
 import java.util.Locale;
@@ -80,6 +81,21 @@ public final class InputChecks {
         if (e.getLowerPerSecond() > e.getUpperPerSecond()) {
             return Optional.of(String.format(Locale.ROOT, "lowerPerSecond %s > upperPerSecond %s%s",
                     e.getLowerPerSecond(), e.getUpperPerSecond(), where));
+        }
+        if (e.getBurstinessArrivals() < 0) {
+            return Optional.of("burstinessArrivals" + where + " must be >= 0, was " + e.getBurstinessArrivals());
+        }
+        for (int i = 0; i < e.getDispersions().size(); i++) {
+            IndexOfDispersion d = e.getDispersions().get(i);
+            String field = "dispersions[" + i + "]";
+            Optional<String> bad = positive(field + ".windowSeconds" + where, d.getWindowSeconds())
+                    .or(() -> nonNegative(field + ".index" + where, d.getIndex()));
+            if (bad.isPresent()) {
+                return bad;
+            }
+            if (d.getWindows() < 2) {
+                return Optional.of(field + ".windows" + where + " must be >= 2, was " + d.getWindows());
+            }
         }
         return Optional.empty();
     }

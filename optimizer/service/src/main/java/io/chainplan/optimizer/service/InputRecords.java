@@ -115,7 +115,8 @@ final class InputRecords {
             reject(r, true, true, "unknown-model", new IllegalArgumentException(
                     "unknown model " + key + " (no model spec); kept until one arrives"));
         }
-        views.putDemand(key, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond());
+        views.putDemand(key, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
+                AvroMappers.burstiness(e));
         scheduler.markDirty(key);
     }
 

@@ -1,5 +1,7 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.optimizer.arrival.Burstiness;
+import io.chainplan.optimizer.arrival.Mmpp2Fit;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
@@ -48,16 +50,21 @@ public final class ModelViews {
 
     /**
      * A validated demand estimate, replacing the previous one of its model. The rate is raised to
-     * the minimum rate, and the interval widened to contain it.
+     * the minimum rate, and the interval widened to contain it. The arrival process is fitted to its
+     * burstiness ({@link Mmpp2Fit}: Poisson when none was measured or the fit finds none) at that rate.
      *
      * @param modelId        the model
      * @param ratePerSecond  lambda, finite and &gt;= 0
      * @param lowerPerSecond lower end of its 95% interval, finite, &gt;= 0
      * @param upperPerSecond upper end, finite, &gt;= lowerPerSecond
+     * @param burstiness     what was measured of the arrivals (its rate is the estimate's)
      */
-    public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond) {
+    public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
+            Burstiness burstiness) {
         double rate = Math.max(ratePerSecond, minRatePerSecond);
-        demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate)));
+        Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
+        demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
+                fit.model().withRate(rate), fit.reason()));
     }
 
     /** @param modelId a model whose spec was deleted (tombstone) */

@@ -3,9 +3,11 @@ package io.chainplan.optimizer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerStatus;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InputChecksTest {
@@ -34,6 +36,25 @@ class InputChecksTest {
         assertThat(InputChecks.demandEstimate("m", demand("m", -1, 0, 1))).get().asString().contains("-1.0");
         assertThat(InputChecks.demandEstimate("m", demand("m", 1, 2, 1))).get().asString().contains("lowerPerSecond");
         assertThat(InputChecks.demandEstimate("x", demand("m", 1, 1, 1))).get().asString().contains("key x");
+    }
+
+    @Test
+    void shouldNameTheFieldOfBadBurstiness() {
+        DemandEstimate nan = demand("m", 1, 0.9, 1.1);
+        nan.setDispersions(List.of(new IndexOfDispersion(5.0, 3.0, 20L), new IndexOfDispersion(60.0, Double.NaN, 4L)));
+        assertThat(InputChecks.demandEstimate("m", nan)).get().asString().contains("dispersions[1].index").contains("NaN");
+        DemandEstimate negative = demand("m", 1, 0.9, 1.1);
+        negative.setDispersions(List.of(new IndexOfDispersion(5.0, -2.0, 20L)));
+        assertThat(InputChecks.demandEstimate("m", negative)).get().asString().contains("dispersions[0].index");
+        DemandEstimate oneWindow = demand("m", 1, 0.9, 1.1);
+        oneWindow.setDispersions(List.of(new IndexOfDispersion(60.0, 2.0, 1L)));
+        assertThat(InputChecks.demandEstimate("m", oneWindow)).get().asString().contains("dispersions[0].windows");
+        DemandEstimate good = demand("m", 1, 0.9, 1.1);
+        good.setDispersions(List.of(new IndexOfDispersion(60.0, 40.0, 10L)));
+        good.setBurstinessArrivals(600L);
+        assertThat(InputChecks.demandEstimate("m", good)).isEmpty();
+        assertThat(AvroMappers.burstiness(good).dispersions()).singleElement()
+                .satisfies(d -> assertThat(d.index()).isEqualTo(40.0));
     }
 
     @Test
