@@ -73,6 +73,7 @@ class LocalCommandIT {
 
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).startsWith("chainplan local: Kafka port " + taken.getLocalPort() + " is already in use")
+                    .contains("--port 0 for any free port")
                     .hasLineCount(1);
         }
     }

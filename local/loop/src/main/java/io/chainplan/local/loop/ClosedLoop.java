@@ -48,13 +48,7 @@ public final class ClosedLoop {
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
     private static final long MAX_PARK_NANOS = 20_000_000L;
     /** The ingest's bucket (its estimate's step), seconds. */
-    private static final double BUCKET_SECONDS = 5;
-    /**
-     * The optimizer starts one ingest window (60 s simulated) after the fleet: its first plan is then
-     * solved from a full window of demand data instead of the first 5 s bucket. Requests arriving
-     * before the first plan wait for it (the summary shows them apart).
-     */
-    static final double WARMUP_SECONDS = 60;
+    static final double BUCKET_SECONDS = 5;
 
     private final ClosedLoopOptions options;
     private final Services services;
@@ -157,7 +151,7 @@ public final class ClosedLoop {
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     new SplittableRandom(options.seed() + 1), clock, simSettings);
             Runnable optimizer = () -> push(running, startOptimizer(stack.clientConfig(), registry, clock));
-            loop(sim, router, recorder, clock, load, new double[] {start + WARMUP_SECONDS, changeAt, end}, optimizer,
+            loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, optimizer,
                     new StatusLine(err, terminal));
             sink.flush();
         } finally {
@@ -195,7 +189,7 @@ public final class ClosedLoop {
             double t = Math.min(clock.elapsedSeconds(), end);
             if (!optimizerStarted && t >= optimizerAt) {
                 optimizerStarted = true;
-                recorder.scenario(new RunRecorder.ScenarioEvent(t, "optimizer", "optimizer started after one ingest window"));
+                recorder.scenario(new RunRecorder.ScenarioEvent(t, "optimizer", "optimizer started with the fleet"));
                 startOptimizer.run();
             }
             if (!changed && t >= changeAt) {
@@ -209,9 +203,9 @@ public final class ClosedLoop {
             long now = System.nanoTime();
             if (now >= nextStatus || t >= end) {
                 nextStatus = now + STATUS_EVERY_NANOS;
-                status.update(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan), recorder.latestDemand(),
-                        load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(), recorder.completedCount(),
-                        dispatcher.queueLength());
+                status.update(new StatusLine.Snapshot(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan),
+                        recorder.latestDemand(), load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(),
+                        recorder.completedCount(), dispatcher.queueLength()));
             }
             if (t >= end) {
                 break;

@@ -259,8 +259,9 @@ public final class RunSummary {
         line(b, "  response time of requests that arrived under a plan: mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s (n=%d)",
                 planned.mean(), planned.median(), planned.p95(), planned.p99(), planned.n());
         recorder.scenarioEvents().stream().filter(e -> e.kind().equals("optimizer")).findFirst().ifPresent(e -> line(b,
-                "  the optimizer started at t=%.0f s, one ingest window after the fleet, so its first plan rests on a full"
-                        + " window of demand data", e.atSeconds()));
+                "  the optimizer started with the fleet at t=%.0f s: its first plan rests on the servers' reported"
+                        + " parameters and the first %.0f s of demand, and is refined once the estimate narrows", e.atSeconds(),
+                ClosedLoop.BUCKET_SECONDS));
         renderPlans(b);
         renderDetections(b);
         renderPeriods(b);
@@ -278,8 +279,9 @@ public final class RunSummary {
             String change = c.getReplaces() == null ? ""
                     : String.format(Locale.ROOT, "; %s, %d blocks moved", c.getReplaces().getDecision(),
                             c.getReplaces().getBlocksMoved());
-            line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4d %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
-                    c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC(), c.getChains().size(),
+            line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4s %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
+                    c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC() > 0 ? Integer.toString(c.getC())
+                            : "kept", c.getChains().size(),
                     c.getTotalServiceRatePerSecond(), bounds, c.getTrigger().getDetail(),
                     c.getReason() == null ? change : change + "; reason: " + c.getReason());
         }
