@@ -47,6 +47,7 @@ public final class ClosedLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ClosedLoop.class);
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
     private static final long MAX_PARK_NANOS = 20_000_000L;
+    private static final java.time.Duration OPTIMIZER_STARTUP = java.time.Duration.ofSeconds(60);
     /** The ingest's bucket (its estimate's step), seconds. */
     static final double BUCKET_SECONDS = 5;
 
@@ -133,7 +134,12 @@ public final class ClosedLoop {
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
             KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
             sink.model(modelSpec(fleet.model(), clock));
+            // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
+            // so that its first telemetry and demand are planned at once (no request waits a window)
+            SimpleMeterRegistry optimizerMeters = new SimpleMeterRegistry();
+            push(running, startOptimizer(stack.clientConfig(), registry, clock, optimizerMeters));
             push(running, services.startIngest(stack, clock));
+            awaitOptimizer(optimizerMeters);
             Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
             push(running, services.startPlanFeed(stack, dispatcher));
             FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
@@ -150,9 +156,8 @@ public final class ClosedLoop {
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     new SplittableRandom(options.seed() + 1), clock, simSettings);
-            Runnable optimizer = () -> push(running, startOptimizer(stack.clientConfig(), registry, clock));
-            loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, optimizer,
-                    new StatusLine(err, terminal));
+            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
+            loop(sim, router, recorder, clock, load, new double[] {changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
         } finally {
             closeAll(running);
@@ -178,20 +183,13 @@ public final class ClosedLoop {
     }
 
     private void loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
-            LoadSource load, double[] times, Runnable startOptimizer, StatusLine status) {
-        double optimizerAt = times[0];
-        double changeAt = times[1];
-        double end = times[2];
-        boolean optimizerStarted = false;
+            LoadSource load, double[] times, StatusLine status) {
+        double changeAt = times[0];
+        double end = times[1];
         boolean changed = false;
         long nextStatus = 0;
         while (true) {
             double t = Math.min(clock.elapsedSeconds(), end);
-            if (!optimizerStarted && t >= optimizerAt) {
-                optimizerStarted = true;
-                recorder.scenario(new RunRecorder.ScenarioEvent(t, "optimizer", "optimizer started with the fleet"));
-                startOptimizer.run();
-            }
             if (!changed && t >= changeAt) {
                 changed = true;
                 scenarioChange(sim, dispatcher, recorder, load, changeAt);
@@ -242,14 +240,30 @@ public final class ClosedLoop {
     }
 
 
-    private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock) {
+    /**
+     * Waits (at most {@link #OPTIMIZER_STARTUP} of wall time) until the optimizer owns the model, i.e.
+     * has joined its consumer group and read the model spec; a slower start only delays the first plan.
+     */
+    private static void awaitOptimizer(SimpleMeterRegistry meters) {
+        long deadline = System.nanoTime() + OPTIMIZER_STARTUP.toNanos();
+        while (meters.get("chainplan.optimizer.owned.models").gauge().value() < 1) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("the optimizer does not own the model after {}; starting the fleet anyway", OPTIMIZER_STARTUP);
+                return;
+            }
+            LockSupport.parkNanos(MAX_PARK_NANOS);
+        }
+    }
+
+    private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock,
+            SimpleMeterRegistry meters) {
         Map<String, String> values = new HashMap<>(client.all());
         values.putIfAbsent(OptimizerConfig.POLL_MS_CONFIG, "20");
         values.putIfAbsent(OptimizerConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         values.putIfAbsent(OptimizerConfig.INSTANCE_ID_CONFIG, "local-0");
         OptimizerConfig config = OptimizerConfig.from(values);
         return new OptimizerService(client, config, registry, new PaperSolver(1), clock,
-                new OptimizerMetrics(new SimpleMeterRegistry())).start();
+                new OptimizerMetrics(meters)).start();
     }
 
     /**
