@@ -285,7 +285,26 @@ public final class RunSummary {
                     c.getTotalServiceRatePerSecond(), bounds, c.getTrigger().getDetail(),
                     c.getReason() == null ? change : change + "; reason: " + c.getReason());
         }
+        PLAN_LEGEND.forEach(l -> line(b, "%s", l));
+        line(b, "");
+        line(b, "Placement and chains of each plan:");
+        PlanLayout.LEGEND.forEach(l -> line(b, "%s", l));
+        Optional<ChainPlan> previous = Optional.empty();
+        for (PlanRow p : plans) {
+            PlanLayout.lines(p.plan(), previous).forEach(l -> line(b, "%s", l));
+            if (p.plan().getStatus() == PlanStatus.OK) {
+                previous = Optional.of(p.plan());
+            }
+        }
     }
+
+    /** One line per column of the plans table. */
+    private static final List<String> PLAN_LEGEND = List.of(
+            "  lambda: the arrival rate (req/s) the plan was solved for; c: the cache reservation of GBP-CR (requests per"
+                    + " block), kept: the previous",
+            "  placement was kept and only the caches re-allocated (GCA); chains: chains with capacity; nu: total service"
+                    + " rate sum c_k/T_k (req/s);",
+            "  bounds: the Theorem-4 lower and upper bounds of the mean response time at lambda.");
 
     private void renderDetections(StringBuilder b) {
         if (detections.isEmpty()) {
