@@ -47,6 +47,11 @@ public final class ClosedLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ClosedLoop.class);
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
     private static final long MAX_PARK_NANOS = 20_000_000L;
+    /**
+     * The rate after a shift is the load's true rate this long after it: a trace's true rate is counted
+     * over the 60 s before a time, so at the shift itself it is still the rate before.
+     */
+    private static final double SHIFT_RATE_LAG = 60;
     private static final java.time.Duration OPTIMIZER_STARTUP = java.time.Duration.ofSeconds(60);
     /** The ingest's bucket (its estimate's step), seconds. */
     static final double BUCKET_SECONDS = 5;
@@ -220,7 +225,7 @@ public final class ClosedLoop {
             double at) {
         if (options.scenario() == Scenario.SHIFT) {
             recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,
-                    "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at))));
+                    "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at + SHIFT_RATE_LAG))));
         } else if (options.scenario() == Scenario.FAILURE) {
             String victim = dispatcher.currentPlan().filter(p -> p.chainCount() > 0)
                     .map(p -> p.chains().get(fastest(p)).hops().get(0).serverId())

@@ -329,6 +329,11 @@ public final class RunSummary {
         line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
                 "p95", "bounds (s)", "true-input bounds", "verdict");
         for (PeriodRow r : periods) {
+            if (r.stats().n() == 0) {
+                line(b, "  %5s %6.0f..%-7.0f %6d  no request arrived under this plan",
+                        r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), 0);
+                continue;
+            }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
@@ -346,7 +351,7 @@ public final class RunSummary {
     }
 
     private static String band(double lo, double hi) {
-        return Double.isNaN(lo) ? "-" : String.format(Locale.ROOT, "%.3f .. %.3f", lo, hi);
+        return Double.isNaN(lo) || Double.isInfinite(lo) || Double.isInfinite(hi) ? "-" : String.format(Locale.ROOT, "%.3f .. %.3f", lo, hi);
     }
 
     static void line(StringBuilder b, String fmt, Object... args) {
