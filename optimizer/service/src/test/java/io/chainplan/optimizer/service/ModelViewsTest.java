@@ -2,8 +2,10 @@ package io.chainplan.optimizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainplan.optimizer.arrival.Burstiness;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class ModelViewsTest {
     private static ModelViews withModelAndDemand() {
         ModelViews views = new ModelViews(Optional.empty(), 0.01);
         views.put(new ModelInput(MODEL, 2048, 2000, 20, 0));
-        views.putDemand("m", 1.0, 0.5, 1.5);
+        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()));
         return views;
     }
 
