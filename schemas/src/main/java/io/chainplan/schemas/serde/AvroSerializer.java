@@ -1,6 +1,7 @@
 package io.chainplan.schemas.serde;
 
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -18,8 +19,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serializer for Avro specific records in the Confluent wire format (magic byte 0, 4-byte
  * big-endian schema id, Avro binary). The record's schema is registered under
  * {@code <topic>-value} (or {@code -key}) on first use; the id is cached per subject.
- * A null value serializes to null (a tombstone). Failures throw {@link WireFormatException}.
- * Thread-safe.
+ * A null value serializes to null (a tombstone). A registration refused for the schema itself
+ * (incompatible, invalid) and a record that does not encode throw {@link WireFormatException}; a
+ * registry that does not answer usefully, after the {@link RegistryRetry#DEFAULT} waits, throws
+ * {@link RegistryUnavailableException}. Thread-safe.
  *
  * @param <T> the record type
  */
@@ -69,13 +72,16 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         if (id != null) {
             return id;
         }
+        String what = "cannot register " + schema.getFullName() + " under subject " + subject;
         try {
-            int registered = registry.register(subject, schema);
+            int registered = RegistryRetry.DEFAULT.call(() -> registry.register(subject, schema));
             bySchema.put(schema, registered);
             return registered;
-        } catch (RuntimeException e) {
-            throw new WireFormatException(topic, WireFormatException.NO_SCHEMA_ID,
-                    "cannot register " + schema.getFullName() + " under subject " + subject, e);
+        } catch (SchemaRegistryException e) {
+            if (e.isTransient() || e.httpStatus() == 401 || e.httpStatus() == 403) {
+                throw new RegistryUnavailableException(topic, WireFormatException.NO_SCHEMA_ID, what, e);
+            }
+            throw new WireFormatException(topic, WireFormatException.NO_SCHEMA_ID, what, e);
         }
     }
 
