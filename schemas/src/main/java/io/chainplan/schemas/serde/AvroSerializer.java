@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code <topic>-value} (or {@code -key}) on first use; the id is cached per subject.
  * A null value serializes to null (a tombstone). A registration refused for the schema itself
  * (incompatible, invalid) and a record that does not encode throw {@link WireFormatException}; a
- * registry that does not answer usefully, after the {@link RegistryRetry#DEFAULT} waits, throws
+ * registry that does not answer usefully, after the {@link RegistryRetry} waits, throws
  * {@link RegistryUnavailableException}. Thread-safe.
  *
  * @param <T> the record type
@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private final SchemaRegistry registry;
     private final boolean isKey;
+    private final RegistryRetry retry;
     private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
 
@@ -37,8 +38,18 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
      * @param isKey    true to serialize keys (subject {@code <topic>-key})
      */
     public AvroSerializer(SchemaRegistry registry, boolean isKey) {
+        this(registry, isKey, RegistryRetry.DEFAULT);
+    }
+
+    /**
+     * @param registry where schemas are registered
+     * @param isKey    true to serialize keys (subject {@code <topic>-key})
+     * @param retry    how long to wait out a transient registry failure before giving up
+     */
+    public AvroSerializer(SchemaRegistry registry, boolean isKey, RegistryRetry retry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.isKey = isKey;
+        this.retry = Objects.requireNonNull(retry, "retry");
     }
 
     @Override
@@ -74,7 +85,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         }
         String what = "cannot register " + schema.getFullName() + " under subject " + subject;
         try {
-            int registered = RegistryRetry.DEFAULT.call(() -> registry.register(subject, schema));
+            int registered = retry.call(() -> registry.register(subject, schema));
             bySchema.put(schema, registered);
             return registered;
         } catch (SchemaRegistryException e) {
