@@ -11,14 +11,12 @@ import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.config.ClientConfig;
-import io.chainplan.schemas.registry.RegisteredSchema;
 import io.chainplan.schemas.registry.RestSchemaRegistryClient;
 import io.chainplan.schemas.registry.SchemaRegistry;
-import io.chainplan.schemas.registry.SchemaRegistryException;
 import io.chainplan.schemas.serde.DeadLetters;
-import io.chainplan.schemas.serde.RegistryRetry;
 import io.chainplan.schemas.serde.TopicReader;
 import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.testing.CountingRegistry;
 import io.chainplan.schemas.testing.FreshSchemaIds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,9 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,57 +52,6 @@ class IngestRegistryOutageIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
     @TempDir
     Path dir;
-
-    /** The ingest's registry client, counting the calls that found the registry down and when. */
-    private static final class CountingRegistry implements SchemaRegistry {
-        private final SchemaRegistry inner;
-        private final AtomicInteger unavailable = new AtomicInteger();
-        private volatile long firstNanos;
-        private volatile long lastNanos;
-
-        CountingRegistry(SchemaRegistry inner) {
-            this.inner = inner;
-        }
-
-        private <T> T call(java.util.function.Supplier<T> c) {
-            try {
-                return c.get();
-            } catch (SchemaRegistryException e) {
-                if (e.isTransient()) {
-                    lastNanos = System.nanoTime();
-                    if (unavailable.getAndIncrement() == 0) {
-                        firstNanos = lastNanos;
-                    }
-                }
-                throw e;
-            }
-        }
-
-        /** @return whether the ingest has kept finding the registry down for longer than it waits before giving up on a record */
-        boolean outlastedRetries() {
-            return unavailable.get() > 0 && lastNanos - firstNanos > 3 * RegistryRetry.DEFAULT.maxWait().toNanos();
-        }
-
-        @Override
-        public int register(String subject, Schema schema) {
-            return call(() -> inner.register(subject, schema));
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return call(() -> inner.schemaById(id));
-        }
-
-        @Override
-        public Optional<RegisteredSchema> latest(String subject) {
-            return call(() -> inner.latest(subject));
-        }
-
-        @Override
-        public boolean isCompatible(String subject, Schema schema) {
-            return call(() -> inner.isCompatible(subject, schema));
-        }
-    }
 
     @Test
     void shouldNeitherDeadLetterNorLoseGoodRecordsWhileTheRegistryIsDown() throws Exception {
@@ -193,7 +137,7 @@ class IngestRegistryOutageIT {
                         .isZero();
                 System.out.printf("registry outage (ingest): good records sent %d (%d during the outage), poison %d, "
                                 + "registry calls refused %d, dead-lettered %d (good 0), arrivals counted after recovery %d of the %d "
-                                + "before %s%n", sent, sent - before - 1, poison, ingestRegistry.unavailable.get(), dead.size(),
+                                + "before %s%n", sent, sent - before - 1, poison, ingestRegistry.unavailable(), dead.size(),
                         end.getArrivals(), goodBeforeEnd, end.getTimestampMillis());
             } finally {
                 if (restarted != null) {
