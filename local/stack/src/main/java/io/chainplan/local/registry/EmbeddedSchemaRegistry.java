@@ -110,6 +110,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final ServerConnector connector;
     private final InetAddress bindAddress;
     private final Optional<String> requiredAuthorization;
+    private final int port;
     private boolean closed;
 
     private EmbeddedSchemaRegistry(SchemaStore store, InetSocketAddress address, Optional<String> basicAuthUserInfo,
@@ -148,6 +149,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             throw new IllegalStateException("schema registry cannot listen on " + address + ": " + e.getMessage(), e);
         }
+        this.port = connector.getLocalPort();
         LOG.info("schema registry listening on {}", url());
     }
 
@@ -252,10 +254,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * @return the HTTP port
+     * @return the HTTP port it listens (or, once closed, listened) on
      */
     public int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     /** @return the server's bounds */
@@ -270,7 +272,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return;
         }
         closed = true;
-        int port = port();
         stopQuietly();
         store.close();
         LOG.info("schema registry on port {} stopped", port);
