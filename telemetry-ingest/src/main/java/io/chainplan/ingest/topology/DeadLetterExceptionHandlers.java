@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * is visible) and the new thread resumes from the last committed offsets, reading the record
  * again. The registry is retried with backoff inside the deserializer before each such failure
  * (five seconds, below the ten-second transaction timeout), so a long outage replaces the thread
- * every few seconds without losing or duplicating anything.
+ * every few seconds without losing or duplicating anything. The cost is time: Kafka Streams
+ * replaces a thread with {@code REMAIN_IN_GROUP}, so the dead thread's group member holds its tasks
+ * until its {@code session.timeout.ms} (45 s by default) runs out, and processing resumes up to that
+ * long after the registry is back.
  */
 public final class DeadLetterExceptionHandlers {
     /** Config key: dead-letter topic name. */
@@ -89,7 +92,10 @@ public final class DeadLetterExceptionHandlers {
         }
     }
 
-    /** Dead-letters a record that fails to deserialize at a source (internal topics: user sources throw only when the registry is unavailable, which fails). */
+    /**
+     * Dead-letters a record that fails to deserialize at a source (internal topics; user sources
+     * throw only when the registry is unavailable, which fails the task instead).
+     */
     public static final class Deserialization implements DeserializationExceptionHandler {
         private String deadLetterTopic;
         private IngestMetrics metrics = IngestMetrics.NOOP;
