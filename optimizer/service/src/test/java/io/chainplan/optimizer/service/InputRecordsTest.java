@@ -161,6 +161,8 @@ class InputRecordsTest {
         down.up();
         in.onBroadcast(spec, false);
         in.onDemand(estimate);
+        in.onBroadcast(raw(TOPICS.serverEstimates(), "s1",
+                writer.serialize(TOPICS.serverEstimates(), server("s1", 100_000))), true);
         assertThat(views.knowsModel(MODEL)).isTrue();
         assertThat(views.view(MODEL)).isPresent();
         assertThat(in.pendingDeadLetters()).isEmpty();
