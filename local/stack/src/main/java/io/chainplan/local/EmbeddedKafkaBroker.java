@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
@@ -80,7 +80,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<String, String> props = serverProperties(logDir, clientPort, controllerPort);
         props.putAll(overrides);
         KafkaConfig config = new KafkaConfig(props, false);
-        formatIfNeeded(logDir);
+        formatIfNeeded(logDir, NODE_ID, Uuid.randomUuid().toString());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, clientPort);
         try {
@@ -139,7 +139,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static Path writableDir(Path dir) {
+    static Path writableDir(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -151,8 +151,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dir;
     }
 
-    /** Formats the log directory for KRaft unless it already holds a {@code meta.properties}. */
-    private static void formatIfNeeded(Path logDir) {
+    /**
+     * Formats the log directory for KRaft unless it already holds a {@code meta.properties}.
+     *
+     * @param logDir    the node's log (and metadata) directory
+     * @param nodeId    the node's id
+     * @param clusterId the cluster's id (the same for every node of a cluster)
+     */
+    static void formatIfNeeded(Path logDir, int nodeId, String clusterId) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -160,8 +166,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             new Formatter()
                     .setPrintStream(print)
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
