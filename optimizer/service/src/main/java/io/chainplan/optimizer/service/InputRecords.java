@@ -9,6 +9,7 @@ import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.RecordRejection;
 import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge of the optimizer's inputs: each record read from the models, server-estimates or
- * demand-estimates topic is decoded, validated ({@link InputChecks}), mapped to domain values once
+ * demand-estimates topic is decoded, validated ({@link RecordChecks}, the rule telemetry-ingest applies too), mapped to domain values once
  * ({@link AvroMappers#modelInput}, {@link AvroMappers#serverInput}) and put into the
  * {@link ModelViews}; the models it touches are marked dirty in the {@link ReplanScheduler}.
  * <p>A bad record is handled by its topic's {@link FailureMode} through the shared
@@ -106,7 +107,7 @@ final class InputRecords {
             reject(r, live, live, "deserialize", ex);
             return;
         }
-        Optional<String> problem = InputChecks.demandEstimate(key, e);
+        Optional<String> problem = RecordChecks.demandEstimate(key, e);
         if (problem.isPresent()) {
             reject(r, live, live, "validate", new IllegalArgumentException(problem.get()));
             return;
@@ -152,7 +153,7 @@ final class InputRecords {
             reject(r, live, mine, "deserialize", ex);
             return;
         }
-        Optional<String> problem = InputChecks.modelSpec(key, spec);
+        Optional<String> problem = RecordChecks.modelSpec(key, spec);
         if (problem.isPresent()) {
             reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
             return;
@@ -174,7 +175,7 @@ final class InputRecords {
             reject(r, live, mine, "deserialize", ex);
             return;
         }
-        Optional<String> problem = InputChecks.serverEstimate(key, e);
+        Optional<String> problem = RecordChecks.serverEstimate(key, e);
         if (problem.isPresent()) {
             reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
             return;

@@ -5,6 +5,7 @@ import io.chainplan.optimizer.arrival.Mmpp2Fit;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
+import io.chainplan.schemas.validate.InputLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  * <p>Which servers serve a model: those whose estimate names the model; an estimate without a
  * model id belongs to the configured default model, or to every model when none is configured
  * (the natural reading for a single-model fleet). Only servers with status {@code UP} count;
- * {@code DRAINING} and {@code DOWN} servers are left out of new plans.
+ * {@code DRAINING} and {@code DOWN} servers are left out of new plans, and so are servers whose
+ * timings are implausible for the model ({@link InputLimits#serverForModel}: a request through the
+ * server alone would take more than a day), each with its reason ({@link #excluded}).
  * <p>Not thread-safe: owned by the service's loop thread.
  */
 public final class ModelViews {
@@ -116,14 +119,37 @@ public final class ModelViews {
         return Optional.of(new InputView(model.spec(), upServers(modelId), d));
     }
 
+    /**
+     * @param modelId a model with a spec
+     * @return the servers of the model left out of its view, by id, with the reason
+     */
+    public Map<String, String> excluded(String modelId) {
+        ModelInput model = models.get(modelId);
+        Map<String, String> out = new TreeMap<>();
+        if (model != null) {
+            for (ServerInput s : servers.values()) {
+                if (s.up() && serves(s, modelId)) {
+                    exclusion(s.server(), model).ifPresent(why -> out.put(s.server().id(), why));
+                }
+            }
+        }
+        return out;
+    }
+
     private List<Server> upServers(String modelId) {
+        ModelInput model = models.get(modelId);
         List<Server> up = new ArrayList<>();
         for (ServerInput s : servers.values()) {
-            if (s.up() && serves(s, modelId)) {
+            if (s.up() && serves(s, modelId) && exclusion(s.server(), model).isEmpty()) {
                 up.add(s.server());
             }
         }
         return up;
+    }
+
+    private static Optional<String> exclusion(Server s, ModelInput model) {
+        return InputLimits.serverForModel(s.id(), s.commSeconds(), s.perBlockComputeSeconds(), model.spec().id(),
+                model.spec().blocks());
     }
 
     private boolean serves(ServerInput s, String modelId) {

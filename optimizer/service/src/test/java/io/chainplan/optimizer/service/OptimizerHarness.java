@@ -111,8 +111,13 @@ final class OptimizerHarness implements AutoCloseable {
 
     OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
                              OptimizerMetrics metrics) {
-        return new OptimizerService(client(kafka), config(instance, extra), registry, new PaperSolver(1), clock,
-                metrics, crash).start();
+        return service(instance, extra, kafka, crash, metrics, new PaperSolver(1));
+    }
+
+    OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
+                             OptimizerMetrics metrics, io.chainplan.optimizer.replan.Solver solver) {
+        return new OptimizerService(client(kafka), config(instance, extra), registry, solver, clock, metrics, crash)
+                .start();
     }
 
     // ------------------------------------------------------------------ inputs
