@@ -7,6 +7,7 @@ import io.chainplan.local.loop.ClosedLoopOptions;
 import io.chainplan.local.loop.LocalServices;
 import io.chainplan.local.loop.Scenario;
 import io.chainplan.local.LocalStack;
+import io.chainplan.local.LocalStackException;
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.schemas.serde.Topics;
 import java.io.PrintWriter;
@@ -121,7 +122,7 @@ public final class LocalCommand implements Callable<Integer> {
             return closedLoop();
         }
         PrintWriter out = spec.commandLine().getOut();
-        LocalStack stack = LocalStack.start(settings());
+        LocalStack stack = startStack();
         Thread hook = new Thread(() -> stop(stack, out), "chainplan-local-shutdown");
         try {
             attachComponents(stack, out);
@@ -151,6 +152,33 @@ public final class LocalCommand implements Callable<Integer> {
                 Topics.withPrefix(topicPrefix));
     }
 
+    /**
+     * Moves the process's log lines off the console (the status line is drawn there) into
+     * {@code local-run.log} beside the data directory, which is wiped at every run.
+     */
+    private Path logFile() throws IOException {
+        Path dir = settings().dataDir();
+        Path file = dir.resolveSibling(dir.getFileName() + ".log");
+        java.nio.file.Files.createDirectories(file.getParent());
+        return LogFile.redirectTo(file) ? file : Path.of("stderr");
+    }
+
+    /** Starts the stack; a port held by another process names the option that moves it. */
+    private LocalStack startStack() {
+        try {
+            return LocalStack.start(settings());
+        } catch (LocalStackException e) {
+            String m = e.getMessage();
+            if (m.startsWith("Kafka port ")) {
+                throw new LocalStackException(m + "; pick another with --port N, or --port 0 for any free port", e);
+            }
+            if (m.startsWith("schema registry port ")) {
+                throw new LocalStackException(m + "; pick another with --registry-port N, or --registry-port 0 for any free port", e);
+            }
+            throw e;
+        }
+    }
+
     private ClosedLoopOptions.Dispatch dispatch() {
         for (ClosedLoopOptions.Dispatch d : ClosedLoopOptions.Dispatch.values()) {
             if (d.cliName().equals(dispatch.trim().toLowerCase(Locale.ROOT))) {
@@ -171,16 +199,17 @@ public final class LocalCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        LocalStack stack = LocalStack.start(settings());
+        Path log = logFile();
+        LocalStack stack = startStack();
         try {
-            out.printf(Locale.ROOT, "chainplan local: Kafka %s, schema registry %s (ready in %.1f s)%n",
-                    stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.startupTime().toMillis() / 1000.0);
+            out.printf(Locale.ROOT, "chainplan local: Kafka %s, schema registry %s (ready in %.1f s); log %s%n",
+                    stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.startupTime().toMillis() / 1000.0, log);
             out.flush();
             ready.complete(stack);
             ClosedLoop.Result r = new ClosedLoop(options, new LocalServices())
                     .run(stack, out, spec.commandLine().getErr(), System.console() != null);
             if (r.summary().plans().isEmpty()) {
-                throw new IllegalStateException("no plan was published during the run (see the log above)");
+                throw new IllegalStateException("no plan was published during the run (see " + log + ")");
             }
             return 0;
         } finally {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -80,11 +81,13 @@ public final class SolveCommand implements Callable<Integer> {
                     + " (GBP-CR + GCA + the bound's choice of c under Poisson at the same rate) (default ${DEFAULT-VALUE}).")
     private String method;
 
-    @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
-            description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: from the --out extension .json or .dot, else table;"
+                    + " formats: docs/file-formats.md).")
     private Format format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the output here instead of stdout.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the output here instead of stdout; FILE.json is the plan file, FILE.dot the graph.")
     private Path out;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the search (default: available processors).")
@@ -96,6 +99,7 @@ public final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        effectiveFormat(); // a --format that contradicts --out fails before the solve
         Fleet fleet = readFleet();
         Objective o = parseObjective();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -185,8 +189,33 @@ public final class SolveCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The output format: {@code --format}, else the one {@code --out}'s extension names ({@code .json},
+     * {@code .dot}), else table. A {@code --format} that contradicts the extension is a usage error, so
+     * that {@code --out plan.json} never holds a table.
+     */
+    Format effectiveFormat() {
+        Optional<Format> byName = out == null ? Optional.empty() : formatOf(out);
+        if (format == null) {
+            return byName.orElse(Format.table);
+        }
+        if (byName.isPresent() && byName.get() != format) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format + " does not match --out "
+                    + out + " (a ." + byName.get() + " file); drop --format or give --format " + byName.get());
+        }
+        return format;
+    }
+
+    private static Optional<Format> formatOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".json")) {
+            return Optional.of(Format.json);
+        }
+        return name.endsWith(".dot") || name.endsWith(".gv") ? Optional.of(Format.dot) : Optional.empty();
+    }
+
     private String render(Fleet fleet, Plan plan) {
-        return switch (format) {
+        return switch (effectiveFormat()) {
             case json -> PlanFiles.toJson(plan);
             case dot -> dot(fleet, plan);
             case table -> table(plan);
@@ -198,7 +227,16 @@ public final class SolveCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
         } else {
-            Files.writeString(out, text, StandardCharsets.UTF_8);
+            Path dir = out.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": directory " + dir
+                        + " does not exist");
+            }
+            try {
+                Files.writeString(out, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException("cannot write --out " + out + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -43,7 +43,7 @@ class LocalCommandIT {
         CommandLine cl = commandLine(local);
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("local",
                 "--stack-only", "--data-dir", dir.toString(), "--port", "0", "--registry-port", "0"));
 
         LocalStack stack = local.ready().get(60, TimeUnit.SECONDS);
@@ -69,10 +69,11 @@ class LocalCommandIT {
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));
 
-            int code = cl.execute("--stack-only", "--data-dir", dir.toString(), "--port", Integer.toString(taken.getLocalPort()));
+            int code = cl.execute("local", "--stack-only", "--data-dir", dir.toString(), "--port", Integer.toString(taken.getLocalPort()));
 
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).startsWith("chainplan local: Kafka port " + taken.getLocalPort() + " is already in use")
+                    .contains("--port 0 for any free port")
                     .hasLineCount(1);
         }
     }
@@ -84,16 +85,18 @@ class LocalCommandIT {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
 
-        int code = cl.execute("--stack-only", "--data-dir", file.toString(), "--port", "0", "--registry-port", "0");
+        int code = cl.execute("local", "--stack-only", "--data-dir", file.toString(), "--port", "0", "--registry-port", "0");
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).startsWith("chainplan local: data dir " + file.resolve("kafka")).hasLineCount(1);
     }
 
     private static CommandLine commandLine(LocalCommand local) {
-        CommandLine cl = new CommandLine(local);
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl;
+        // under a chainplan parent (tests execute "local ..."), so error lines name the whole command as in the jar
+        CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("chainplan"));
+        top.addSubcommand("local", local);
+        top.setExecutionExceptionHandler(new ErrorHandler());
+        return top;
     }
 
     private static <T> void produce(String bootstrap, String topic, Serde<T> serde, T value) {

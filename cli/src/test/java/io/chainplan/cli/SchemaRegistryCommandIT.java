@@ -46,7 +46,7 @@ class SchemaRegistryCommandIT {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
 
-        assertThat(cl.execute("--port", "70000")).isEqualTo(2);
+        assertThat(cl.execute("schema-registry", "--port", "70000")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("chainplan schema-registry: --port must be in [0, 65535], was 70000"
                 + System.lineSeparator());
     }
@@ -65,14 +65,16 @@ class SchemaRegistryCommandIT {
         SchemaRegistryCommand command = new SchemaRegistryCommand();
         CommandLine cl = commandLine(command);
         cl.setErr(new PrintWriter(err, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("schema-registry",
                 "--config", config.toString(), "--bind", bind, "--port", "0"));
         return new Running(command, exit, command.ready().get(60, TimeUnit.SECONDS));
     }
 
     private static CommandLine commandLine(SchemaRegistryCommand command) {
-        CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl;
+        // under a chainplan parent (tests execute "schema-registry ..."), so error lines name the whole command as in the jar
+        CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("chainplan"));
+        top.addSubcommand("schema-registry", command);
+        top.setExecutionExceptionHandler(new ErrorHandler());
+        return top;
     }
 }

@@ -120,4 +120,26 @@ class SolveCommandTest extends CommandTestSupport {
         assertThat(a).isEqualTo(b);
         assertThat(a.status()).isEqualTo(PlanStatus.OK);
     }
+
+    @Test
+    void shouldWriteJsonWhenOutEndsInJson() throws Exception {
+        Path plan = dir.resolve("plan.json");
+
+        assertThat(run("solve", "--fleet", write(paperExample(0.3)).toString(), "--out", plan.toString())).isZero();
+
+        assertThat(Files.readString(plan)).startsWith("{");
+    }
+
+    @Test
+    void shouldRefuseAFormatThatContradictsTheOutExtension() throws Exception {
+        assertThat(run("solve", "--fleet", write(paperExample(0.3)).toString(), "--format", "table", "--out",
+                dir.resolve("plan.json").toString())).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("plan.json"))).isFalse();
+    }
+
+    @Test
+    void shouldNameAMissingOutDirectory() throws Exception {
+        assertThat(run("solve", "--fleet", write(paperExample(0.3)).toString(), "--out",
+                dir.resolve("nope").resolve("x.json").toString())).isEqualTo(2);
+    }
 }

@@ -39,9 +39,12 @@ public final class FleetFiles {
      * @param file a fleet file
      * @return the fleet
      * @throws IOException if the file cannot be read
-     * @throws FleetFileException if it is not a valid fleet file
+     * @throws FleetFileException if it is missing, a directory, or not a valid fleet file
      */
     public static Fleet read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FleetFileException("", null, file + ": is a directory, not a fleet file (docs/file-formats.md)");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

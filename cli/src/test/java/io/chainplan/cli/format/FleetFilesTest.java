@@ -101,4 +101,11 @@ class FleetFilesTest {
         assertThatThrownBy(() -> FleetFiles.parse(replace("\"arrivalRate\": 0.2", "\"arrivalRate\": 0.2, \"arrivalRate\": 0.3"), "f.json"))
                 .hasMessageContaining("Duplicate field 'arrivalRate'");
     }
+
+    @Test
+    void shouldRefuseADirectoryNamingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThatThrownBy(() -> FleetFiles.read(dir))
+                .isInstanceOf(FleetFileException.class)
+                .hasMessage(dir + ": is a directory, not a fleet file (docs/file-formats.md)");
+    }
 }

@@ -11,8 +11,10 @@ final class Ports {
     }
 
     /**
-     * Returns {@code port} if it is free on the loopback and wildcard addresses, or a free port
-     * chosen by the OS when {@code port} is 0.
+     * Returns {@code port} if nothing listens on it on the loopback address, or a free port chosen by
+     * the OS when {@code port} is 0. Sockets of an earlier run in TIME_WAIT do not count: the probe
+     * binds with {@code SO_REUSEADDR}, as the broker's and the registry's own listeners do, so a port
+     * is refused only while another process really holds it.
      *
      * @param port requested port, 0 for any
      * @param what what the port is for, for the message
@@ -24,11 +26,12 @@ final class Ports {
             throw new IllegalArgumentException(what + " port must be in [0, 65535], was " + port);
         }
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new LocalStackException(what + " port " + port + " is already in use (" + e.getMessage() + ")", e);
+            throw new LocalStackException(what + " port " + port + " is already in use by another process (" + e.getMessage()
+                    + ")", e);
         }
     }
 }

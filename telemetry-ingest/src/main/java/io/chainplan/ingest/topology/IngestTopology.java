@@ -13,6 +13,7 @@ import io.chainplan.schemas.serde.Topics;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -54,7 +55,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
- * validation branch with their original bytes; event time is taken from each record's
+ * validation branch with their original bytes, while a record that cannot be decoded because the
+ * schema registry is unavailable stops the task instead (stream sources) or makes the global model
+ * store wait (see {@link DecodingSerde}); never is such a record dead-lettered. Event time is taken from each record's
  * {@code timestampMillis} by an {@link EventTimeExtractor}. Every processor, store, repartition
  * topic, source and sink is named ({@link Names}), so changelog and repartition topic names are
  * stable. State stores are in-memory with changelogs (small: one entry per model or server), behind an
@@ -113,7 +116,7 @@ public final class IngestTopology {
         Objects.requireNonNull(settings, "settings");
         FailureMode models = settings.failureMode() == FailureMode.DEAD_LETTER ? FailureMode.LOG_AND_SKIP
                 : settings.failureMode();
-        return build(topics, registry, settings, metrics, NO_SINK, DROP, models);
+        return build(topics, registry, settings, metrics, NO_SINK, DROP, models, () -> true);
     }
 
     /**
@@ -133,12 +136,33 @@ public final class IngestTopology {
      */
     public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
                                  DeadLetterSink modelDeadLetters) {
+        return build(topics, registry, settings, metrics, modelDeadLetters, () -> true);
+    }
+
+    /**
+     * Builds the topology as {@link #build(Topics, SchemaRegistry, IngestSettings, IngestMetrics, DeadLetterSink)}
+     * does, with a bound on how long the global model store waits for an unavailable registry.
+     *
+     * @param topics           topic names
+     * @param registry         schema registry for the Avro topics
+     * @param settings         tuning
+     * @param metrics          where to report counts
+     * @param modelDeadLetters takes the dead letters of bad model specs, on the global stream thread
+     * @param running          while true, the global model store waits out a registry outage (the
+     *                         global thread cannot be replaced); turn it false before closing the
+     *                         application so that a waiting global thread lets go
+     * @return the topology
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
+                                 DeadLetterSink modelDeadLetters, BooleanSupplier running) {
         Objects.requireNonNull(settings, "settings");
-        return build(topics, registry, settings, metrics, modelDeadLetters, modelDeadLetters, settings.failureMode());
+        return build(topics, registry, settings, metrics, modelDeadLetters, modelDeadLetters, settings.failureMode(),
+                running);
     }
 
     private static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
-                                  DeadLetterSink modelDeadLetters, DeadLetterSink acceptedSpecs, FailureMode modelsMode) {
+                                  DeadLetterSink modelDeadLetters, DeadLetterSink acceptedSpecs, FailureMode modelsMode,
+                                  BooleanSupplier running) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(metrics, "metrics");
@@ -149,9 +173,11 @@ public final class IngestTopology {
         AtomicLong modelsVersion = new AtomicLong();
         AtomicLong fleetVersion = new AtomicLong();
         InputFrontier frontier = new InputFrontier();
-        addAcceptedModelStore(b, names, topics, registry, time, metrics, modelsVersion);
-        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, acceptedSpecs);
-        addFleetStore(b, names, topics, registry, time, metrics, fleetVersion);
+        Objects.requireNonNull(running, "running");
+        addAcceptedModelStore(b, names, topics, registry, time, metrics, modelsVersion, running);
+        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, acceptedSpecs,
+                running);
+        addFleetStore(b, names, topics, registry, time, metrics, fleetVersion, running);
         addStores(b, names);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
@@ -198,32 +224,40 @@ public final class IngestTopology {
     /** The global model store, fed by {@link ModelStoreUpdater} (re-run over the whole topic whenever the store is rebuilt). */
     private static void addModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
                                       EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
-                                      FailureMode mode, DeadLetterSink sink, DeadLetterSink accepted) {
+                                      FailureMode mode, DeadLetterSink sink, DeadLetterSink accepted,
+                                      BooleanSupplier running) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
                         InternalSerdes.modelInfo()).withLoggingDisabled(),
-                topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
-                        "models-source"),
+                topics.models(), consumed(specsWaitingForRegistry(registry, running), time, "models-source"),
                 () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink,
                         topics.acceptedModels(), accepted, metrics, modelsVersion));
     }
 
+    /** Model specs for a global store: a registry outage is waited out (a global thread cannot be replaced). */
+    private static DecodingSerde<ModelSpec> specsWaitingForRegistry(SchemaRegistry registry, BooleanSupplier running) {
+        return DecodingSerde.waitingForRegistry(new AvroDeserializer<>(ModelSpec.class, registry),
+                m -> m.getUpdatedAtMillis().toEpochMilli(), running);
+    }
+
     /** The global store of last good specs, fed by {@link AcceptedModelUpdater} from what {@link ModelStoreUpdater} writes. */
     private static void addAcceptedModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
-                                              EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion) {
+                                              EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
+                                              BooleanSupplier running) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.acceptedModelStore()),
                         Serdes.String(), InternalSerdes.modelInfo()).withLoggingDisabled(),
-                topics.acceptedModels(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()),
-                        time, "accepted-models-source"),
+                topics.acceptedModels(), consumed(specsWaitingForRegistry(registry, running), time, "accepted-models-source"),
                 () -> new AcceptedModelUpdater(names.acceptedModelStore(), topics.acceptedModels(), metrics, modelsVersion));
     }
 
     /** The global fleet store, fed by {@link FleetStoreUpdater} from what {@link ServerAnnouncer} writes. */
     private static void addFleetStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
-                                      EventTimeExtractor time, IngestMetrics metrics, AtomicLong fleetVersion) {
+                                      EventTimeExtractor time, IngestMetrics metrics, AtomicLong fleetVersion,
+                                      BooleanSupplier running) {
+        DecodingSerde<FleetMember> members = DecodingSerde.waitingForRegistry(
+                new AvroDeserializer<>(FleetMember.class, registry), m -> m.getSeenAtMillis().toEpochMilli(), running);
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.fleetStore()), Serdes.String(),
                         Serdes.String()).withLoggingDisabled(),
-                topics.fleet(), consumed(avro(FleetMember.class, registry, m -> m.getSeenAtMillis().toEpochMilli()), time,
-                        "fleet-source"),
+                topics.fleet(), consumed(members, time, "fleet-source"),
                 () -> new FleetStoreUpdater(names.fleetStore(), topics.fleet(), metrics, fleetVersion));
     }
 

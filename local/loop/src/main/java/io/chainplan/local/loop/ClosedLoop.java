@@ -47,14 +47,14 @@ public final class ClosedLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ClosedLoop.class);
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
     private static final long MAX_PARK_NANOS = 20_000_000L;
-    /** The ingest's bucket (its estimate's step), seconds. */
-    private static final double BUCKET_SECONDS = 5;
     /**
-     * The optimizer starts one ingest window (60 s simulated) after the fleet: its first plan is then
-     * solved from a full window of demand data instead of the first 5 s bucket. Requests arriving
-     * before the first plan wait for it (the summary shows them apart).
+     * The rate after a shift is the load's true rate this long after it: a trace's true rate is counted
+     * over the 60 s before a time, so at the shift itself it is still the rate before.
      */
-    static final double WARMUP_SECONDS = 60;
+    private static final double SHIFT_RATE_LAG = 60;
+    private static final java.time.Duration OPTIMIZER_STARTUP = java.time.Duration.ofSeconds(60);
+    /** The ingest's bucket (its estimate's step), seconds. */
+    static final double BUCKET_SECONDS = 5;
 
     private final ClosedLoopOptions options;
     private final Services services;
@@ -139,7 +139,12 @@ public final class ClosedLoop {
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
             KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
             sink.model(modelSpec(fleet.model(), clock));
+            // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
+            // so that its first telemetry and demand are planned at once (no request waits a window)
+            SimpleMeterRegistry optimizerMeters = new SimpleMeterRegistry();
+            push(running, startOptimizer(stack.clientConfig(), registry, clock, optimizerMeters));
             push(running, services.startIngest(stack, clock));
+            awaitOptimizer(optimizerMeters);
             Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
             push(running, services.startPlanFeed(stack, dispatcher));
             FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
@@ -156,9 +161,8 @@ public final class ClosedLoop {
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     new SplittableRandom(options.seed() + 1), clock, simSettings);
-            Runnable optimizer = () -> push(running, startOptimizer(stack.clientConfig(), registry, clock));
-            loop(sim, router, recorder, clock, load, new double[] {start + WARMUP_SECONDS, changeAt, end}, optimizer,
-                    new StatusLine(err, terminal));
+            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
+            loop(sim, router, recorder, clock, load, new double[] {changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
         } finally {
             closeAll(running);
@@ -184,20 +188,13 @@ public final class ClosedLoop {
     }
 
     private void loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
-            LoadSource load, double[] times, Runnable startOptimizer, StatusLine status) {
-        double optimizerAt = times[0];
-        double changeAt = times[1];
-        double end = times[2];
-        boolean optimizerStarted = false;
+            LoadSource load, double[] times, StatusLine status) {
+        double changeAt = times[0];
+        double end = times[1];
         boolean changed = false;
         long nextStatus = 0;
         while (true) {
             double t = Math.min(clock.elapsedSeconds(), end);
-            if (!optimizerStarted && t >= optimizerAt) {
-                optimizerStarted = true;
-                recorder.scenario(new RunRecorder.ScenarioEvent(t, "optimizer", "optimizer started after one ingest window"));
-                startOptimizer.run();
-            }
             if (!changed && t >= changeAt) {
                 changed = true;
                 scenarioChange(sim, dispatcher, recorder, load, changeAt);
@@ -209,9 +206,9 @@ public final class ClosedLoop {
             long now = System.nanoTime();
             if (now >= nextStatus || t >= end) {
                 nextStatus = now + STATUS_EVERY_NANOS;
-                status.update(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan), recorder.latestDemand(),
-                        load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(), recorder.completedCount(),
-                        dispatcher.queueLength());
+                status.update(new StatusLine.Snapshot(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan),
+                        recorder.latestDemand(), load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(),
+                        recorder.completedCount(), dispatcher.queueLength()));
             }
             if (t >= end) {
                 break;
@@ -228,7 +225,7 @@ public final class ClosedLoop {
             double at) {
         if (options.scenario() == Scenario.SHIFT) {
             recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,
-                    "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at))));
+                    "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at + SHIFT_RATE_LAG))));
         } else if (options.scenario() == Scenario.FAILURE) {
             String victim = dispatcher.currentPlan().filter(p -> p.chainCount() > 0)
                     .map(p -> p.chains().get(fastest(p)).hops().get(0).serverId())
@@ -248,14 +245,30 @@ public final class ClosedLoop {
     }
 
 
-    private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock) {
+    /**
+     * Waits (at most {@link #OPTIMIZER_STARTUP} of wall time) until the optimizer owns the model, i.e.
+     * has joined its consumer group and read the model spec; a slower start only delays the first plan.
+     */
+    private static void awaitOptimizer(SimpleMeterRegistry meters) {
+        long deadline = System.nanoTime() + OPTIMIZER_STARTUP.toNanos();
+        while (meters.get("chainplan.optimizer.owned.models").gauge().value() < 1) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("the optimizer does not own the model after {}; starting the fleet anyway", OPTIMIZER_STARTUP);
+                return;
+            }
+            LockSupport.parkNanos(MAX_PARK_NANOS);
+        }
+    }
+
+    private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock,
+            SimpleMeterRegistry meters) {
         Map<String, String> values = new HashMap<>(client.all());
         values.putIfAbsent(OptimizerConfig.POLL_MS_CONFIG, "20");
         values.putIfAbsent(OptimizerConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         values.putIfAbsent(OptimizerConfig.INSTANCE_ID_CONFIG, "local-0");
         OptimizerConfig config = OptimizerConfig.from(values);
         return new OptimizerService(client, config, registry, new PaperSolver(1), clock,
-                new OptimizerMetrics(new SimpleMeterRegistry())).start();
+                new OptimizerMetrics(meters)).start();
     }
 
     /**

@@ -17,16 +17,21 @@ public interface FleetRouter extends AutoCloseable {
     /**
      * A chain leased for one request.
      *
-     * @param epoch      plan epoch of the lease
-     * @param chainIndex chain index in that plan
-     * @param hops       the chain's hops
-     * @param release    gives the lease back (once)
+     * @param epoch               plan epoch of the lease
+     * @param chainIndex          chain index in that plan
+     * @param hops                the chain's hops
+     * @param release             gives the lease back (once)
+     * @param overheadWallSeconds wall time the router itself spent on the grant (HTTP and the lease log's
+     *                            Kafka transaction), apart from any wait in the central queue; 0 in-process
      */
-    record Lease(long epoch, int chainIndex, List<Hop> hops, Runnable release) {
+    record Lease(long epoch, int chainIndex, List<Hop> hops, Runnable release, double overheadWallSeconds) {
         /** Validates and copies. */
         public Lease {
             hops = List.copyOf(hops);
             Objects.requireNonNull(release, "release");
+            if (!(overheadWallSeconds >= 0)) {
+                throw new IllegalArgumentException("overheadWallSeconds must be >= 0, was " + overheadWallSeconds);
+            }
         }
     }
 
@@ -59,7 +64,7 @@ public interface FleetRouter extends AutoCloseable {
             @Override
             public CompletableFuture<Lease> acquire() {
                 return dispatcher.acquireAsync().thenApply(l -> new Lease(l.epoch(), l.chainIndex(), l.hops(),
-                        () -> dispatcher.release(l)));
+                        () -> dispatcher.release(l), 0));
             }
 
             @Override

@@ -223,20 +223,33 @@ public final class FleetSimulation {
         r.queuedAt = now;
         router.acquire().whenComplete((lease, ex) -> {
             if (lease != null) {
-                pendingGrants.add(new Grant(r, lease));
+                pendingGrants.add(new Grant(r, lease, clock.elapsedSeconds()));
             }
         });
     }
 
     private void startGranted() {
         for (Grant g = pendingGrants.poll(); g != null; g = pendingGrants.poll()) {
-            start(g.request, g.lease);
+            start(g.request, g.lease, grantedAt(g));
         }
     }
 
-    private void start(Request r, FleetRouter.Lease lease) {
+    /**
+     * When a grant took effect in simulated time: when it reached the router's thread, less the router's
+     * own overhead (its wall time times the speedup), never before the request queued nor after now. An
+     * in-process router has no overhead: its grants take effect now.
+     */
+    private double grantedAt(Grant g) {
+        if (g.lease().overheadWallSeconds() == 0) {
+            return now;
+        }
+        double at = g.receivedSeconds() - g.lease().overheadWallSeconds() * clock.speedup();
+        return Math.max(g.request().queuedAt, Math.min(now, at));
+    }
+
+    private void start(Request r, FleetRouter.Lease lease, double at) {
         r.lease = lease;
-        r.startedAt = now;
+        r.startedAt = at;
         r.hops = new ArrayList<>();
         double total = 0;
         boolean hitsDownServer = false;
@@ -255,9 +268,9 @@ public final class FleetSimulation {
         inService.put(r.id, r);
         if (hitsDownServer) {
             r.failed = true;
-            schedule(new Event(now + settings.clientTimeoutSeconds(), EventKind.TIMEOUT, -1, r));
+            schedule(new Event(Math.max(now, at + settings.clientTimeoutSeconds()), EventKind.TIMEOUT, -1, r));
         } else {
-            schedule(new Event(now + total, EventKind.COMPLETE, -1, r));
+            schedule(new Event(Math.max(now, at + total), EventKind.COMPLETE, -1, r));
         }
     }
 
@@ -425,6 +438,6 @@ public final class FleetSimulation {
         }
     }
 
-    private record Grant(Request request, FleetRouter.Lease lease) {
+    private record Grant(Request request, FleetRouter.Lease lease, double receivedSeconds) {
     }
 }

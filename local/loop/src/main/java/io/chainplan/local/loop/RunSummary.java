@@ -259,8 +259,9 @@ public final class RunSummary {
         line(b, "  response time of requests that arrived under a plan: mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s (n=%d)",
                 planned.mean(), planned.median(), planned.p95(), planned.p99(), planned.n());
         recorder.scenarioEvents().stream().filter(e -> e.kind().equals("optimizer")).findFirst().ifPresent(e -> line(b,
-                "  the optimizer started at t=%.0f s, one ingest window after the fleet, so its first plan rests on a full"
-                        + " window of demand data", e.atSeconds()));
+                "  the optimizer started with the fleet at t=%.0f s: its first plan rests on the servers' reported"
+                        + " parameters and the first %.0f s of demand, and is refined once the estimate narrows", e.atSeconds(),
+                ClosedLoop.BUCKET_SECONDS));
         renderPlans(b);
         renderDetections(b);
         renderPeriods(b);
@@ -278,12 +279,32 @@ public final class RunSummary {
             String change = c.getReplaces() == null ? ""
                     : String.format(Locale.ROOT, "; %s, %d blocks moved", c.getReplaces().getDecision(),
                             c.getReplaces().getBlocksMoved());
-            line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4d %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
-                    c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC(), c.getChains().size(),
+            line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4s %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
+                    c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC() > 0 ? Integer.toString(c.getC())
+                            : "kept", c.getChains().size(),
                     c.getTotalServiceRatePerSecond(), bounds, c.getTrigger().getDetail(),
                     c.getReason() == null ? change : change + "; reason: " + c.getReason());
         }
+        PLAN_LEGEND.forEach(l -> line(b, "%s", l));
+        line(b, "");
+        line(b, "Placement and chains of each plan:");
+        PlanLayout.LEGEND.forEach(l -> line(b, "%s", l));
+        Optional<ChainPlan> previous = Optional.empty();
+        for (PlanRow p : plans) {
+            PlanLayout.lines(p.plan(), previous).forEach(l -> line(b, "%s", l));
+            if (p.plan().getStatus() == PlanStatus.OK) {
+                previous = Optional.of(p.plan());
+            }
+        }
     }
+
+    /** One line per column of the plans table. */
+    private static final List<String> PLAN_LEGEND = List.of(
+            "  lambda: the arrival rate (req/s) the plan was solved for; c: the cache reservation of GBP-CR (requests per"
+                    + " block), kept: the previous",
+            "  placement was kept and only the caches re-allocated (GCA); chains: chains with capacity; nu: total service"
+                    + " rate sum c_k/T_k (req/s);",
+            "  bounds: the Theorem-4 lower and upper bounds of the mean response time at lambda.");
 
     private void renderDetections(StringBuilder b) {
         if (detections.isEmpty()) {
@@ -308,6 +329,11 @@ public final class RunSummary {
         line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
                 "p95", "bounds (s)", "true-input bounds", "verdict");
         for (PeriodRow r : periods) {
+            if (r.stats().n() == 0) {
+                line(b, "  %5s %6.0f..%-7.0f %6d  no request arrived under this plan",
+                        r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), 0);
+                continue;
+            }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
@@ -325,7 +351,7 @@ public final class RunSummary {
     }
 
     private static String band(double lo, double hi) {
-        return Double.isNaN(lo) ? "-" : String.format(Locale.ROOT, "%.3f .. %.3f", lo, hi);
+        return Double.isNaN(lo) || Double.isInfinite(lo) || Double.isInfinite(hi) ? "-" : String.format(Locale.ROOT, "%.3f .. %.3f", lo, hi);
     }
 
     static void line(StringBuilder b, String fmt, Object... args) {

@@ -34,8 +34,13 @@ import org.slf4j.LoggerFactory;
  * dispatcher queues requests until the first plan). {@link #currentPlan()} is a local mirror fed by
  * the plan subscriber, for bookkeeping only (the epoch a request arrived under, the servers' memory
  * use); dispatch decisions are the service's.
- * <p>Caveat: the HTTP and Kafka round trip of every acquire and release takes wall time, which the
- * virtual clock multiplies by the speedup: waits are that much longer than with the embedded dispatcher.
+ * <p>Time: the HTTP and Kafka round trip of every acquire takes wall time, which the virtual clock
+ * would multiply by the speedup (15-20 ms of wall time are 0.15-0.2 s simulated at x10). Each lease
+ * carries that overhead (the call's wall time less the wait the service reports in its central queue),
+ * and {@link FleetSimulation} starts the request that much earlier: the service decides which chain and
+ * when a queued request gets it, the simulated response time does not pay for the router's own latency.
+ * A release's round trip still delays the slot it frees by its wall time times the speedup, which
+ * lengthens queue waits when every chain is full.
  */
 final class ServiceRouter implements FleetRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRouter.class);
@@ -97,20 +102,28 @@ final class ServiceRouter implements FleetRouter {
         waiting.incrementAndGet();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                RemoteLease l = acquireRetrying();
+                Timed t = acquireRetrying();
+                RemoteLease l = t.lease();
+                double overhead = Math.max(0, t.wallSeconds() - l.waitedMs() / 1000.0);
                 return new Lease(l.planEpoch(), l.chain(), l.hops().stream()
                         .map(h -> new Hop(h.serverId(), h.startBlock(), h.endBlock())).toList(),
-                        () -> releases.execute(() -> release(l)));
+                        () -> releases.execute(() -> release(l)), overhead);
             } finally {
                 waiting.decrementAndGet();
             }
         }, pool);
     }
 
-    private RemoteLease acquireRetrying() {
+    /** A granted lease and the wall time of the call that got it (retries before it are real waits). */
+    private record Timed(RemoteLease lease, double wallSeconds) {
+    }
+
+    private Timed acquireRetrying() {
         while (true) {
+            long t0 = System.nanoTime();
             try {
-                return client.acquire(mirror.modelId(), WAIT);
+                RemoteLease l = client.acquire(mirror.modelId(), WAIT);
+                return new Timed(l, (System.nanoTime() - t0) / 1e9);
             } catch (DispatchException e) {
                 if (closed || !RETRY_ON.contains(e.error())) {
                     throw e;

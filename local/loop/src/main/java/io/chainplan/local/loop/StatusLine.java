@@ -3,6 +3,7 @@ package io.chainplan.local.loop;
 import io.chainplan.schemas.avro.ChainPlan;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,7 +29,8 @@ public final class StatusLine {
     }
 
     /**
-     * Draws the line for the current state.
+     * What the status line shows: a snapshot of the run, built by the loop every quarter second. New
+     * fields (a burstiness estimate, a scenario's own figure) go here and into {@link #render()}.
      *
      * @param t        virtual seconds elapsed
      * @param end      virtual length of the run
@@ -39,9 +41,35 @@ public final class StatusLine {
      * @param done     completed requests
      * @param queued   requests waiting at the router
      */
-    public void update(double t, double end, Optional<ChainPlan> plan, Optional<RunRecorder.ObservedDemand> demand,
+    public record Snapshot(double t, double end, Optional<ChainPlan> plan, Optional<RunRecorder.ObservedDemand> demand,
             double trueRate, double meanRt, int done, int queued) {
-        String line = render(t, end, plan, demand, trueRate, meanRt, done, queued);
+        /** Validates the fields. */
+        public Snapshot {
+            Objects.requireNonNull(plan, "plan");
+            Objects.requireNonNull(demand, "demand");
+        }
+
+        /** @return the line, without a line break */
+        public String render() {
+            double f = Math.max(0, Math.min(1, t / end));
+            int filled = (int) Math.round(f * BAR);
+            String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
+            String p = plan.map(StatusLine::describePlan).orElse("no plan yet");
+            String est = demand.map(d -> String.format(Locale.ROOT, "%.2f", d.rate())).orElse("?");
+            String rt = Double.isNaN(meanRt) ? "-" : String.format(Locale.ROOT, "%.2f s", meanRt);
+            return String.format(Locale.ROOT,
+                    "[%s] %3.0f%% t=%4.0f/%.0f s | %s | rate est %s / true %.2f req/s | RT %s | done %d, queued %d",
+                    bar, 100 * f, t, end, p, est, trueRate, rt, done, queued);
+        }
+    }
+
+    /**
+     * Draws the line for the current state.
+     *
+     * @param snapshot the state
+     */
+    public void update(Snapshot snapshot) {
+        String line = snapshot.render();
         if (terminal) {
             int pad = Math.max(0, lastLength - line.length());
             err.print("\r" + line + " ".repeat(pad));
@@ -49,7 +77,7 @@ public final class StatusLine {
             err.flush();
             return;
         }
-        int decile = (int) Math.floor(10 * Math.min(1, t / end));
+        int decile = (int) Math.floor(10 * Math.min(1, snapshot.t() / snapshot.end()));
         if (decile != lastDecile) {
             lastDecile = decile;
             err.println(line);
@@ -66,28 +94,12 @@ public final class StatusLine {
     }
 
     /**
-     * Formats the status line.
-     *
-     * @param t        virtual seconds elapsed
-     * @param end      virtual length of the run
-     * @param plan     the newest plan
-     * @param demand   the newest demand estimate
-     * @param trueRate the true rate now
-     * @param meanRt   recent mean response time
-     * @param done     completed requests
-     * @param queued   requests waiting
-     * @return the line, without a line break
+     * @param plan a plan
+     * @return "plan 3 (4 chains, c=7)", or "plan 3 (4 chains, placement kept)" for a plan that kept
+     *         the previous placement and only re-allocated the caches (it records c = 0)
      */
-    public static String render(double t, double end, Optional<ChainPlan> plan, Optional<RunRecorder.ObservedDemand> demand,
-            double trueRate, double meanRt, int done, int queued) {
-        double f = Math.max(0, Math.min(1, t / end));
-        int filled = (int) Math.round(f * BAR);
-        String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
-        String p = plan.map(c -> String.format(Locale.ROOT, "plan %d (%d chains, c=%d)", c.getEpoch(),
-                c.getChains().size(), c.getC())).orElse("no plan yet");
-        String est = demand.map(d -> String.format(Locale.ROOT, "%.2f", d.rate())).orElse("?");
-        String rt = Double.isNaN(meanRt) ? "-" : String.format(Locale.ROOT, "%.2f s", meanRt);
-        return String.format(Locale.ROOT, "[%s] %3.0f%% t=%4.0f/%.0f s | %s | rate est %s / true %.2f req/s | RT %s | done %d, queued %d",
-                bar, 100 * f, t, end, p, est, trueRate, rt, done, queued);
+    static String describePlan(ChainPlan plan) {
+        String c = plan.getC() > 0 ? "c=" + plan.getC() : "placement kept";
+        return String.format(Locale.ROOT, "plan %d (%d chains, %s)", plan.getEpoch(), plan.getChains().size(), c);
     }
 }

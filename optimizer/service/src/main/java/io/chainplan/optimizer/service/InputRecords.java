@@ -8,6 +8,7 @@ import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.RecordRejection;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import io.chainplan.schemas.validate.RecordChecks;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * the session's next transaction writes them. A record restored at start (read before it was
  * live) was handled when first read and is skipped at debug level; for the broadcast topics the
  * session remembers whether the latest record of a key is bad ({@link #failOnBadLatest}).
+ * <p>A record that cannot be decoded because the schema registry is unavailable is not bad, on
+ * restore as live: {@link RegistryUnavailableException} propagates (nothing about the record is
+ * applied), and the caller reads the record again ({@link RecordBatches}).
  * <p>Used by the session's thread only.
  */
 final class InputRecords {
@@ -100,11 +105,8 @@ final class InputRecords {
             scheduler.markDirty(key);
             return;
         }
-        DemandEstimate e;
-        try {
-            e = demandDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, live, "deserialize", ex);
+        DemandEstimate e = decode(demandDe, r, live, live).orElse(null);
+        if (e == null) {
             return;
         }
         Optional<String> problem = RecordChecks.demandEstimate(key, e);
@@ -146,11 +148,8 @@ final class InputRecords {
             scheduler.markDirty(key);
             return;
         }
-        ModelSpec spec;
-        try {
-            spec = modelDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, mine, "deserialize", ex);
+        ModelSpec spec = decode(modelDe, r, live, mine).orElse(null);
+        if (spec == null) {
             return;
         }
         Optional<String> problem = RecordChecks.modelSpec(key, spec);
@@ -168,11 +167,8 @@ final class InputRecords {
             views.removeServer(key);
             return;
         }
-        ServerEstimate e;
-        try {
-            e = serverDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, mine, "deserialize", ex);
+        ServerEstimate e = decode(serverDe, r, live, mine).orElse(null);
+        if (e == null) {
             return;
         }
         Optional<String> problem = RecordChecks.serverEstimate(key, e);
@@ -187,6 +183,21 @@ final class InputRecords {
                     + " of server " + key + " (no model spec); kept until one arrives"));
         }
         views.put(server);
+    }
+
+    /**
+     * @return the decoded value, or empty if it is bad (then rejected as stage {@code deserialize})
+     * @throws RegistryUnavailableException if the registry cannot serve its schema now (not rejected)
+     */
+    private <T> Optional<T> decode(Deserializer<T> de, ConsumerRecord<byte[], byte[]> r, boolean live, boolean mine) {
+        try {
+            return Optional.of(de.deserialize(r.topic(), r.value()));
+        } catch (RegistryUnavailableException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            reject(r, live, mine, "deserialize", ex);
+            return Optional.empty();
+        }
     }
 
     /**

@@ -108,12 +108,15 @@ public final class ModelViews {
 
     /**
      * @param modelId a model id
-     * @return its spec, up servers and demand; empty until both a spec and a demand estimate exist
+     * @return its spec, up servers and demand; empty until a spec, a demand estimate and at least one
+     *         server estimate of the model (any status) exist, so that no plan is solved from an empty
+     *         fleet view at start-up (a fleet whose known servers are all down still gets its
+     *         {@code INFEASIBLE} plan)
      */
     public Optional<InputView> view(String modelId) {
         ModelInput model = models.get(modelId);
         DemandView d = demand.get(modelId);
-        if (model == null || d == null) {
+        if (model == null || d == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
             return Optional.empty();
         }
         return Optional.of(new InputView(model.spec(), upServers(modelId), d));

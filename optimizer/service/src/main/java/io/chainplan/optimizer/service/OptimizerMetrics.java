@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       published for it, the other models' planning went on</li>
  *   <li>{@code chainplan.optimizer.servers.excluded} (counter): servers left out of a published plan
  *       because their timings are implausible for its model (named in the plan's trigger detail)</li>
+ *   <li>{@code chainplan.optimizer.registry.unavailable} (counter; tag {@code topic}): input records
+ *       that could not be decoded because the schema registry was unavailable; each is read again,
+ *       never skipped or dead-lettered</li>
  *   <li>{@code chainplan.optimizer.owned.models} (gauge): models this instance plans for</li>
  * </ul>
  * Counters with tags appear once first incremented. In Prometheus form (served by
@@ -73,6 +76,10 @@ public final class OptimizerMetrics {
     /** @return the registry */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    void registryUnavailable(String topic) {
+        registry.counter("chainplan.optimizer.registry.unavailable", "topic", topic).increment();
     }
 
     void solved(String trigger, String status, Duration took) {

@@ -1,0 +1,51 @@
+package io.chainplan.optimizer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainplan.optimizer.arrival.Burstiness;
+import io.chainplan.optimizer.model.ModelSpec;
+import io.chainplan.optimizer.model.Server;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelViewsTest {
+    private static final ModelSpec MODEL = new ModelSpec("m", 8, 1_000_000_000L, 50_000_000L);
+    private static final Server S1 = new Server("s1", 20_000_000_000L, 0.06, 0.17);
+
+    private static ModelViews withModelAndDemand() {
+        ModelViews views = new ModelViews(Optional.empty(), 0.01);
+        views.put(new ModelInput(MODEL, 2048, 2000, 20, 0));
+        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()));
+        return views;
+    }
+
+    @Test
+    void shouldHaveNoViewBeforeAnyServerEstimateArrives() {
+        assertThat(withModelAndDemand().view("m")).isEmpty();
+    }
+
+    @Test
+    void shouldHaveAViewOnceAServerIsKnown() {
+        ModelViews views = withModelAndDemand();
+        views.put(new ServerInput(S1, true, ""));
+
+        assertThat(views.view("m")).hasValueSatisfying(v -> assertThat(v.upServers()).containsExactly(S1));
+    }
+
+    @Test
+    void shouldKeepAViewWithoutUpServersWhenEveryKnownServerIsDown() {
+        ModelViews views = withModelAndDemand();
+        views.put(new ServerInput(S1, false, ""));
+
+        assertThat(views.view("m")).hasValueSatisfying(v -> assertThat(v.upServers()).isEmpty());
+    }
+
+    @Test
+    void shouldIgnoreServersOfAnotherModel() {
+        ModelViews views = withModelAndDemand();
+        views.put(new ServerInput(S1, true, "other"));
+
+        assertThat(views.view("m")).isEmpty();
+    }
+}
