@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The latest model specs, server estimates and demand estimates (latest record per key, as a
@@ -27,6 +29,8 @@ import java.util.TreeMap;
  */
 public final class ModelViews {
     private final Map<String, ModelInput> models = new TreeMap<>();
+    /** Last good specs from the accepted-models topic: used for a model the models topic has no good spec of. */
+    private final Map<String, ModelInput> accepted = new TreeMap<>();
     private final Map<String, ServerInput> servers = new TreeMap<>();
     private final Map<String, DemandView> demand = new TreeMap<>();
     private final Optional<String> defaultModelId;
@@ -44,6 +48,20 @@ public final class ModelViews {
     /** @param model a validated model spec, replacing the previous one of its id */
     public void put(ModelInput model) {
         models.put(model.spec().id(), model);
+    }
+
+    /**
+     * @param model a validated spec read from the accepted-models topic (telemetry-ingest's record of
+     *              each model's last good spec): the model's spec while the models topic holds no good
+     *              one (after compaction left a bad spec as its only record)
+     */
+    public void putAccepted(ModelInput model) {
+        accepted.put(model.spec().id(), model);
+    }
+
+    /** @param modelId a model whose accepted spec was deleted (tombstone on the accepted-models topic) */
+    public void removeAccepted(String modelId) {
+        accepted.remove(modelId);
     }
 
     /** @param server a validated server estimate, replacing the previous one of its server */
@@ -90,12 +108,14 @@ public final class ModelViews {
      * @return its latest spec, if any
      */
     public Optional<ModelInput> model(String modelId) {
-        return Optional.ofNullable(models.get(modelId));
+        return Optional.ofNullable(spec(modelId));
     }
 
     /** @return the ids of all models with a spec, sorted */
     public List<String> modelIds() {
-        return List.copyOf(models.keySet());
+        Set<String> ids = new TreeSet<>(models.keySet());
+        ids.addAll(accepted.keySet());
+        return List.copyOf(ids);
     }
 
     /**
@@ -103,7 +123,7 @@ public final class ModelViews {
      * @return whether a spec is known for it
      */
     public boolean knowsModel(String modelId) {
-        return models.containsKey(modelId);
+        return spec(modelId) != null;
     }
 
     /**
@@ -114,7 +134,7 @@ public final class ModelViews {
      *         {@code INFEASIBLE} plan)
      */
     public Optional<InputView> view(String modelId) {
-        ModelInput model = models.get(modelId);
+        ModelInput model = spec(modelId);
         DemandView d = demand.get(modelId);
         if (model == null || d == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
             return Optional.empty();
@@ -127,7 +147,7 @@ public final class ModelViews {
      * @return the servers of the model left out of its view, by id, with the reason
      */
     public Map<String, String> excluded(String modelId) {
-        ModelInput model = models.get(modelId);
+        ModelInput model = spec(modelId);
         Map<String, String> out = new TreeMap<>();
         if (model != null) {
             for (ServerInput s : servers.values()) {
@@ -140,7 +160,7 @@ public final class ModelViews {
     }
 
     private List<Server> upServers(String modelId) {
-        ModelInput model = models.get(modelId);
+        ModelInput model = spec(modelId);
         List<Server> up = new ArrayList<>();
         for (ServerInput s : servers.values()) {
             if (s.up() && serves(s, modelId) && exclusion(s.server(), model).isEmpty()) {
@@ -148,6 +168,12 @@ public final class ModelViews {
             }
         }
         return up;
+    }
+
+    /** The model's spec from the models topic, else its last accepted one, else null. */
+    private ModelInput spec(String modelId) {
+        ModelInput m = models.get(modelId);
+        return m != null ? m : accepted.get(modelId);
     }
 
     private static Optional<String> exclusion(Server s, ModelInput model) {

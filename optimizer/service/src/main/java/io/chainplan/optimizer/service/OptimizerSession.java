@@ -91,7 +91,7 @@ final class OptimizerSession implements AutoCloseable {
         this.scheduler = new ReplanScheduler(new ReplanPolicy(config.replan()), config.replan().maxAgeMillis());
         this.views = new ModelViews(config.defaultModelId(), config.minRatePerSecond());
         this.inputs = new InputRecords(topics, config, views, scheduler, ownership, metrics, registry);
-        this.broadcast = new BroadcastTopics(clients.broadcast, List.of(topics.models(), topics.serverEstimates()));
+        this.broadcast = new BroadcastTopics(clients.broadcast, List.of(topics.models(), topics.acceptedModels(), topics.serverEstimates()));
         this.recovery = new PlanRecovery(clients.admin, clients.plans, ownership, config.transactionTimeout(),
                 metrics);
         this.publisher = new PlanPublisher(clients.producer, topics.plans(), new AvroSerializer<>(registry, false),

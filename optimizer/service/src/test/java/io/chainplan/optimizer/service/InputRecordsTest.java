@@ -190,4 +190,23 @@ class InputRecordsTest {
         assertThat(views.view(MODEL)).isPresent();
         assertThat(in.pendingDeadLetters()).isEmpty();
     }
+
+    @Test
+    void shouldUseTheAcceptedSpecOnlyWhereTheModelsTopicHasNoGoodOne() {
+        InputRecords in = inputs(Map.of());
+        in.onBroadcast(record(TOPICS.acceptedModels(), MODEL, model(8)), false);
+        in.onBroadcast(record(TOPICS.models(), MODEL, model(0)), false);
+        assertThat(views.model(MODEL)).hasValueSatisfying(m -> assertThat(m.spec().blocks()).isEqualTo(8));
+
+        in.onBroadcast(record(TOPICS.models(), MODEL, model(16)), true);
+        in.onBroadcast(record(TOPICS.acceptedModels(), MODEL, model(12)), true);
+        assertThat(views.model(MODEL)).as("the models topic's good spec comes first")
+                .hasValueSatisfying(m -> assertThat(m.spec().blocks()).isEqualTo(16));
+
+        in.onBroadcast(raw(TOPICS.models(), MODEL, null), true);
+        assertThat(views.knowsModel(MODEL)).as("until the ingest deletes its accepted copy too").isTrue();
+        in.onBroadcast(raw(TOPICS.acceptedModels(), MODEL, null), true);
+        assertThat(views.knowsModel(MODEL)).isFalse();
+        assertThat(views.modelIds()).isEmpty();
+    }
 }

@@ -146,6 +146,11 @@ final class OptimizerHarness implements AutoCloseable {
         send(topics.models(), spec.getId(), ser.serialize(topics.models(), spec));
     }
 
+    /** @param spec written to the accepted-models topic, as telemetry-ingest writes each good spec */
+    void acceptedModel(ModelSpec spec) throws Exception {
+        send(topics.acceptedModels(), spec.getId(), ser.serialize(topics.acceptedModels(), spec));
+    }
+
     /** The fleet of {@link #fleet()} without model ids: every server serves every model. */
     void sharedFleet() throws Exception {
         for (int i = 0; i < SERVERS; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.local.EmbeddedKafkaBroker;
 import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerParameters;
@@ -205,6 +206,24 @@ class OptimizerServiceIT {
         assertThat(metrics.solveFailures()).isGreaterThanOrEqualTo(1);
         assertThat(metrics.sessionRestarts()).isZero();
         assertThat(h.plans()).extracting(ChainPlan::getModelId).containsOnly(MODEL);
+    }
+
+    @Test
+    void shouldPlanAModelWhoseOnlySpecLeftOnTheModelsTopicIsBadFromItsAcceptedSpec() throws Exception {
+        // compaction of the models topic left one record of the model, a bad spec; the accepted-models
+        // topic (written by telemetry-ingest with every good spec) still holds the last good one
+        ModelSpec good = ModelSpec.newBuilder().setId(MODEL).setBlocks(70).setBlockBytes(1_320_000_000L)
+                .setCacheBytesPerBlockPerJob(110_000_000L).build();
+        h.acceptedModel(good);
+        h.model(ModelSpec.newBuilder(good).setBlockBytes(0).build());
+        h.fleet();
+        h.demand(0.2, 0.01);
+        service = h.service("a", Map.of(), CrashHook.NONE);
+
+        ChainPlan p = h.awaitPlans(1).get(0);
+        assertThat(p.getModelId()).isEqualTo(MODEL);
+        assertThat(p.getStatus()).isEqualTo(PlanStatus.OK);
+        assertThat(p.getInputs().getModel().getBlockBytes()).isEqualTo(1_320_000_000L);
     }
 
     @Test
