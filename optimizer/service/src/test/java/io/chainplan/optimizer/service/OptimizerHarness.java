@@ -91,10 +91,11 @@ final class OptimizerHarness implements AutoCloseable {
         return client(Map.of());
     }
 
-    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms) */
+    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms; bootstrap.servers overrides the broker's) */
     ClientConfig client(Map<String, String> kafka) {
-        Map<String, String> m = new HashMap<>(kafka);
+        Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", broker.bootstrapServers());
+        m.putAll(kafka);
         m.put(Topics.TOPIC_PREFIX_CONFIG, topics.prefix());
         return ClientConfig.of(m);
     }
