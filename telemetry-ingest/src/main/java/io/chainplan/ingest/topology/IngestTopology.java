@@ -172,7 +172,7 @@ public final class IngestTopology {
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         AtomicLong modelsVersion = new AtomicLong();
         AtomicLong fleetVersion = new AtomicLong();
-        InputFrontier frontier = new InputFrontier();
+        InputFrontier frontier = new InputFrontier(settings.downAfterMillis());
         Objects.requireNonNull(running, "running");
         addAcceptedModelStore(b, names, topics, registry, time, metrics, modelsVersion, running);
         addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, acceptedSpecs,
@@ -183,7 +183,7 @@ public final class IngestTopology {
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
                 .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics,
-                                modelsVersion, fleetVersion, frontier),
+                                modelsVersion, fleetVersion),
                         Named.as("requests-process"), names.demandPendingStore(), names.demandStateStore(), names.serverTimingStore())
                 .split(Named.as("requests-out-"))
                 .branch((k, v) -> v instanceof RequestOutput.Demand, Branched.as("demand"))

@@ -32,7 +32,6 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private final String demandTopic;
     private final IngestMetrics metrics;
     private final AtomicLong modelsVersion;
-    private final InputFrontier frontier;
     private final AtomicLong fleetVersion;
     /** Servers known to be in the fleet store, valid while {@link #fleetVersion} equals {@link #fleetCachedVersion}. */
     private final Set<String> fleetCache = new HashSet<>();
@@ -45,9 +44,8 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private HopTimingUpdater timings;
 
     RequestProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String demandTopic,
-                     IngestMetrics metrics, AtomicLong modelsVersion, AtomicLong fleetVersion, InputFrontier frontier) {
+                     IngestMetrics metrics, AtomicLong modelsVersion, AtomicLong fleetVersion) {
         this.names = names;
-        this.frontier = frontier;
         this.fleetVersion = fleetVersion;
         this.modelsVersion = modelsVersion;
         this.settings = settings;
@@ -90,7 +88,6 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
             return;
         }
         metrics.recordIn(sourceTopic, d.eventMillis());
-        frontier.advance(record.timestamp(), now);
         demand.onEvent(key, e);
         timings.onEvent(e, record.timestamp());
     }

@@ -264,7 +264,7 @@ class IngestAppIT {
             assertThat(r.key()).isEqualTo(BAD_MODEL);
             assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE)).isEqualTo("validate");
             assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("1");
-            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("blocks must be >= 1");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("blocks of model " + BAD_MODEL + " must be in [1, 1024], was 0");
             assertThat(Topics.valueSerde(ModelSpec.class, registry).deserializer().deserialize(r.topic(), r.value()).getBlocks())
                     .as("the original bytes").isZero();
         });
@@ -279,6 +279,10 @@ class IngestAppIT {
              IngestApp app = IngestApp.start(config("ingest-it-servers", "state-s"), registry)) {
             send(p, topics.models(), SERVER_MODEL, avro(topics.models(), model(SERVER_MODEL, 32)));
             send(p, topics.telemetry(), server, avro(topics.telemetry(), telemetry(server, SERVER_MODEL, now, 20L << 30, 0.02, 0.175)));
+            p.flush();
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            // hops are measured once the server's first report is on the fleet topic (ingest writes it)
+            assertThat(readAll(topics.fleet(), 1)).extracting(ConsumerRecord::key).containsExactly(server);
             for (int i = 0; i < 12; i++) {
                 send(p, topics.requests(), SERVER_MODEL, avro(topics.requests(),
                         completed(SERVER_MODEL, "c" + i, now + i, 10, List.of(hop(server, 0, 32, 32 * 0.2, 0.05)))));
