@@ -6,6 +6,7 @@ import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.metrics.PrometheusEndpoint;
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -147,6 +149,11 @@ public final class IngestApp implements AutoCloseable {
         }
         if (registry != null) {
             LOG.error("stopping: {}", registry.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+        if (refused.isPresent()) {
+            LOG.error("stopping: {}", refused.get().message());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code chainplan_ingest_estimates_out_total{topic}},
  * {@code chainplan_ingest_timing_fallbacks_total{part,reason}} (hops left out of a per-token fit, and
  * published server estimates whose part is not fitted), and the processing lag
- * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time
- * seen on the topic. Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
+ * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time of a
+ * valid record processed from the topic (a rejected record never moves it; a valid one dated ahead of
+ * the wall clock, within the allowed skew, counts as now, so the lag is never negative). Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
  * separately by {@link IngestApp}. Thread-safe.
  */
 public final class MicrometerIngestMetrics implements IngestMetrics {
@@ -62,7 +63,7 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
             if (newest == null) {
                 newest = newestEvent.computeIfAbsent(topic, this::lagGauge);
             }
-            newest.accumulateAndGet(eventMillis, Math::max);
+            newest.accumulateAndGet(Math.min(eventMillis, clock.millis()), Math::max);
         }
     }
 

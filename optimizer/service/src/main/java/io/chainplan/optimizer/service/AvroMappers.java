@@ -60,7 +60,7 @@ public final class AvroMappers {
     }
 
     /**
-     * @param spec a validated Avro model spec (see {@link InputChecks#modelSpec})
+     * @param spec a validated Avro model spec (see {@link io.chainplan.schemas.validate.RecordChecks#modelSpec})
      * @return the spec as the solver sees it, with the token fields a plan records
      */
     public static ModelInput modelInput(ModelSpec spec) {
@@ -81,7 +81,7 @@ public final class AvroMappers {
     }
 
     /**
-     * @param e a validated server estimate (see {@link InputChecks#serverEstimate})
+     * @param e a validated server estimate (see {@link io.chainplan.schemas.validate.RecordChecks#serverEstimate})
      * @return the server's M_j, tau_c, tau_p, whether it is up, and its model
      */
     public static ServerInput serverInput(ServerEstimate e) {

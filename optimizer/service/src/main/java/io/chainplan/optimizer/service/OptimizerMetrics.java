@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code chainplan.optimizer.recovery.transaction.waiting} (gauge): 1 while a recovery waits for a
  *       transaction open on the plans topic to end (a crashed or fenced instance's), else 0</li>
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
+ *   <li>{@code chainplan.optimizer.solve.failures} (counter): solves of one model that threw; no plan was
+ *       published for it, the other models' planning went on</li>
+ *   <li>{@code chainplan.optimizer.servers.excluded} (counter): servers left out of a published plan
+ *       because their timings are implausible for its model (named in the plan's trigger detail)</li>
  *   <li>{@code chainplan.optimizer.registry.unavailable} (counter; tag {@code topic}): input records
  *       that could not be decoded because the schema registry was unavailable; each is read again,
  *       never skipped or dead-lettered</li>
@@ -110,6 +114,24 @@ public final class OptimizerMetrics {
 
     void waitingForTransactions(boolean waiting) {
         waitingForTransactions.set(waiting ? 1 : 0);
+    }
+
+    void solveFailed() {
+        registry.counter("chainplan.optimizer.solve.failures").increment();
+    }
+
+    void serversExcluded(int n) {
+        registry.counter("chainplan.optimizer.servers.excluded").increment(n);
+    }
+
+    /** @return sessions restarted after an error, so far */
+    public double sessionRestarts() {
+        return restarts.count();
+    }
+
+    /** @return solves that threw, so far */
+    public double solveFailures() {
+        return registry.counter("chainplan.optimizer.solve.failures").count();
     }
 
     void restarted() {

@@ -105,10 +105,11 @@ final class OptimizerHarness implements AutoCloseable {
         return client(Map.of());
     }
 
-    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms) */
+    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms; bootstrap.servers overrides the broker's) */
     ClientConfig client(Map<String, String> kafka) {
-        Map<String, String> m = new HashMap<>(kafka);
+        Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
+        m.putAll(kafka);
         m.put(Topics.TOPIC_PREFIX_CONFIG, topics.prefix());
         return ClientConfig.of(m);
     }
@@ -131,8 +132,13 @@ final class OptimizerHarness implements AutoCloseable {
 
     OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
                              OptimizerMetrics metrics) {
-        return new OptimizerService(client(kafka), config(instance, extra), registry, new PaperSolver(1), clock,
-                metrics, crash).start();
+        return service(instance, extra, kafka, crash, metrics, new PaperSolver(1));
+    }
+
+    OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
+                             OptimizerMetrics metrics, io.chainplan.optimizer.replan.Solver solver) {
+        return new OptimizerService(client(kafka), config(instance, extra), registry, solver, clock, metrics, crash)
+                .start();
     }
 
     // ------------------------------------------------------------------ inputs
@@ -153,6 +159,11 @@ final class OptimizerHarness implements AutoCloseable {
 
     void model(ModelSpec spec) throws Exception {
         send(topics.models(), spec.getId(), ser.serialize(topics.models(), spec));
+    }
+
+    /** @param spec written to the accepted-models topic, as telemetry-ingest writes each good spec */
+    void acceptedModel(ModelSpec spec) throws Exception {
+        send(topics.acceptedModels(), spec.getId(), ser.serialize(topics.acceptedModels(), spec));
     }
 
     /** The fleet of {@link #fleet()} without model ids: every server serves every model. */
