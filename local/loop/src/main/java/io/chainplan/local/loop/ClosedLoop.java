@@ -8,10 +8,18 @@ import io.chainplan.optimizer.service.OptimizerService;
 import io.chainplan.router.dispatch.Dispatcher;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.DispatchLease;
 import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerTelemetry;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.serde.WireFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -137,6 +145,7 @@ public final class ClosedLoop {
         try {
             SchemaRegistry registry = stack.schemaRegistryClient();
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
+            registerSchemas(registry, stack.topics());
             KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
             sink.model(modelSpec(fleet.model(), clock));
             // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
@@ -149,8 +158,12 @@ public final class ClosedLoop {
             push(running, services.startPlanFeed(stack, dispatcher));
             FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
                     ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher));
+            double announced = clock.accelerate().elapsedSeconds();
+            FleetAnnouncement.await(kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
+                    LoadSource.none(), router, sink, new RunRecorder(), FleetAnnouncement.noise(options.seed()), clock,
+                    simSettings), clock);
             // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
-            start = Math.ceil(clock.accelerate().elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
+            start = Math.ceil(clock.elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
             end = start + span;
             changeAt = options.scenario() == Scenario.STEADY ? Double.POSITIVE_INFINITY : start + span / 2;
             load = load(fleet, start, end, changeAt);
@@ -160,7 +173,7 @@ public final class ClosedLoop {
                     load.describe(), options.scenario().cliName(), options.dispatch().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
-                    new SplittableRandom(options.seed() + 1), clock, simSettings);
+                    FleetAnnouncement.noise(options.seed()), clock, simSettings);
             recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
             loop(sim, router, recorder, clock, load, new double[] {changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
@@ -303,23 +316,15 @@ public final class ClosedLoop {
     }
 
     private SimFleet fleet() {
-        if (options.fleet().isEmpty()) {
-            return SimFleet.paperMig();
-        }
-        Fleet f = options.fleet().get();
-        SimModel m = new SimModel(f.model().id(), f.model().blocks(), f.model().blockBytes(),
-                f.model().cacheBytesPerBlockPerJob(), SimModel.LLAMA_2_7B.meanInputTokens(),
-                SimModel.LLAMA_2_7B.meanOutputTokens());
-        return new SimFleet(m, f.servers().stream()
-                .map(s -> SimFleet.fromMeans(m, s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds()))
-                .toList());
+        return options.fleet().map(SimFleet::of).orElseGet(options.preset()::fleet);
     }
 
     private double rate() {
         if (options.ratePerSecond().isPresent()) {
             return options.ratePerSecond().get();
         }
-        return options.fleet().map(Fleet::arrivalRatePerSecond).filter(r -> r > 0).orElse(ClosedLoopOptions.DEFAULT_RATE);
+        return options.fleet().map(Fleet::arrivalRatePerSecond).filter(r -> r > 0)
+                .orElse(options.preset().defaultRatePerSecond());
     }
 
     private LoadSource load(SimFleet fleet, double start, double end, double changeAt) throws IOException {
@@ -332,7 +337,7 @@ public final class ClosedLoop {
 
     private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {
         return ModelSpec.newBuilder().setId(m.id()).setBlocks(m.blocks()).setBlockBytes(m.blockBytes())
-                .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(2048)
+                .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(m.contextTokens())
                 .setMeanInputTokens(m.meanInputTokens()).setMeanOutputTokens(m.meanOutputTokens())
                 .setUpdatedAtMillis(Instant.ofEpochMilli(clock.millis())).build();
     }
@@ -369,16 +374,34 @@ public final class ClosedLoop {
         double gain = 1 - mine.mean() / rt.meanSeconds();
         out.printf(Locale.ROOT, "  chainplan's mean response time is %.0f%% %s than PETALS'.%n", Math.abs(gain) * 100,
                 gain >= 0 ? "lower" : "HIGHER");
-        out.println("  How: PETALS' placement (optimizer.baseline.PetalsBlockPlacement: 4096-token cache per block,"
-                + " seeded join order, least-served windows) and routing (PooledRoutingModel: cheapest path on arrival,"
-                + " 10 s penalty for a server believed to lack cache, waiting on the server), run offline in"
-                + " optimizer.sim.Simulator with this fleet's true timings and the same token-driven service times and"
-                + " noise; the chainplan row is the closed loop's own measurement (estimated inputs, live re-planning).");
+        out.printf(Locale.ROOT, "  How: PETALS as its servers behave with their defaults: each reserves an attention cache of"
+                + " %d tokens per hosted block (%d requests' caches) and fills the rest of its memory with blocks; servers"
+                + " join in a seeded random order, each taking the least-served window of blocks; a request is routed on"
+                + " arrival by the cheapest path (10 s penalty for a server believed to lack cache) and waits on the"
+                + " server, with no central queue. Simulated offline with this fleet's true timings and the same"
+                + " token-driven service times and noise; the chainplan row is the closed loop's own measurement"
+                + " (estimated inputs, live re-planning).%n", fleet.model().petalsCacheTokens(),
+                fleet.model().petalsReservedRequestsPerBlock());
         out.println("  PETALS placement: " + p.describePlacement());
         if (options.scenario() == Scenario.FAILURE) {
             out.println("  Note: PETALS is simulated with every server up; the closed loop lost a server half way.");
         }
         return p;
+    }
+
+    /**
+     * Registers the value schema of every topic the loop writes before anything is written: the
+     * embedded registry stores each new schema in {@code _schemas} (a Kafka write), and a first
+     * registration inside the path from the first arrival to the first plan would delay that plan.
+     */
+    private static void registerSchemas(SchemaRegistry registry, Topics topics) {
+        registry.register(WireFormat.subject(topics.models(), false), ModelSpec.getClassSchema());
+        registry.register(WireFormat.subject(topics.telemetry(), false), ServerTelemetry.getClassSchema());
+        registry.register(WireFormat.subject(topics.requests(), false), RequestEvent.getClassSchema());
+        registry.register(WireFormat.subject(topics.serverEstimates(), false), ServerEstimate.getClassSchema());
+        registry.register(WireFormat.subject(topics.demandEstimates(), false), DemandEstimate.getClassSchema());
+        registry.register(WireFormat.subject(topics.plans(), false), ChainPlan.getClassSchema());
+        registry.register(WireFormat.subject(topics.leases(), false), DispatchLease.getClassSchema());
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> running, T c) {

@@ -2,6 +2,8 @@ package io.chainplan.local.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.avro.TriggerKind;
 import io.chainplan.local.LocalStack;
 import java.io.PrintWriter;
@@ -13,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short {@code chainplan local --scenario shift --compare petals}: the closed loop on the in-process
- * broker for 25 s of wall time at 24x (600 s simulated, as the 60 s default run).
+ * A short {@code chainplan local --compare petals} on the default fleet (LLaMA-2-70B on ten mixed GPUs) and
+ * scenario (shift): the closed loop on the in-process broker for 25 s of wall time at 24x (600 s simulated,
+ * as the 60 s default run).
  */
 class ClosedLoopIT {
     private static final long SEED = 42L;
@@ -24,7 +27,8 @@ class ClosedLoopIT {
 
     @Test
     void shouldReplanOnTheShiftStayInTheBandOfThePlanInForceAndBeatPetals() throws Exception {
-        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), Optional.empty(),
+        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), FleetPreset.MIXED_70B,
+                Optional.empty(),
                 Optional.empty(), Scenario.SHIFT, true, Optional.of(dir.resolve("report")), SEED,
                 ClosedLoopOptions.Dispatch.EMBEDDED);
         StringWriter out = new StringWriter();
@@ -37,11 +41,19 @@ class ClosedLoopIT {
         RunSummary s = r.summary();
 
         assertThat(s.plans()).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(s.plans().get(0).plan().getTrigger().getKind()).isEqualTo(TriggerKind.INITIAL);
-        assertThat(s.plans().get(1).plan().getTrigger().getKind()).isEqualTo(TriggerKind.DEMAND_SHIFT);
+        ChainPlan first = s.plans().get(0).plan();
+        assertThat(first.getTrigger().getKind()).isEqualTo(TriggerKind.INITIAL);
+        assertThat(first.getStatus()).as("the first plan sees the whole fleet").isEqualTo(PlanStatus.OK);
+        assertThat(first.getInputs().getServers()).hasSize(FleetPreset.MIXED_70B.fleet().servers().size());
         double shiftAt = r.recorder().scenarioEvents().stream().filter(e -> e.kind().equals("shift")).findFirst()
                 .orElseThrow().atSeconds();
-        assertThat(s.plans().get(1).receivedSeconds()).isGreaterThan(shiftAt);
+        assertThat(s.plans()).as("a plan after the shift moves blocks").anySatisfy(p -> {
+            assertThat(p.receivedSeconds()).isGreaterThan(shiftAt);
+            assertThat(p.plan().getTrigger().getKind()).isEqualTo(TriggerKind.DEMAND_SHIFT);
+            assertThat(p.plan().getReplaces()).isNotNull();
+            assertThat(p.plan().getReplaces().getBlocksMoved()).isPositive();
+        });
+        assertThat(s.render()).contains("blocks moved to");
         assertThat(s.detections()).anySatisfy(d -> assertThat(d.planTrigger()).isEqualTo("DEMAND_SHIFT"));
 
         RunSummary.PeriodRow last = s.lastPeriod().orElseThrow();

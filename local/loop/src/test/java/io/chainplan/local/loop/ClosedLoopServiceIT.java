@@ -29,7 +29,8 @@ class ClosedLoopServiceIT {
 
     @Test
     void shouldServeTheFleetThroughTheDispatchService() throws Exception {
-        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(20), 24, Optional.empty(), Optional.empty(),
+        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(20), 24, Optional.empty(), FleetPreset.MIG,
+                Optional.empty(),
                 Optional.empty(), Scenario.STEADY, false, Optional.empty(), SEED, ClosedLoopOptions.Dispatch.SERVICE);
         StringWriter out = new StringWriter();
         ClosedLoop.Result r;
@@ -45,6 +46,8 @@ class ClosedLoopServiceIT {
         System.out.println(out);
         assertThat(out.toString()).contains("dispatch service");
         assertThat(r.summary().plans()).isNotEmpty();
+        assertThat(r.summary().plans().get(0).plan().getInputs().getServers()).as("the first plan sees the whole fleet")
+                .hasSize(FleetPreset.MIG.fleet().servers().size());
         List<Completion> served = r.recorder().completions().stream().filter(c -> c.epochAtArrival() >= 0).toList();
         assertThat(served).as("requests served on a plan").hasSizeGreaterThan(100);
         assertThat(r.recorder().completions()).allSatisfy(c -> assertThat(c.servedEpoch()).isPositive());
