@@ -14,6 +14,7 @@ import io.chainplan.optimizer.service.AvroMappers;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.serde.AvroDeserializer;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code chainplan audit list|show|diff|replay}: the plan history of a model, read from the plans
- * topic ({@code read_committed}); no database.
+ * topic ({@code read_committed}); no database. Plans that do not decode are skipped and counted on
+ * stderr; a schema registry that cannot serve them is a failure (exit 1, one line naming it).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Audit the plans of a model from the plans topic: list, show, diff, replay.",
@@ -73,8 +75,13 @@ final class AuditCommand implements Runnable {
                 throw new UsageException("--format must be table or json, was " + format);
             }
             ClientConfig client = CliSupport.load(config);
-            PlanLog.Result r = PlanLog.read(client.kafkaProperties(), client.topics().plans(),
-                    new AvroDeserializer<>(ChainPlan.class, client.schemaRegistry()), model::equals, timeout);
+            PlanLog.Result r;
+            try {
+                r = PlanLog.read(client.kafkaProperties(), client.topics().plans(),
+                        new AvroDeserializer<>(ChainPlan.class, client.schemaRegistry()), model::equals, timeout);
+            } catch (RegistryUnavailableException e) {
+                throw CliSupport.registryUnavailable(client, e);
+            }
             if (r.unreadable() > 0) {
                 spec.commandLine().getErr().println("chainplan audit: skipped " + r.unreadable() + " unreadable records");
             }

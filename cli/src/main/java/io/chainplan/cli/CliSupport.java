@@ -4,6 +4,7 @@ import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,5 +51,20 @@ final class CliSupport {
         }
         return ClientConfig.load(file, env).requireKnownKeys(IngestConfig.configDef(), OptimizerConfig.configDef(),
                 DispatchConfig.configDef());
+    }
+
+    /**
+     * The failure of a command that could not read a topic because the schema registry is
+     * unavailable: one line naming the registry and why, exit code 1. Records that could not be read
+     * for that reason are not "unreadable records", and nothing is printed as if the topic were empty.
+     *
+     * @param client the command's settings
+     * @param e      what the reader threw
+     * @return the exception to throw
+     */
+    static IllegalStateException registryUnavailable(ClientConfig client, RegistryUnavailableException e) {
+        String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        return new IllegalStateException("cannot read " + e.topic() + ": schema registry " + client.schemaRegistryUrl()
+                + (e.retriable() ? " is unreachable or failing" : " refuses the request") + " (" + cause + ")", e);
     }
 }

@@ -9,6 +9,8 @@ import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.AvroSerializer;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
+import io.chainplan.schemas.serde.TopicReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,18 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -124,9 +120,15 @@ final class ModelCommand implements Runnable {
         }
     }
 
-    /** {@code model list}: the latest spec of every model. */
+    /**
+     * {@code model list}: the latest spec of every model, read to the end of the (compacted) models
+     * topic. A spec that does not decode is skipped and counted on stderr (the optimizer dead-letters
+     * it); a schema registry that cannot serve the specs is a failure (exit 1, one line naming it).
+     */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the latest spec of every model.")
     static final class ListModels implements Callable<Integer> {
+        private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -143,7 +145,12 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientConfig client = CliSupport.load(config);
-            Map<String, ModelSpec> latest = read(client, client.schemaRegistry());
+            Map<String, ModelSpec> latest;
+            try {
+                latest = read(client, client.schemaRegistry());
+            } catch (RegistryUnavailableException e) {
+                throw CliSupport.registryUnavailable(client, e);
+            }
             if (format.equals("json")) {
                 var a = new ObjectMapper().createArrayNode();
                 latest.values().forEach(m -> a.add(AvroJson.of(m)));
@@ -156,37 +163,24 @@ final class ModelCommand implements Runnable {
             return 0;
         }
 
-        private static Map<String, ModelSpec> read(ClientConfig client, SchemaRegistry registry) {
+        private Map<String, ModelSpec> read(ClientConfig client, SchemaRegistry registry) {
             String topic = client.topics().models();
-            Map<String, Object> props = new HashMap<>(client.kafkaProperties());
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            AvroDeserializer<ModelSpec> de = new AvroDeserializer<>(ModelSpec.class, registry);
             Map<String, ModelSpec> latest = new TreeMap<>();
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                c.assign(parts);
-                c.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = c.endOffsets(parts);
-                while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-                        if (key == null) {
-                            continue;
-                        }
-                        if (r.value() == null) {
-                            latest.remove(key);
-                            continue;
-                        }
-                        try {
-                            latest.put(key, de.deserialize(topic, r.value()));
-                        } catch (RuntimeException e) {
-                            // an unreadable spec is skipped; the optimizer dead-letters it
-                        }
+            int unreadable = 0;
+            try (TopicReader<ModelSpec> reader = TopicReader.open(client.kafkaProperties(), topic,
+                    new AvroDeserializer<>(ModelSpec.class, registry))) {
+                for (TopicReader.Read<ModelSpec> r : reader.readToEnd(k -> true, TIMEOUT).reads()) {
+                    if (r instanceof TopicReader.Value<ModelSpec> v) {
+                        latest.put(r.key(), v.value());
+                    } else if (r instanceof TopicReader.Tombstone<ModelSpec>) {
+                        latest.remove(r.key());
+                    } else {
+                        unreadable++;
                     }
                 }
+            }
+            if (unreadable > 0) {
+                spec.commandLine().getErr().println("chainplan model list: skipped " + unreadable + " unreadable records");
             }
             return latest;
         }

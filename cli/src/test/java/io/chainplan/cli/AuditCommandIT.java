@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code chainplan audit show --format json} against a real broker and registry prints, under
- * {@code plan}, exactly what {@code chainplan solve --format json} printed for the same plan.
+ * {@code plan}, exactly what {@code chainplan solve --format json} printed for the same plan; with
+ * the registry down, {@code audit list} and {@code audit replay --all} fail with one line naming it
+ * instead of listing nothing.
  */
 class AuditCommandIT extends CommandTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,5 +92,46 @@ class AuditCommandIT extends CommandTestSupport {
         assertThat(shown.get("trigger").get("kind").asText()).isEqualTo("INITIAL");
         assertThat(shown.get("inputs").get("servers")).hasSize(fleet.servers().size());
         assertThat(shown.get("replaces").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldExitOneNamingTheRegistryWhenItIsDownInsteadOfListingNothing() throws Exception {
+        Fleet fleet = TestFleets.paperExample();
+        Path fleetFile = dir.resolve("fleet.json");
+        FleetFiles.write(fleet, fleetFile);
+        assertThat(run("solve", "--fleet", fleetFile.toString(), "--format", "json")).isZero();
+        Plan plan = PlanFiles.parse(printed(), "solve output");
+        try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("stack")))) {
+            ChainPlan recorded = AvroMappers.chainPlan(1, Instant.parse("2026-01-01T00:00:00Z"),
+                    new Trigger(TriggerKind.INITIAL, "audit test"), inputs(fleet), ReplanResult.alone(plan),
+                    OptionalLong.empty());
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                byte[] key = plan.modelId().getBytes(StandardCharsets.UTF_8);
+                p.send(new ProducerRecord<>(stack.topics().plans(), key, new AvroSerializer<ChainPlan>(
+                        stack.schemaRegistryClient(), false).serialize(stack.topics().plans(), recorded))).get();
+                p.send(new ProducerRecord<>(stack.topics().plans(), key, "garbage".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            Path config = dir.resolve("client.properties");
+            Files.writeString(config, "bootstrap.servers=" + stack.bootstrapServers() + "\nschema.registry.url="
+                    + stack.schemaRegistryUrl() + "\n");
+            String[] list = {"audit", "list", "--config", config.toString(), "--model", plan.modelId()};
+            assertThat(run(list)).as(err.toString()).isZero();
+            assertThat(printed()).contains("INITIAL");
+            assertThat(err.toString()).contains("skipped 1 unreadable records");
+            err.getBuffer().setLength(0);
+
+            stack.registry().close();
+
+            assertThat(run(list)).isEqualTo(1);
+            assertThat(printed()).isEmpty();
+            assertThat(err.toString().lines()).singleElement().asString()
+                    .startsWith("chainplan audit list: cannot read " + stack.topics().plans() + ": schema registry "
+                            + stack.schemaRegistryUrl() + " is unreachable")
+                    .doesNotContain("unreadable");
+            err.getBuffer().setLength(0);
+            assertThat(run("audit", "replay", "--all", "--config", config.toString(), "--model", plan.modelId())).isEqualTo(1);
+            assertThat(err.toString().lines()).singleElement().asString().contains("schema registry " + stack.schemaRegistryUrl());
+        }
     }
 }

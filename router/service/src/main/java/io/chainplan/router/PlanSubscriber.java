@@ -9,6 +9,7 @@ import io.chainplan.schemas.serde.AvroSerdes;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.RecordRejection;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.TopicReader;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -57,11 +58,16 @@ import org.slf4j.LoggerFactory;
  * and the dead-letter producer) gets the full client properties, so security settings apply to both.
  * Use {@link #poll(Duration)} from your own loop, or {@link #start()} for a daemon thread; {@link #close()}
  * stops it. Not thread-safe apart from {@link #close()} and {@link #latest(String)}.
+ * <p>A plan the schema registry cannot serve now is not a bad plan: {@link #poll(Duration)} throws
+ * {@link RegistryUnavailableException} with the reader rewound, the plan in force stays, and the
+ * next poll reads the records again; the thread of {@link #start()} logs it (once a minute) and
+ * goes on polling.
  */
 public final class PlanSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlanSubscriber.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration REGISTRY_LOG_EVERY = Duration.ofMinutes(1);
 
     /** Receives each newly accepted plan (called on the polling thread). */
     @FunctionalInterface
@@ -156,6 +162,8 @@ public final class PlanSubscriber implements AutoCloseable {
      *
      * @param timeout how long to wait for records
      * @return number of plans accepted
+     * @throws RegistryUnavailableException if the registry cannot serve a plan's schema now (nothing
+     *                                      of this poll is applied; the next poll reads it again)
      */
     public int poll(Duration timeout) {
         if (!positioned) {
@@ -180,8 +188,18 @@ public final class PlanSubscriber implements AutoCloseable {
         }
         thread = new Thread(() -> {
             try {
+                long lastLog = System.nanoTime() - REGISTRY_LOG_EVERY.toNanos();
                 while (!closed) {
-                    poll(POLL);
+                    try {
+                        poll(POLL);
+                    } catch (RegistryUnavailableException e) {
+                        if (System.nanoTime() - lastLog >= REGISTRY_LOG_EVERY.toNanos()) {
+                            lastLog = System.nanoTime();
+                            LOG.warn("{}; the plan in force stays, the plans are read again (logged once a minute)",
+                                    e.getMessage());
+                        }
+                        pause(e);
+                    }
                 }
             } catch (WakeupException e) {
                 if (!closed) {
@@ -193,6 +211,18 @@ public final class PlanSubscriber implements AutoCloseable {
         }, "chainplan-plan-subscriber");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A refusal is thrown at once: wait a little so that retrying it is not a busy loop. */
+    private void pause(RegistryUnavailableException e) {
+        if (e.retriable()) {
+            return;
+        }
+        try {
+            Thread.sleep(REGISTRY_LOG_EVERY.toMillis() / 60);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void position() {

@@ -1,11 +1,36 @@
 package io.chainplan.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chainplan.router.dispatch.RoutingPlan;
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.PlanChain;
+import io.chainplan.schemas.avro.PlanHop;
+import io.chainplan.schemas.avro.PlanStatus;
+import io.chainplan.schemas.serde.AvroSerializer;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
+import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.testing.SampleRecords;
+import io.chainplan.schemas.testing.SwitchableRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 class PlanSubscriberTest {
+    private static final Topics TOPICS = Topics.defaults();
+    private static final TopicPartition P0 = new TopicPartition(TOPICS.plans(), 0);
+
     @Test
     void shouldGiveTheDeadLetterProducerEveryClientPropertyIncludingSecurity() {
         Map<String, Object> client = Map.of("bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
@@ -15,5 +40,39 @@ class PlanSubscriberTest {
         Map<String, Object> p = PlanSubscriber.producerProps(client);
 
         assertThat(p).containsAllEntriesOf(client).containsEntry("acks", "all");
+    }
+
+    @Test
+    void shouldKeepThePlanInForceAndDeadLetterNothingWhileTheRegistryIsUnavailable() {
+        SwitchableRegistry registry = new SwitchableRegistry();
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, 0L));
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        List<RoutingPlan> applied = new ArrayList<>();
+        PlanSubscriber subscriber = PlanSubscriber.builder(Map.of("bootstrap.servers", "unused:9092"), registry, applied::add)
+                .clients(p -> consumer, p -> producer).build();
+        byte[] plan = new AvroSerializer<ChainPlan>(registry.inner(), false).serialize(TOPICS.plans(), plan(1));
+        subscriber.poll(Duration.ZERO);
+        registry.failWith(401);
+        consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 0, "m".getBytes(StandardCharsets.UTF_8), plan));
+
+        assertThatThrownBy(() -> subscriber.poll(Duration.ZERO)).isInstanceOf(RegistryUnavailableException.class);
+
+        assertThat(applied).isEmpty();
+        assertThat(producer.history()).isEmpty();
+        assertThat(consumer.position(P0)).isZero();
+        registry.up();
+        consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 0, "m".getBytes(StandardCharsets.UTF_8), plan));
+        assertThat(subscriber.poll(Duration.ZERO)).isEqualTo(1);
+        assertThat(applied).extracting(RoutingPlan::epoch).containsExactly(1L);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    private static ChainPlan plan(long epoch) {
+        PlanChain chain = new PlanChain(List.of(new PlanHop("s001", 0, 16), new PlanHop("s002", 16, 32)), 4, 5.05);
+        return ChainPlan.newBuilder(SampleRecords.chainPlan()).setEpoch(epoch).setModelId("m").setStatus(PlanStatus.OK)
+                .setReason(null).setChains(List.of(chain)).build();
     }
 }

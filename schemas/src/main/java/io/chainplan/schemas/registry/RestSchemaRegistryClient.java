@@ -29,8 +29,10 @@ import org.apache.avro.Schema;
  * {@link #latest} and {@link #isCompatible} always ask the server. HTTP basic auth from
  * {@code user:password}; HTTPS through the JDK's default {@link SSLContext} or a given one.
  * Error bodies {@code {"error_code":..,"message":..}} become {@link SchemaRegistryException}s carrying
- * the code; a response without such a body carries the HTTP status; no response carries 0.
- * Thread-safe.
+ * the code; a response without such a body carries the HTTP status; no response (connection
+ * refused, the timeout passed) carries 0. {@link SchemaRegistryException#isTransient()} tells the
+ * registry failing (0, 5xx, 500xx, 408, 429) from an answer about the request; the client itself does
+ * not retry (the serdes do, {@code RegistryRetry}). Thread-safe.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";

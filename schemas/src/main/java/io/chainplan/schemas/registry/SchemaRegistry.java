@@ -20,8 +20,9 @@ public interface SchemaRegistry {
      * @param subject subject name, e.g. {@code chainplan.plans-value}
      * @param schema  the Avro schema
      * @return the schema's global id
-     * @throws SchemaRegistryException with code 409 if incompatible with the subject's versions,
-     *                                 42201 if the schema is invalid
+     * @throws SchemaRegistryException with code 40901 (409 from servers before Confluent Platform 8.2;
+     *                                 {@link SchemaRegistryException#isIncompatible()}) if incompatible
+     *                                 with the subject's versions, 42201 if the schema is invalid
      */
     int register(String subject, Schema schema);
 
@@ -38,7 +39,7 @@ public interface SchemaRegistry {
      * Returns the latest version registered under a subject.
      *
      * @param subject subject name
-     * @return the latest version, or empty if the subject does not exist
+     * @return the latest live version, or empty if the subject has none (unknown or soft-deleted)
      */
     Optional<RegisteredSchema> latest(String subject);
 

@@ -1,6 +1,7 @@
 package io.chainplan.schemas.serde;
 
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -19,13 +20,23 @@ import org.apache.kafka.common.serialization.Deserializer;
  * fetched from the registry by the id in the bytes and resolved against the reader schema of
  * {@code T} (Avro schema resolution), so records from older and newer producers both read.
  * Schemas and resolving readers are cached per id. Null bytes deserialize to null (tombstones).
- * <p>Every failure (wrong magic byte, fewer than 5 bytes, unknown id, data that does not resolve or
- * decode) throws {@link WireFormatException} naming topic, id and cause. Thread-safe.
+ * <p>Two kinds of failure, told apart by type:
+ * <ul>
+ *   <li>the record is bad: wrong magic byte, fewer than 5 bytes, a schema id the registry answers
+ *       is unknown (40403) or whose schema it cannot parse (42201), Avro data that does not resolve
+ *       or decode: {@link WireFormatException} naming topic, id and cause (dead-letter it);</li>
+ *   <li>the registry is unavailable: the writer-schema fetch failed transiently (no answer,
+ *       5xx, 408, 429) for longer than the {@link RegistryRetry} waits, or the registry refused
+ *       the request (401, 403, a 404 without a registry error code, ...):
+ *       {@link RegistryUnavailableException} (read the record again later; never dead-letter it).</li>
+ * </ul>
+ * Thread-safe.
  *
  * @param <T> the record type
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private final SchemaRegistry registry;
+    private final RegistryRetry retry;
     private final Schema readerSchema;
     private final SpecificData data;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
@@ -33,13 +44,25 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     /**
+     * A deserializer that waits out transient registry failures as {@link RegistryRetry#DEFAULT} does.
+     *
      * @param type     the generated record class to read into
      * @param registry where writer schemas are looked up by id
      */
     public AvroDeserializer(Class<T> type, SchemaRegistry registry) {
+        this(type, registry, RegistryRetry.DEFAULT);
+    }
+
+    /**
+     * @param type     the generated record class to read into
+     * @param registry where writer schemas are looked up by id
+     * @param retry    how long to wait out a transient registry failure before giving up on a record
+     */
+    public AvroDeserializer(Class<T> type, SchemaRegistry registry, RegistryRetry retry) {
         Objects.requireNonNull(type, "type");
         AvroClassTrust.trustPackageOf(type);
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.retry = Objects.requireNonNull(retry, "retry");
         this.data = SpecificData.getForClass(type);
         this.readerSchema = data.getSchema(type);
     }
@@ -81,12 +104,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (cached != null) {
             return cached;
         }
-        Schema writer;
-        try {
-            writer = registry.schemaById(id);
-        } catch (RuntimeException e) {
-            throw new WireFormatException(topic, id, "cannot fetch writer schema", e);
-        }
+        Schema writer = writerSchema(topic, id);
         SchemaCompatibility.SchemaPairCompatibility compat =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
@@ -97,5 +115,20 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, data);
         readers.put(id, reader);
         return reader;
+    }
+
+    /** The writer schema of an id; only an answer about the id itself makes the record bad. */
+    private Schema writerSchema(String topic, int id) {
+        try {
+            return retry.call(() -> registry.schemaById(id));
+        } catch (SchemaRegistryException e) {
+            if (e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND
+                    || e.errorCode() == SchemaRegistryException.INVALID_SCHEMA) {
+                throw new WireFormatException(topic, id, "cannot fetch writer schema", e);
+            }
+            throw new RegistryUnavailableException(topic, id, "cannot fetch writer schema", e);
+        } catch (RuntimeException e) {
+            throw new RegistryUnavailableException(topic, id, "cannot fetch writer schema", e);
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +30,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * assignment, no offsets committed) that decodes each record's value with the topic's
  * deserializer (the registry's wire format) and reports a record that does not decode as
  * {@link Undecodable} instead of throwing, so each caller applies its own failure handling.
+ * <p>A record that cannot be decoded <em>because the schema registry is unavailable</em>
+ * ({@link RegistryUnavailableException}) is not undecodable: the read throws that exception and
+ * nothing of it counts as read. A range read can simply be repeated; {@link #poll} first rewinds
+ * every partition of the batch to its first record, so the next poll returns the same records.
  * <p>Two ways to read: a <em>range</em> ({@link #read(int, long, long, Predicate, Duration)},
  * {@link #readToEnd}) returns the committed records of {@code [from, to)} of a partition, waiting
  * until the consumer's position has passed {@code to} (aborted records and transaction markers
@@ -84,7 +89,7 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /**
-     * A record whose value the deserializer rejected.
+     * A record whose value the deserializer rejected as bad (never one the registry could not serve).
      *
      * @param record the record as consumed
      * @param error  why it did not decode
@@ -205,6 +210,7 @@ public final class TopicReader<V> implements AutoCloseable {
      * @param timeout   longest time the read may take
      * @return the wanted records, decoded, by offset
      * @throws TimeoutException if the position does not reach {@code to} within the timeout
+     * @throws RegistryUnavailableException if a wanted record needs a schema the registry cannot give now
      */
     public Batch<V> read(int partition, long from, long to, Predicate<String> keys, Duration timeout) {
         TopicPartition tp = assign(List.of(partition)).get(0);
@@ -238,6 +244,7 @@ public final class TopicReader<V> implements AutoCloseable {
      * @param timeout longest time the whole read may take
      * @return the wanted records, by partition, then offset
      * @throws TimeoutException if the end is not reached within the timeout
+     * @throws RegistryUnavailableException if a wanted record needs a schema the registry cannot give now
      */
     public Batch<V> readToEnd(Predicate<String> keys, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -269,11 +276,22 @@ public final class TopicReader<V> implements AutoCloseable {
      *
      * @param timeout longest wait for records
      * @return the records that arrived, decoded, in the order the consumer returned them
+     * @throws RegistryUnavailableException if one of them needs a schema the registry cannot give
+     *                                      now; every partition of the batch is rewound to its first
+     *                                      record of the batch, so the next poll returns them again
      */
     public List<Read<V>> poll(Duration timeout) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(timeout);
         List<Read<V>> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-            out.add(decode(r));
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : batch) {
+                out.add(decode(r));
+            }
+        } catch (RegistryUnavailableException e) {
+            for (TopicPartition tp : batch.partitions()) {
+                consumer.seek(tp, batch.records(tp).get(0).offset());
+            }
+            throw e;
         }
         return out;
     }
@@ -291,6 +309,8 @@ public final class TopicReader<V> implements AutoCloseable {
             V v = values.deserialize(r.topic(), r.value());
             return v == null ? new Undecodable<>(r, new IllegalArgumentException("value decodes to null"))
                     : new Value<>(r, v);
+        } catch (RegistryUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             return new Undecodable<>(r, e);
         }

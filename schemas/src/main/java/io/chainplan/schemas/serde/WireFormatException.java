@@ -3,10 +3,12 @@ package io.chainplan.schemas.serde;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * The one exception an {@link AvroDeserializer} (and {@link AvroSerializer}) throws: the bytes are
- * not in the Confluent wire format (wrong magic byte, too short), the schema id is unknown to the
- * registry, or the Avro data does not resolve against the reader schema. The message names the
- * topic, the schema id and the cause, so dead-letter handlers ({@link DeadLetters}) can report it.
+ * What an {@link AvroDeserializer} (and {@link AvroSerializer}) throws for a bad record: the bytes
+ * are not in the Confluent wire format (wrong magic byte, too short), a healthy registry answers
+ * that the schema id is unknown (40403), or the Avro data does not resolve against the reader
+ * schema. The message names the topic, the schema id and the cause, so dead-letter handlers
+ * ({@link DeadLetters}) can report it. A registry that cannot be reached is not the record's
+ * fault and is reported as {@link RegistryUnavailableException} instead.
  * <p>Extends Kafka's {@link SerializationException} so that consumers and Kafka Streams'
  * deserialization-exception handlers treat it as a bad record.
  */

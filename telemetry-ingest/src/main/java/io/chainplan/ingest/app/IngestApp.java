@@ -6,6 +6,7 @@ import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.metrics.PrometheusEndpoint;
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -29,7 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@code chainplan local}): {@code try (IngestApp app = IngestApp.start(config, registry)) { ... }}.
  * <p>Failures: bad records never stop it (they are dead-lettered, unless the failure mode is
  * {@code fail}); an unexpected exception in a stream thread replaces the thread; a
- * {@link BadRecordFailure} shuts the client down. Bad model specs, read by the global thread, are
+ * {@link BadRecordFailure} shuts the client down. A schema registry that is unavailable
+ * ({@link RegistryUnavailableException}) stops the task that needed it, never skips the record:
+ * a transient outage replaces the stream thread (which resumes from the last committed offsets and
+ * reads the record again; the global model store waits instead, see
+ * {@link io.chainplan.ingest.topology.DecodingSerde}), a refusal that retrying cannot cure (401,
+ * 403, a wrong URL) shuts the client down with one line naming it. Bad model specs, read by the global thread, are
  * dead-lettered through a producer of the app's own ({@link KafkaDeadLetterSink}): at least once
  * and outside the exactly-once transactions (see {@link IngestTopology#build(io.chainplan.schemas.serde.Topics,
  * SchemaRegistry, IngestSettings, io.chainplan.ingest.topology.IngestMetrics, io.chainplan.ingest.topology.DeadLetterSink)}).
@@ -45,11 +52,13 @@ public final class IngestApp implements AutoCloseable {
     private final PrometheusEndpoint metricsServer;
     private final KafkaDeadLetterSink modelDeadLetters;
     private final CountDownLatch stopped;
+    private final AtomicBoolean running;
 
     private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
                       KafkaStreamsMetrics streamsMetrics, PrometheusEndpoint metricsServer, KafkaDeadLetterSink modelDeadLetters,
-                      CountDownLatch stopped) {
+                      CountDownLatch stopped, AtomicBoolean running) {
         this.streams = streams;
+        this.running = running;
         this.modelDeadLetters = modelDeadLetters;
         this.meterRegistry = meterRegistry;
         this.metrics = metrics;
@@ -85,9 +94,11 @@ public final class IngestApp implements AutoCloseable {
         MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, InstantSource.system());
         Properties props = config.streamsProperties();
         KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(props, metrics);
+        AtomicBoolean running = new AtomicBoolean(true);
         KafkaStreams streams;
         try {
-            Topology topology = IngestTopology.build(config.topics(), registry, settings, metrics, modelDeadLetters);
+            Topology topology = IngestTopology.build(config.topics(), registry, settings, metrics, modelDeadLetters,
+                    running::get);
             props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
             streams = new KafkaStreams(topology, props);
         } catch (RuntimeException e) {
@@ -113,7 +124,7 @@ public final class IngestApp implements AutoCloseable {
         LOG.info("telemetry-ingest started: application.id {}, processing.guarantee {}, metrics {}",
                 props.get("application.id"), props.get("processing.guarantee"),
                 server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
-        return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped);
+        return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped, running);
     }
 
     /** @return a latch released when {@code streams} starts shutting down or fails */
@@ -129,6 +140,15 @@ public final class IngestApp implements AutoCloseable {
     }
 
     private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        RegistryUnavailableException registry = RegistryUnavailableException.in(e).orElse(null);
+        if (registry != null && registry.retriable()) {
+            LOG.warn("stream thread stopped, nothing skipped: {}; replacing it, it reads the record again", registry.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        if (registry != null) {
+            LOG.error("stopping: {}", registry.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BadRecordFailure) {
                 LOG.error("stopping: a bad record in failure mode 'fail'", e);
@@ -189,13 +209,15 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /**
-     * Stops Kafka Streams (committing what was processed; the consumer leaves its group so that a
+     * Stops Kafka Streams (first releasing a global thread that waits for the schema registry;
+     * committing what was processed; the consumer leaves its group so that a
      * restarted instance takes over at once instead of after the session timeout), then the
      * producer of the model store's dead letters (after the global thread, so that none is sent to
      * a closed producer; it waits for the sends in flight), and the metrics endpoint.
      */
     @Override
     public void close() {
+        running.set(false);
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         modelDeadLetters.close();

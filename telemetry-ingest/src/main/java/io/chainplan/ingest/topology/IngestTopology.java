@@ -12,6 +12,7 @@ import io.chainplan.schemas.serde.Topics;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -48,7 +49,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
- * validation branch with their original bytes; event time is taken from each record's
+ * validation branch with their original bytes, while a record that cannot be decoded because the
+ * schema registry is unavailable stops the task instead (stream sources) or makes the global model
+ * store wait (see {@link DecodingSerde}); never is such a record dead-lettered. Event time is taken from each record's
  * {@code timestampMillis} by an {@link EventTimeExtractor}. Every processor, store, repartition
  * topic, source and sink is named ({@link Names}), so changelog and repartition topic names are
  * stable. State stores are in-memory with changelogs (small: one entry per model or server), behind an
@@ -101,7 +104,7 @@ public final class IngestTopology {
         Objects.requireNonNull(settings, "settings");
         FailureMode models = settings.failureMode() == FailureMode.DEAD_LETTER ? FailureMode.LOG_AND_SKIP
                 : settings.failureMode();
-        return build(topics, registry, settings, metrics, NO_SINK, models);
+        return build(topics, registry, settings, metrics, NO_SINK, models, () -> true);
     }
 
     /**
@@ -120,12 +123,31 @@ public final class IngestTopology {
      */
     public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
                                  DeadLetterSink modelDeadLetters) {
+        return build(topics, registry, settings, metrics, modelDeadLetters, () -> true);
+    }
+
+    /**
+     * Builds the topology as {@link #build(Topics, SchemaRegistry, IngestSettings, IngestMetrics, DeadLetterSink)}
+     * does, with a bound on how long the global model store waits for an unavailable registry.
+     *
+     * @param topics           topic names
+     * @param registry         schema registry for the Avro topics
+     * @param settings         tuning
+     * @param metrics          where to report counts
+     * @param modelDeadLetters takes the dead letters of bad model specs, on the global stream thread
+     * @param running          while true, the global model store waits out a registry outage (the
+     *                         global thread cannot be replaced); turn it false before closing the
+     *                         application so that a waiting global thread lets go
+     * @return the topology
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
+                                 DeadLetterSink modelDeadLetters, BooleanSupplier running) {
         Objects.requireNonNull(settings, "settings");
-        return build(topics, registry, settings, metrics, modelDeadLetters, settings.failureMode());
+        return build(topics, registry, settings, metrics, modelDeadLetters, settings.failureMode(), running);
     }
 
     private static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
-                                  DeadLetterSink modelDeadLetters, FailureMode modelsMode) {
+                                  DeadLetterSink modelDeadLetters, FailureMode modelsMode, BooleanSupplier running) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(metrics, "metrics");
@@ -135,7 +157,8 @@ public final class IngestTopology {
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         AtomicLong modelsVersion = new AtomicLong();
         InputFrontier frontier = new InputFrontier();
-        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters);
+        Objects.requireNonNull(running, "running");
+        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, running);
         addStores(b, names);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
@@ -178,11 +201,12 @@ public final class IngestTopology {
     /** The global model store, fed by {@link ModelStoreUpdater} (re-run over the whole topic whenever the store is rebuilt). */
     private static void addModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
                                       EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
-                                      FailureMode mode, DeadLetterSink sink) {
+                                      FailureMode mode, DeadLetterSink sink, BooleanSupplier running) {
+        DecodingSerde<ModelSpec> specs = DecodingSerde.waitingForRegistry(new AvroDeserializer<>(ModelSpec.class, registry),
+                m -> m.getUpdatedAtMillis().toEpochMilli(), running);
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
                         InternalSerdes.modelInfo()).withLoggingDisabled(),
-                topics.models(), consumed(avro(ModelSpec.class, registry, m -> m.getUpdatedAtMillis().toEpochMilli()), time,
-                        "models-source"),
+                topics.models(), consumed(specs, time, "models-source"),
                 () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink, metrics,
                         modelsVersion));
     }

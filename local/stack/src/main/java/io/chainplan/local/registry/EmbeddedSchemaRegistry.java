@@ -1,53 +1,56 @@
 package io.chainplan.local.registry;
 
-import io.chainplan.schemas.registry.CompatibilityLevel;
-import io.chainplan.schemas.registry.RegisteredSchema;
-import io.chainplan.schemas.registry.RegistryState;
-import io.chainplan.schemas.registry.SchemaRegistryException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.chainplan.schemas.registry.RegistryState;
+import io.chainplan.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.Schema;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small schema-registry server speaking the Confluent Schema Registry REST API subset chainplan
- * and ordinary Confluent clients use, so that clients in any language can work against
- * {@code chainplan local}. Schemas are kept in a compacted Kafka topic ({@code _schemas}, the
- * Confluent record layout) and replayed at start, so ids survive restarts.
- * <p>Endpoints: {@code GET /subjects}; {@code GET /subjects/{s}/versions};
- * {@code GET /subjects/{s}/versions/{v|latest}} (and {@code .../schema});
- * {@code POST /subjects/{s}/versions}; {@code POST /subjects/{s}} (look up);
- * {@code GET /schemas/ids/{id}} (and {@code .../schema}); {@code GET /schemas/types};
- * {@code POST /compatibility/subjects/{s}/versions/{v|latest}}; {@code GET|PUT /config} and
- * {@code GET|PUT /config/{s}}. Errors use the registry's JSON body
- * {@code {"error_code":40401,"message":"..."}}: 40401 subject not found, 40402 version not found,
- * 40403 schema not found, 42201 invalid schema, 42202 invalid version, 42203 invalid compatibility
- * level, 409 incompatible, 50001 store error. Only Avro schemas are accepted.
- * <p>Compatibility is BACKWARD by default (Avro's {@code SchemaCompatibility}). Ids are global and
- * the same schema text gets the same id. Single writer: run one instance per {@code _schemas} topic.
+ * A schema-registry server speaking Confluent's Schema Registry REST API, so that clients in any
+ * language can work against {@code chainplan local}: the resources of {@link RegistryApi}, with
+ * Confluent's answers and error codes ({@code {"error_code":40401,"message":"..."}}, media type
+ * {@value #CONTENT_TYPE}). Schemas, deletions, levels and modes are kept in a compacted Kafka
+ * topic ({@code _schemas}, Confluent's record layout: {@link SchemasTopicRecords}) and replayed at
+ * start, so ids and deletions survive restarts. Single writer: run one instance per topic.
+ * <p>Served by Jetty (its core API, no servlets) within {@link Limits}: a bounded pool of handler
+ * threads, a bounded number of connections, an idle timeout that also bounds
+ * how long a request's headers or body may stall, and a request body limit checked before and
+ * while the body is read (413 beyond it), so neither stalled nor huge requests can take the
+ * server (or the broker's JVM it may share) down. Bodies are read without holding a thread.
+ * Optional HTTP basic auth (401 without it). Subjects may contain any character, {@code /} too, when
+ * percent-encoded.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** The registry's media type. */
@@ -58,36 +61,95 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RegistryState state = new RegistryState();
+    /**
+     * The server's bounds.
+     *
+     * @param handlerThreads  most threads handling requests (Jetty's acceptor and selector included)
+     * @param connections     most open connections (which also bounds the requests waiting for a
+     *                        thread: one at a time per connection)
+     * @param idleTimeout     longest silence on a connection, also while its request headers or body
+     *                        are being received (a stalled request is cut off after it)
+     * @param maxRequestBytes largest request body (schemas are kilobytes; 413 beyond)
+     */
+    public record Limits(int handlerThreads, int connections, Duration idleTimeout, int maxRequestBytes) {
+        /** 16 threads, 128 connections, 30 s idle timeout, 1 MiB bodies. */
+        public static final Limits DEFAULT = new Limits(16, 128, Duration.ofSeconds(30), 1 << 20);
+
+        /** Validates the bounds. */
+        public Limits {
+            if (handlerThreads < 4 || connections < 1 || maxRequestBytes < 1) {
+                throw new IllegalArgumentException("need handlerThreads >= 4 and positive connections and maxRequestBytes, "
+                        + "were " + handlerThreads + ", " + connections + ", " + maxRequestBytes);
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+            }
+        }
+
+        /**
+         * @param timeout the idle timeout
+         * @return these limits with it
+         */
+        public Limits withIdleTimeout(Duration timeout) {
+            return new Limits(handlerThreads, connections, timeout, maxRequestBytes);
+        }
+
+        /**
+         * @param bytes the largest request body
+         * @return these limits with it
+         */
+        public Limits withMaxRequestBytes(int bytes) {
+            return new Limits(handlerThreads, connections, idleTimeout, bytes);
+        }
+    }
+
     private final SchemaStore store;
-    private final HttpServer http;
-    private final ExecutorService executor;
+    private final RegistryApi api;
+    private final Limits limits;
+    private final Server server;
+    private final ServerConnector connector;
+    private final InetAddress bindAddress;
     private final Optional<String> requiredAuthorization;
+    private final int port;
     private boolean closed;
 
-    private EmbeddedSchemaRegistry(SchemaStore store, InetSocketAddress address, Optional<String> basicAuthUserInfo) {
+    private EmbeddedSchemaRegistry(SchemaStore store, InetSocketAddress address, Optional<String> basicAuthUserInfo,
+                                   Limits limits) {
         this.store = store;
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.requiredAuthorization = basicAuthUserInfo.map(u -> "Basic "
                 + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        RegistryState state = new RegistryState();
         store.replay(state);
+        this.api = new RegistryApi(state, store);
+        QueuedThreadPool threads = new QueuedThreadPool(limits.handlerThreads(), 2);
+        threads.setName("schema-registry-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setUriCompliance(UriCompliance.DEFAULT.with("schema-registry-subjects",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        this.bindAddress = address.getAddress();
+        connector.setHost(bindAddress == null ? address.getHostString() : bindAddress.getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.connections(), connector));
+        server.setHandler(new Routes());
+        server.setStopTimeout(0);
         try {
-            this.http = HttpServer.create(address, 32);
-        } catch (BindException e) {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly();
             store.close();
-            throw new IllegalStateException("schema registry port " + address.getPort() + " is already in use", e);
-        } catch (IOException e) {
-            store.close();
+            if (e instanceof IOException && e.getCause() instanceof BindException || e instanceof BindException) {
+                throw new IllegalStateException("schema registry port " + address.getPort() + " is already in use", e);
+            }
             throw new IllegalStateException("schema registry cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "schema-registry-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(executor);
-        http.createContext("/", this::handle);
-        http.start();
+        this.port = connector.getLocalPort();
         LOG.info("schema registry listening on {}", url());
     }
 
@@ -133,7 +195,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         Objects.requireNonNull(kafkaClientProps, "kafkaClientProps");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(address, "address");
-        return new EmbeddedSchemaRegistry(new KafkaSchemaStore(kafkaClientProps, topic), address, basicAuthUserInfo);
+        return new EmbeddedSchemaRegistry(new KafkaSchemaStore(kafkaClientProps, topic), address, basicAuthUserInfo,
+                Limits.DEFAULT);
     }
 
     /**
@@ -155,7 +218,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @return the running registry
      */
     public static EmbeddedSchemaRegistry startInMemory(InetSocketAddress address, Optional<String> basicAuthUserInfo) {
-        return new EmbeddedSchemaRegistry(SchemaStore.inMemory(), Objects.requireNonNull(address, "address"), basicAuthUserInfo);
+        return startInMemory(address, basicAuthUserInfo, Limits.DEFAULT);
+    }
+
+    /**
+     * Starts a registry that keeps nothing across restarts, within given limits: for tests.
+     *
+     * @param address           address and port to listen on (port 0 for any)
+     * @param basicAuthUserInfo if present, {@code user:password} every request must present
+     * @param limits            the server's bounds
+     * @return the running registry
+     */
+    public static EmbeddedSchemaRegistry startInMemory(InetSocketAddress address, Optional<String> basicAuthUserInfo,
+                                                       Limits limits) {
+        return new EmbeddedSchemaRegistry(SchemaStore.inMemory(), Objects.requireNonNull(address, "address"),
+                basicAuthUserInfo, limits);
     }
 
     private static InetSocketAddress loopback(int port) {
@@ -173,292 +250,136 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @return the address the server listens on (the loopback address unless another was given)
      */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return bindAddress == null ? new InetSocketAddress(connector.getHost(), port()) : new InetSocketAddress(bindAddress, port());
     }
 
     /**
-     * @return the HTTP port
+     * @return the HTTP port it listens (or, once closed, listened) on
      */
     public int port() {
-        return http.getAddress().getPort();
+        return port;
     }
 
-    /** Stops the HTTP server and the store; idempotent. */
+    /** @return the server's bounds */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Stops the HTTP server (open connections are closed) and the store; idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        http.stop(0);
-        executor.shutdownNow();
+        stopQuietly();
         store.close();
-        LOG.info("schema registry on port {} stopped", port());
+        LOG.info("schema registry on port {} stopped", port);
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            Response r;
-            try {
-                r = authorized(ex) ? route(ex.getRequestMethod(), segments(ex), ex) : Response.error(401, 401, "Unauthorized");
-            } catch (SchemaRegistryException e) {
-                r = Response.error(SchemaRegistryException.httpStatusOf(e.errorCode()), e.errorCode(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("schema registry request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-                r = Response.error(500, 50001, "Error in the backend data store: " + e.getMessage());
-            }
-            byte[] body = r.body().toString().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            if (r.status() == 401) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"chainplan\"");
-            }
-            ex.sendResponseHeaders(r.status(), body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the schema registry's HTTP server: {}", e.toString());
         }
     }
 
-    private boolean authorized(HttpExchange ex) {
-        return requiredAuthorization.isEmpty()
-                || requiredAuthorization.get().equals(ex.getRequestHeaders().getFirst("Authorization"));
+    /** Authenticates, reads the body (bounded, without holding a thread), then answers on a pool thread. */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (requiredAuthorization.isPresent()
+                    && !requiredAuthorization.get().equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"chainplan\"");
+                reply(response, callback, RegistryApi.Reply.error(401, 401, "Unauthorized"));
+                return true;
+            }
+            String method = request.getMethod();
+            List<String> path;
+            try {
+                path = segments(request.getHttpURI().getPath());
+            } catch (IllegalArgumentException e) {
+                reply(response, callback, RegistryApi.Reply.error(400, 400, "Bad path: " + e.getMessage()));
+                return true;
+            }
+            Map<String, String> query = query(request);
+            if (!RegistryApi.hasBody(method)) {
+                answer(response, callback, new RegistryApi.Call(method, path, query, JSON.createObjectNode()));
+                return true;
+            }
+            if (request.getLength() > limits.maxRequestBytes()) {
+                reply(response, callback, tooLarge(request.getLength() + " bytes"));
+                return true;
+            }
+            Content.Source.asByteArrayAsync(request, limits.maxRequestBytes()).whenCompleteAsync((bytes, failure) -> {
+                if (failure != null) {
+                    reply(response, callback, unreadable(failure));
+                    return;
+                }
+                JsonNode body;
+                try {
+                    body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+                } catch (IOException e) {
+                    reply(response, callback, RegistryApi.Reply.error(400, 400,
+                            "Unrecognized request body: " + e.getMessage().lines().findFirst().orElse("")));
+                    return;
+                }
+                answer(response, callback, new RegistryApi.Call(method, path, query, body == null ? JSON.createObjectNode() : body));
+            }, server.getThreadPool());
+            return true;
+        }
     }
 
-    private static List<String> segments(HttpExchange ex) {
+    private void answer(Response response, Callback callback, RegistryApi.Call call) {
+        RegistryApi.Reply r;
+        try {
+            r = api.handle(call);
+        } catch (RuntimeException e) {
+            LOG.warn("schema registry request {} /{} failed", call.method(), String.join("/", call.path()), e);
+            r = RegistryApi.Reply.error(500, SchemaRegistryException.STORE_ERROR, "Error in the backend data store: "
+                    + e.getMessage());
+        }
+        reply(response, callback, r);
+    }
+
+    private RegistryApi.Reply unreadable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof IllegalStateException) {
+            // Jetty's accumulator: "Max size (n) exceeded" once more than the limit has arrived
+            return tooLarge("more than " + limits.maxRequestBytes() + " bytes");
+        }
+        LOG.debug("cannot read a request body: {}", cause.toString());
+        return RegistryApi.Reply.error(400, 400, "Cannot read the request body: " + cause);
+    }
+
+    private RegistryApi.Reply tooLarge(String size) {
+        return RegistryApi.Reply.error(413, 413, "Request body of " + size + " exceeds the limit of "
+                + limits.maxRequestBytes() + " bytes");
+    }
+
+    private static void reply(Response response, Callback callback, RegistryApi.Reply r) {
+        response.setStatus(r.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        Content.Sink.write(response, true, r.body().toString(), callback);
+    }
+
+    private static Map<String, String> query(Request request) {
+        Map<String, String> out = new HashMap<>();
+        Fields fields = Request.extractQueryParameters(request);
+        for (Fields.Field f : fields) {
+            out.putIfAbsent(f.getName(), f.getValue());
+        }
+        return out;
+    }
+
+    private static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
-        for (String s : ex.getRequestURI().getRawPath().split("/")) {
+        for (String s : (rawPath == null ? "" : rawPath).split("/")) {
             if (!s.isEmpty()) {
                 out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
             }
         }
         return out;
-    }
-
-    /** One HTTP answer. */
-    private record Response(int status, JsonNode body) {
-        static Response ok(JsonNode body) {
-            return new Response(200, body);
-        }
-
-        static Response error(int status, int code, String message) {
-            return new Response(status, JSON.createObjectNode().put("error_code", code).put("message", message));
-        }
-    }
-
-    private Response route(String method, List<String> p, HttpExchange ex) throws IOException {
-        String first = p.isEmpty() ? "" : p.get(0);
-        return switch (first) {
-            case "" -> Response.ok(JSON.createObjectNode());
-            case "subjects" -> subjects(method, p, ex);
-            case "schemas" -> schemas(method, p);
-            case "compatibility" -> compatibility(method, p, ex);
-            case "config" -> config(method, p, ex);
-            default -> notFound();
-        };
-    }
-
-    private static Response notFound() {
-        return Response.error(404, 404, "HTTP 404 Not Found");
-    }
-
-    private static Response methodNotAllowed() {
-        return Response.error(405, 405, "HTTP 405 Method Not Allowed");
-    }
-
-    private Response subjects(String method, List<String> p, HttpExchange ex) throws IOException {
-        if (p.size() == 1) {
-            return method.equals("GET") ? Response.ok(stringArray(syncSubjects())) : methodNotAllowed();
-        }
-        String subject = p.get(1);
-        if (p.size() == 2) {
-            return method.equals("POST") ? lookup(subject, parseSchema(readBody(ex))) : methodNotAllowed();
-        }
-        if (!p.get(2).equals("versions") || p.size() > 5) {
-            return notFound();
-        }
-        if (p.size() == 3) {
-            if (method.equals("POST")) {
-                return register(subject, parseSchema(readBody(ex)));
-            }
-            return method.equals("GET") ? Response.ok(versionNumbers(subject)) : methodNotAllowed();
-        }
-        if (!method.equals("GET")) {
-            return methodNotAllowed();
-        }
-        RegisteredSchema v = version(subject, p.get(3));
-        if (p.size() == 5) {
-            return p.get(4).equals("schema") ? Response.ok(rawSchema(v.schema())) : notFound();
-        }
-        return Response.ok(describe(v));
-    }
-
-    private Response schemas(String method, List<String> p) throws IOException {
-        if (!method.equals("GET")) {
-            return methodNotAllowed();
-        }
-        if (p.size() == 2 && p.get(1).equals("types")) {
-            return Response.ok(stringArray(List.of("AVRO")));
-        }
-        if (p.size() < 3 || p.size() > 4 || !p.get(1).equals("ids")) {
-            return notFound();
-        }
-        int id = parseInt(p.get(2), SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + p.get(2) + " not found");
-        Schema schema;
-        synchronized (state) {
-            schema = state.schemaById(id);
-        }
-        if (p.size() == 4) {
-            return p.get(3).equals("schema") ? Response.ok(rawSchema(schema)) : notFound();
-        }
-        return Response.ok(JSON.createObjectNode().put("schema", schema.toString()));
-    }
-
-    private Response compatibility(String method, List<String> p, HttpExchange ex) throws IOException {
-        if (p.size() != 5 || !p.get(1).equals("subjects") || !p.get(3).equals("versions")) {
-            return notFound();
-        }
-        if (!method.equals("POST")) {
-            return methodNotAllowed();
-        }
-        String subject = p.get(2);
-        Schema candidate = parseSchema(readBody(ex));
-        boolean compatible;
-        synchronized (state) {
-            if (p.get(4).equals("latest")) {
-                compatible = state.isCompatible(subject, candidate);
-            } else {
-                RegisteredSchema v = version(subject, p.get(4));
-                compatible = state.level(subject).isCompatible(candidate, List.of(v.schema()));
-            }
-        }
-        return Response.ok(JSON.createObjectNode().put("is_compatible", compatible));
-    }
-
-    private Response config(String method, List<String> p, HttpExchange ex) throws IOException {
-        if (p.size() > 2) {
-            return notFound();
-        }
-        String subject = p.size() == 2 ? p.get(1) : null;
-        if (method.equals("GET")) {
-            synchronized (state) {
-                return Response.ok(JSON.createObjectNode().put("compatibilityLevel", state.level(subject).name()));
-            }
-        }
-        if (!method.equals("PUT")) {
-            return methodNotAllowed();
-        }
-        JsonNode body = readBody(ex);
-        CompatibilityLevel level = CompatibilityLevel.parse(body.path("compatibility").asText(null));
-        synchronized (state) {
-            store.appendConfig(subject, level);
-            state.setLevel(subject, level);
-        }
-        return Response.ok(JSON.createObjectNode().put("compatibility", level.name()));
-    }
-
-    private Response register(String subject, Schema schema) {
-        RegisteredSchema r;
-        synchronized (state) {
-            RegistryState.Outcome o = state.plan(subject, schema);
-            if (o.isNew()) {
-                store.appendSchema(o.registered());
-                state.apply(o.registered());
-                LOG.info("registered subject {} version {} id {}", subject, o.registered().version(), o.registered().id());
-            }
-            r = o.registered();
-        }
-        return Response.ok(JSON.createObjectNode().put("id", r.id()));
-    }
-
-    private Response lookup(String subject, Schema schema) {
-        String text = schema.toString();
-        synchronized (state) {
-            for (RegisteredSchema v : state.versions(subject)) {
-                if (v.schema().toString().equals(text)) {
-                    return Response.ok(describe(v));
-                }
-            }
-        }
-        throw new SchemaRegistryException(SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema not found");
-    }
-
-    private List<String> syncSubjects() {
-        synchronized (state) {
-            return state.subjects();
-        }
-    }
-
-    private JsonNode versionNumbers(String subject) {
-        ArrayNode a = JSON.createArrayNode();
-        synchronized (state) {
-            state.versions(subject).forEach(v -> a.add(v.version()));
-        }
-        return a;
-    }
-
-    private RegisteredSchema version(String subject, String version) {
-        synchronized (state) {
-            if (version.equals("latest") || version.equals("-1")) {
-                return state.versions(subject).get(state.versions(subject).size() - 1);
-            }
-            int v = parseInt(version, SchemaRegistryException.INVALID_VERSION,
-                    "The specified version '" + version + "' is not a valid version id. "
-                            + "Allowed values are between [1, 2^31-1] and the string \"latest\"");
-            if (v < 1) {
-                throw new SchemaRegistryException(SchemaRegistryException.INVALID_VERSION,
-                        "The specified version '" + version + "' is not a valid version id.");
-            }
-            return state.version(subject, v);
-        }
-    }
-
-    private static int parseInt(String s, int errorCode, String message) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new SchemaRegistryException(errorCode, message);
-        }
-    }
-
-    private static ObjectNode describe(RegisteredSchema v) {
-        return JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()).put("id", v.id())
-                .put("schema", v.schema().toString());
-    }
-
-    private static JsonNode rawSchema(Schema s) throws IOException {
-        return JSON.readTree(s.toString());
-    }
-
-    private static ArrayNode stringArray(List<String> values) {
-        ArrayNode a = JSON.createArrayNode();
-        values.forEach(a::add);
-        return a;
-    }
-
-    private static JsonNode readBody(HttpExchange ex) {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
-            return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new SchemaRegistryException(400, "Unrecognized request body: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static Schema parseSchema(JsonNode body) {
-        String type = body.path("schemaType").asText("AVRO");
-        if (!type.equals("AVRO")) {
-            throw new SchemaRegistryException(SchemaRegistryException.INVALID_SCHEMA,
-                    "Invalid schema: schemaType " + type + " is not supported, only AVRO");
-        }
-        JsonNode text = body.get("schema");
-        if (text == null || !text.isTextual()) {
-            throw new SchemaRegistryException(SchemaRegistryException.INVALID_SCHEMA,
-                    "Invalid schema: the request body has no \"schema\" string");
-        }
-        try {
-            return new Schema.Parser().parse(text.asText());
-        } catch (RuntimeException e) {
-            throw new SchemaRegistryException(SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
-        }
     }
 }

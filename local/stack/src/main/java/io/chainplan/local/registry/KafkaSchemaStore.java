@@ -1,12 +1,7 @@
 package io.chainplan.local.registry;
 
-import io.chainplan.schemas.registry.CompatibilityLevel;
-import io.chainplan.schemas.registry.RegisteredSchema;
 import io.chainplan.schemas.registry.RegistryState;
 import io.chainplan.schemas.registry.SchemaRegistryException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,16 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the registry in a compacted, single-partition Kafka topic (default {@code _schemas}) using
- * the Confluent Schema Registry's record layout: key
- * {@code {"keytype":"SCHEMA","subject":s,"version":v,"magic":1}} with value
- * {@code {"subject":s,"version":v,"id":n,"schema":"...","deleted":false}}, and key
- * {@code {"keytype":"CONFIG","subject":s|null,"magic":0}} with value {@code {"compatibilityLevel":"..."}}.
- * Writes are acknowledged by all in-sync replicas before the registry answers.
+ * Keeps the registry in a compacted, single-partition Kafka topic (default {@code _schemas}) in the
+ * record layout of Confluent's server ({@link SchemasTopicRecords}): versions, soft deletes (a
+ * version re-written as deleted, or a subject's delete marker), permanent deletes (tombstones),
+ * compatibility levels and modes. Writes are acknowledged by all in-sync replicas before the
+ * registry answers; replay applies the records in offset order, so compaction (which keeps the
+ * latest record of each key) leaves the same state.
  */
 final class KafkaSchemaStore implements SchemaStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
@@ -104,49 +97,24 @@ final class KafkaSchemaStore implements SchemaStore {
     }
 
     private boolean apply(RegistryState state, ConsumerRecord<String, String> r) {
-        if (r.key() == null || r.value() == null) {
+        if (r.key() == null) {
             return false;
         }
         try {
-            JsonNode key = JSON.readTree(r.key());
-            JsonNode value = JSON.readTree(r.value());
-            String type = key.path("keytype").asText();
-            if (type.equals("SCHEMA") && !value.path("deleted").asBoolean(false)) {
-                Schema schema = new Schema.Parser().parse(value.get("schema").asText());
-                state.apply(new RegisteredSchema(value.get("subject").asText(), value.get("version").asInt(),
-                        value.get("id").asInt(), schema));
-                return true;
-            }
-            if (type.equals("CONFIG")) {
-                String subject = key.path("subject").isTextual() ? key.get("subject").asText() : null;
-                state.setLevel(subject, CompatibilityLevel.parse(value.get("compatibilityLevel").asText()));
-                return true;
-            }
-        } catch (Exception e) {
+            Optional<RegistryState.Change> change = SchemasTopicRecords.decode(r.key(), r.value());
+            change.ifPresent(state::apply);
+            return change.isPresent();
+        } catch (RuntimeException e) {
             LOG.warn("skipping unreadable record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            return false;
         }
-        return false;
     }
 
     @Override
-    public void appendSchema(RegisteredSchema s) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", s.subject())
-                .put("version", s.version()).put("magic", 1);
-        ObjectNode value = JSON.createObjectNode().put("subject", s.subject()).put("version", s.version())
-                .put("id", s.id()).put("schema", s.schema().toString()).put("deleted", false);
-        send(key, value);
-    }
-
-    @Override
-    public void appendConfig(String subject, CompatibilityLevel level) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0);
-        ObjectNode value = JSON.createObjectNode().put("compatibilityLevel", level.name());
-        send(key, value);
-    }
-
-    private void send(ObjectNode key, ObjectNode value) {
+    public void append(RegistryState.Change change) {
+        SchemasTopicRecords.Encoded record = SchemasTopicRecords.encode(change);
         try {
-            producer.send(new ProducerRecord<>(topic, 0, key.toString(), value.toString()))
+            producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value()))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw storeError("cannot write to " + topic, e.getCause());

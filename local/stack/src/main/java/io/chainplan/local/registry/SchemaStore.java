@@ -1,23 +1,19 @@
 package io.chainplan.local.registry;
 
-import io.chainplan.schemas.registry.CompatibilityLevel;
-import io.chainplan.schemas.registry.RegisteredSchema;
 import io.chainplan.schemas.registry.RegistryState;
 
 /**
- * Where {@link EmbeddedSchemaRegistry} keeps its data: every registered version and every
- * compatibility change, replayed into a {@link RegistryState} at start.
+ * Where {@link EmbeddedSchemaRegistry} keeps its data: every {@link RegistryState.Change}
+ * (registrations, deletions, compatibility levels, modes), replayed into a {@link RegistryState}
+ * at start.
  */
 interface SchemaStore extends AutoCloseable {
 
     /** Replays everything stored so far into {@code state}, oldest first. */
     void replay(RegistryState state);
 
-    /** Durably stores a new version before it becomes visible. */
-    void appendSchema(RegisteredSchema schema);
-
-    /** Durably stores a compatibility level ({@code subject} null for the global level). */
-    void appendConfig(String subject, CompatibilityLevel level);
+    /** Durably stores a change before it becomes visible. */
+    void append(RegistryState.Change change);
 
     @Override
     void close();
@@ -30,11 +26,7 @@ interface SchemaStore extends AutoCloseable {
             }
 
             @Override
-            public void appendSchema(RegisteredSchema schema) {
-            }
-
-            @Override
-            public void appendConfig(String subject, CompatibilityLevel level) {
+            public void append(RegistryState.Change change) {
             }
 
             @Override

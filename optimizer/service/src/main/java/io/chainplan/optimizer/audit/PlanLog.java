@@ -16,7 +16,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads the committed plans of the plans topic, from the beginning to the end as of the call
  * ({@link TopicReader}: {@code read_committed}, so plans of aborted or still open transactions are
  * never seen; the end is the last stable offset). No consumer group, no offsets committed.
- * <p>Records that do not deserialize are counted in {@link Result#unreadable()} and skipped.
+ * <p>Records that do not deserialize are counted in {@link Result#unreadable()} and skipped; a
+ * record the schema registry cannot serve now is not one of them: the read fails with
+ * {@link io.chainplan.schemas.serde.RegistryUnavailableException}.
  */
 public final class PlanLog {
     private PlanLog() {
@@ -43,6 +45,8 @@ public final class PlanLog {
      * @param timeout      longest time to read
      * @return the plans
      * @throws TimeoutException if the end is not reached within the timeout
+     * @throws io.chainplan.schemas.serde.RegistryUnavailableException if the registry cannot serve a
+     *                                                                 plan's schema (after its retries)
      */
     public static Result read(Map<String, Object> kafka, String topic, Deserializer<ChainPlan> deserializer,
                               Predicate<String> keep, Duration timeout) {

@@ -1,5 +1,6 @@
 package io.chainplan.optimizer.service;
 
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -18,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * (server estimates are keyed by server, not model, so they cannot be split by model). At start
  * they are restored from their beginning to their end as of the start (they are compacted: the
  * latest record per key), then followed live.
+ * <p>A record the schema registry cannot serve now is never skipped ({@link RecordBatches}): the
+ * restore keeps reading it again (each attempt waits out the deserializer's backoff) until it
+ * decodes or the session stops, so no model spec or server estimate is missing once the session
+ * is live; while following, the exception propagates to the session after the rewind.
  * <p>Used by the session's thread only.
  */
 final class BroadcastTopics {
@@ -39,10 +45,14 @@ final class BroadcastTopics {
     /**
      * Assigns every partition of the topics and reads them from the beginning to their end now.
      *
-     * @param running checked between polls
-     * @param handler receives each record
+     * @param running     checked between polls
+     * @param handler     receives each record
+     * @param unavailable told each time a record could not be read for want of the registry (a
+     *                    transient failure; the record is read again)
+     * @throws RegistryUnavailableException if the registry refuses in a way retrying cannot cure
      */
-    void restore(BooleanSupplier running, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+    void restore(BooleanSupplier running, Consumer<ConsumerRecord<byte[], byte[]>> handler,
+                 Consumer<RegistryUnavailableException> unavailable) {
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : topics) {
             consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -52,9 +62,15 @@ final class BroadcastTopics {
         Map<TopicPartition, Long> end = consumer.endOffsets(parts);
         int n = 0;
         while (running.getAsBoolean() && !reached(end)) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(RESTORE_POLL)) {
-                handler.accept(r);
-                n++;
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(RESTORE_POLL);
+            try {
+                RecordBatches.handle(consumer, batch, handler);
+                n += batch.count();
+            } catch (RegistryUnavailableException e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                unavailable.accept(e);
             }
         }
         LOG.info("restored {} records of {}", n, topics);
@@ -64,11 +80,11 @@ final class BroadcastTopics {
      * Handles what has arrived since, without waiting.
      *
      * @param handler receives each record
+     * @throws RegistryUnavailableException if a record needs a schema the registry cannot give now
+     *                                      (the consumer is rewound to it)
      */
     void poll(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
-            handler.accept(r);
-        }
+        RecordBatches.handle(consumer, consumer.poll(Duration.ZERO), handler);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.RecordRejection;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * the session's next transaction writes them. A record restored at start (read before it was
  * live) was handled when first read and is skipped at debug level; for the broadcast topics the
  * session remembers whether the latest record of a key is bad ({@link #failOnBadLatest}).
+ * <p>A record that cannot be decoded because the schema registry is unavailable is not bad, on
+ * restore as live: {@link RegistryUnavailableException} propagates (nothing about the record is
+ * applied), and the caller reads the record again ({@link RecordBatches}).
  * <p>Used by the session's thread only.
  */
 final class InputRecords {
@@ -99,11 +104,8 @@ final class InputRecords {
             scheduler.markDirty(key);
             return;
         }
-        DemandEstimate e;
-        try {
-            e = demandDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, live, "deserialize", ex);
+        DemandEstimate e = decode(demandDe, r, live, live).orElse(null);
+        if (e == null) {
             return;
         }
         Optional<String> problem = InputChecks.demandEstimate(key, e);
@@ -145,11 +147,8 @@ final class InputRecords {
             scheduler.markDirty(key);
             return;
         }
-        ModelSpec spec;
-        try {
-            spec = modelDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, mine, "deserialize", ex);
+        ModelSpec spec = decode(modelDe, r, live, mine).orElse(null);
+        if (spec == null) {
             return;
         }
         Optional<String> problem = InputChecks.modelSpec(key, spec);
@@ -167,11 +166,8 @@ final class InputRecords {
             views.removeServer(key);
             return;
         }
-        ServerEstimate e;
-        try {
-            e = serverDe.deserialize(r.topic(), r.value());
-        } catch (RuntimeException ex) {
-            reject(r, live, mine, "deserialize", ex);
+        ServerEstimate e = decode(serverDe, r, live, mine).orElse(null);
+        if (e == null) {
             return;
         }
         Optional<String> problem = InputChecks.serverEstimate(key, e);
@@ -186,6 +182,21 @@ final class InputRecords {
                     + " of server " + key + " (no model spec); kept until one arrives"));
         }
         views.put(server);
+    }
+
+    /**
+     * @return the decoded value, or empty if it is bad (then rejected as stage {@code deserialize})
+     * @throws RegistryUnavailableException if the registry cannot serve its schema now (not rejected)
+     */
+    private <T> Optional<T> decode(Deserializer<T> de, ConsumerRecord<byte[], byte[]> r, boolean live, boolean mine) {
+        try {
+            return Optional.of(de.deserialize(r.topic(), r.value()));
+        } catch (RegistryUnavailableException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            reject(r, live, mine, "deserialize", ex);
+            return Optional.empty();
+        }
     }
 
     /**

@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code chainplan.optimizer.recovery.transaction.waiting} (gauge): 1 while a recovery waits for a
  *       transaction open on the plans topic to end (a crashed or fenced instance's), else 0</li>
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
+ *   <li>{@code chainplan.optimizer.registry.unavailable} (counter; tag {@code topic}): input records
+ *       that could not be decoded because the schema registry was unavailable; each is read again,
+ *       never skipped or dead-lettered</li>
  *   <li>{@code chainplan.optimizer.owned.models} (gauge): models this instance plans for</li>
  * </ul>
  * Counters with tags appear once first incremented. In Prometheus form (served by
@@ -69,6 +72,10 @@ public final class OptimizerMetrics {
     /** @return the registry */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    void registryUnavailable(String topic) {
+        registry.counter("chainplan.optimizer.registry.unavailable", "topic", topic).increment();
     }
 
     void solved(String trigger, String status, Duration took) {

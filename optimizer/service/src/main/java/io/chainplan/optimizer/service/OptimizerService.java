@@ -5,6 +5,7 @@ import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.InputFailureException;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -91,6 +92,9 @@ import org.slf4j.LoggerFactory;
  * session is closed and a new one started from the topics (counted in
  * {@code chainplan.optimizer.session.restarts}); if another instance with the same transactional
  * id took over, or a bad record met {@code fail}, the service stops and {@link #failure()} says why.
+ * <p>An unavailable schema registry neither stops the service nor turns a record into a dead
+ * letter (see {@link OptimizerSession}); one that refuses for good (401, 403, a wrong URL) stops it,
+ * with the {@link RegistryUnavailableException} as {@link #failure()}.
  */
 public final class OptimizerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerService.class);
@@ -191,6 +195,21 @@ public final class OptimizerService implements AutoCloseable {
         } catch (InputFailureException e) {
             LOG.error("optimizer {} stopped on a bad input record (failure mode fail): {}", config.instanceId(),
                     e.getMessage());
+            failure = e;
+            closeQuietly(s);
+            return false;
+        } catch (RegistryUnavailableException e) {
+            if (killed) {
+                s.abandon();
+                return false;
+            }
+            if (e.retriable()) {
+                LOG.warn("optimizer session stopped, restarting from the topics (nothing skipped): {}", e.getMessage());
+                metrics.restarted();
+                closeQuietly(s);
+                return pause(Duration.ofMillis(500));
+            }
+            LOG.error("optimizer {} stopped: {}", config.instanceId(), e.getMessage());
             failure = e;
             closeQuietly(s);
             return false;

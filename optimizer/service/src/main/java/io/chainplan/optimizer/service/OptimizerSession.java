@@ -14,6 +14,7 @@ import io.chainplan.optimizer.replan.Trigger;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroSerializer;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -46,10 +46,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ReplanScheduler}: which models are due when, and the re-plan decision;</li>
  *   <li>{@link Replanner}: the solve; {@link PlanPublisher}: the transaction.</li>
  * </ul>
+ * <p>A schema registry that is unavailable never makes an input record look bad
+ * ({@link RecordBatches}): the restore waits for it, and a live record that cannot be decoded stays
+ * unread (the consumer is rewound to it) while the loop goes on planning the models whose inputs
+ * it has; the record is read again on the next poll. A registry that refuses for good (401, 403)
+ * ends the session with that {@link RegistryUnavailableException}.
  * Used by one thread only, apart from {@link #wakeup()}.
  */
 final class OptimizerSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerSession.class);
+    private static final long REGISTRY_LOG_EVERY_NANOS = 60_000_000_000L;
 
     private final OptimizerConfig config;
     private final InstantSource clock;
@@ -67,6 +73,7 @@ final class OptimizerSession implements AutoCloseable {
     private final LastPlans plans = new LastPlans();
     private final PlanPublisher publisher;
     private long lastCommitNanos;
+    private long lastRegistryLogNanos = System.nanoTime() - REGISTRY_LOG_EVERY_NANOS;
 
     OptimizerSession(Map<String, Object> kafka, Topics topics, OptimizerConfig config, SchemaRegistry registry,
                      Solver solver, InstantSource clock, OptimizerMetrics metrics, CrashHook crash) {
@@ -95,19 +102,34 @@ final class OptimizerSession implements AutoCloseable {
      */
     void run(BooleanSupplier running) {
         publisher.initTransactions();
-        broadcast.restore(running, r -> inputs.onBroadcast(r, false));
+        broadcast.restore(running, r -> inputs.onBroadcast(r, false), this::registryUnavailable);
         inputs.failOnBadLatest();
         ownership.partitionCounts(broadcast.partitionCount(topics.demandEstimates()),
                 broadcast.partitionCount(topics.plans()));
         clients.demand.subscribe(List.of(topics.demandEstimates()), new Listener());
         lastCommitNanos = System.nanoTime();
         while (running.getAsBoolean()) {
-            for (ConsumerRecord<byte[], byte[]> r : clients.demand.poll(config.pollTimeout())) {
-                inputs.onDemand(r);
+            try {
+                RecordBatches.handle(clients.demand, clients.demand.poll(config.pollTimeout()), inputs::onDemand);
+                broadcast.poll(r -> inputs.onBroadcast(r, true));
+            } catch (RegistryUnavailableException e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                registryUnavailable(e);
             }
-            broadcast.poll(r -> inputs.onBroadcast(r, true));
             evaluate();
             maybeCommit();
+        }
+    }
+
+    /** Counts a record left unread for want of the registry; logs once a minute. */
+    private void registryUnavailable(RegistryUnavailableException e) {
+        metrics.registryUnavailable(e.topic());
+        long now = System.nanoTime();
+        if (now - lastRegistryLogNanos >= REGISTRY_LOG_EVERY_NANOS) {
+            lastRegistryLogNanos = now;
+            LOG.warn("{}; the record is read again, nothing is skipped (logged once a minute)", e.getMessage());
         }
     }
 

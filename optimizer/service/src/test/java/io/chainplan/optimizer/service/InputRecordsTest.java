@@ -12,7 +12,9 @@ import io.chainplan.schemas.registry.InMemorySchemaRegistry;
 import io.chainplan.schemas.serde.AvroSerializer;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.InputFailureException;
+import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.testing.SwitchableRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -134,5 +136,35 @@ class InputRecordsTest {
         ownership.revoke(List.of(new TopicPartition(TOPICS.demandEstimates(), 0)));
         assertThatThrownBy(() -> failing.onBroadcast(record(TOPICS.serverEstimates(), "neg", server("neg", -5)), true))
                 .isInstanceOf(InputFailureException.class).hasMessageContaining("memoryBytes of server neg");
+    }
+
+    @Test
+    void shouldNeitherApplyNorRejectARecordTheRegistryCannotServeOnRestoreOrLive() {
+        SwitchableRegistry down = new SwitchableRegistry();
+        AvroSerializer<SpecificRecord> writer = new AvroSerializer<>(down.inner(), false);
+        ownership.partitionCounts(1, 1);
+        TopicPartition p0 = new TopicPartition(TOPICS.demandEstimates(), 0);
+        ownership.assign(List.of(p0), Map.of(), Map.of(p0, 0L));
+        InputRecords in = new InputRecords(TOPICS, config, views, scheduler, ownership, metrics, down);
+        ConsumerRecord<byte[], byte[]> spec = raw(TOPICS.models(), MODEL, writer.serialize(TOPICS.models(), model(8)));
+        ConsumerRecord<byte[], byte[]> estimate = raw(TOPICS.demandEstimates(), MODEL,
+                writer.serialize(TOPICS.demandEstimates(), demand(0.5)));
+        down.failWith(401);
+
+        assertThatThrownBy(() -> in.onBroadcast(spec, false)).isInstanceOf(RegistryUnavailableException.class);
+        assertThatThrownBy(() -> in.onBroadcast(spec, true)).isInstanceOf(RegistryUnavailableException.class);
+        assertThatThrownBy(() -> in.onDemand(estimate)).isInstanceOf(RegistryUnavailableException.class);
+
+        assertThat(views.knowsModel(MODEL)).isFalse();
+        assertThat(in.pendingDeadLetters()).isEmpty();
+        in.failOnBadLatest();
+        down.up();
+        in.onBroadcast(spec, false);
+        in.onDemand(estimate);
+        in.onBroadcast(raw(TOPICS.serverEstimates(), "s1",
+                writer.serialize(TOPICS.serverEstimates(), server("s1", 100_000))), true);
+        assertThat(views.knowsModel(MODEL)).isTrue();
+        assertThat(views.view(MODEL)).isPresent();
+        assertThat(in.pendingDeadLetters()).isEmpty();
     }
 }

@@ -54,7 +54,7 @@ final class OptimizerHarness implements AutoCloseable {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     final EmbeddedKafkaBroker broker;
-    final SchemaRegistry registry = new InMemorySchemaRegistry();
+    final SchemaRegistry registry;
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     final Topics topics;
     final String group;
@@ -62,7 +62,13 @@ final class OptimizerHarness implements AutoCloseable {
     private final AvroSerializer<org.apache.avro.specific.SpecificRecord> ser;
 
     OptimizerHarness(EmbeddedKafkaBroker broker, int partitions) throws Exception {
+        this(broker, partitions, new InMemorySchemaRegistry());
+    }
+
+    /** @param registry the registry producers (and {@link #service}) use, e.g. a REST client of a real server */
+    OptimizerHarness(EmbeddedKafkaBroker broker, int partitions, SchemaRegistry registry) throws Exception {
         this.broker = broker;
+        this.registry = registry;
         int n = PREFIXES.incrementAndGet();
         this.topics = Topics.withPrefix("it" + n + "-" + System.nanoTime() % 100_000 + ".");
         this.group = "optimizer-" + topics.prefix();
