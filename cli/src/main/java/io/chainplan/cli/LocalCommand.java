@@ -5,6 +5,7 @@ import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.local.loop.ClosedLoop;
 import io.chainplan.local.loop.ClosedLoopOptions;
 import io.chainplan.local.loop.FleetPreset;
+import io.chainplan.local.loop.LocalMetrics;
 import io.chainplan.local.loop.LocalServices;
 import io.chainplan.local.loop.Scenario;
 import io.chainplan.local.LocalStack;
@@ -111,6 +112,12 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Schema registry HTTP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
     private int registryPort;
 
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "" + LocalMetrics.DEFAULT_BASE_PORT,
+            description = "Prometheus endpoints GET /metrics of the closed loop: telemetry-ingest on N, the optimizer on "
+                    + "N+1, the router (dispatch service) on N+2, as the services use when run apart; 0 for free ports, "
+                    + "-1 for none (default: ${DEFAULT-VALUE}).")
+    private int metricsPort;
+
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
     private String topicPrefix;
@@ -201,7 +208,7 @@ public final class LocalCommand implements Callable<Integer> {
             options = new ClosedLoopOptions(duration, speedup, fleet(), FleetPreset.fromCliName(fleetPreset),
                     Optional.ofNullable(trace),
                     Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed,
-                    dispatch());
+                    dispatch(), metricsPort);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -20,7 +20,7 @@ import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.Topics;
 import io.chainplan.schemas.serde.WireFormat;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,20 +73,22 @@ public final class ClosedLoop {
          * Starts telemetry-ingest on the stack. Its wall-clock settings (liveness timeout and check)
          * must be scaled with {@link VirtualClock#toWall}; event-time settings stay as they are.
          *
-         * @param stack the stack
-         * @param clock the run's clock
+         * @param stack  the stack
+         * @param clock  the run's clock
+         * @param meters where its meters go
          * @return a handle that stops it
          */
-        AutoCloseable startIngest(LocalStack stack, VirtualClock clock);
+        AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters);
 
         /**
          * Starts feeding plans from {@code chainplan.plans} to the dispatcher.
          *
          * @param stack      the stack
          * @param dispatcher the router's dispatcher
+         * @param meters     where the feed's meters (plans applied, ignored, rejected) go, if anywhere
          * @return a handle that stops it
          */
-        AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher);
+        AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher, Optional<MeterRegistry> meters);
 
         /**
          * Starts the dispatch service on the stack and a router that leases through it
@@ -94,9 +96,10 @@ public final class ClosedLoop {
          *
          * @param stack  the stack
          * @param mirror a dispatcher fed by {@link #startPlanFeed}: the router's view of the plan in force
+         * @param meters where the service's meters go
          * @return the router; closing it stops the service
          */
-        FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror);
+        FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror, MeterRegistry meters);
     }
 
     /**
@@ -150,14 +153,19 @@ public final class ClosedLoop {
             sink.model(modelSpec(fleet.model(), clock));
             // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
             // so that its first telemetry and demand are planned at once (no request waits a window)
-            SimpleMeterRegistry optimizerMeters = new SimpleMeterRegistry();
-            push(running, startOptimizer(stack.clientConfig(), registry, clock, optimizerMeters));
-            push(running, services.startIngest(stack, clock));
-            awaitOptimizer(optimizerMeters);
-            Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-            push(running, services.startPlanFeed(stack, dispatcher));
-            FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
-                    ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher));
+            LocalMetrics metrics = push(running, LocalMetrics.start(options.metricsPort()));
+            out.println("chainplan local: " + metrics.describe());
+            push(running, startOptimizer(stack.clientConfig(), registry, clock, metrics.optimizer()));
+            push(running, services.startIngest(stack, clock, metrics.ingest()));
+            awaitOptimizer(metrics.optimizer());
+            // the router's meters: the dispatch service's own dispatcher and plan feed, or the embedded router's
+            boolean embedded = options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED;
+            Dispatcher.Builder db = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy());
+            Dispatcher dispatcher = (embedded ? db.meterRegistry(metrics.router()) : db).build();
+            push(running, services.startPlanFeed(stack, dispatcher,
+                    embedded ? Optional.of(metrics.router()) : Optional.empty()));
+            FleetRouter router = push(running, embedded
+                    ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher, metrics.router()));
             double announced = clock.accelerate().elapsedSeconds();
             FleetAnnouncement.await(kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
                     LoadSource.none(), router, sink, new RunRecorder(), FleetAnnouncement.noise(options.seed()), clock,
@@ -262,7 +270,7 @@ public final class ClosedLoop {
      * Waits (at most {@link #OPTIMIZER_STARTUP} of wall time) until the optimizer owns the model, i.e.
      * has joined its consumer group and read the model spec; a slower start only delays the first plan.
      */
-    private static void awaitOptimizer(SimpleMeterRegistry meters) {
+    private static void awaitOptimizer(MeterRegistry meters) {
         long deadline = System.nanoTime() + OPTIMIZER_STARTUP.toNanos();
         while (meters.get("chainplan.optimizer.owned.models").gauge().value() < 1) {
             if (System.nanoTime() > deadline) {
@@ -274,7 +282,7 @@ public final class ClosedLoop {
     }
 
     private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock,
-            SimpleMeterRegistry meters) {
+            MeterRegistry meters) {
         Map<String, String> values = new HashMap<>(client.all());
         values.putIfAbsent(OptimizerConfig.POLL_MS_CONFIG, "20");
         values.putIfAbsent(OptimizerConfig.COMMIT_INTERVAL_MS_CONFIG, "200");

@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param reportDir     where to write PNGs
  * @param seed          seed of arrivals and noise
  * @param dispatch      how the fleet's router dispatches: through the dispatch service or embedded
+ * @param metricsPort   first port of the Prometheus endpoints (ingest, optimizer and router on it and the next
+ *                      two; 0: free ports; -1: none), {@link LocalMetrics}
  */
 public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, FleetPreset preset,
         Optional<Path> trace,
         Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed,
-        Dispatch dispatch) {
+        Dispatch dispatch, int metricsPort) {
     /** How the simulated fleet's router dispatches ({@code --dispatch}). */
     public enum Dispatch {
         /** Through the dispatch service over HTTP, leases on {@code chainplan.leases} (the default). */

@@ -5,11 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainplan.local.LocalStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code chainplan local --dispatch service} (the default): the closed loop's fleet leases its chains
  * from the dispatch service over HTTP, which records them on {@code chainplan.leases}; 20 s of wall time
- * at 24x, steady load.
+ * at 24x, steady load. Its Prometheus endpoints (ingest, optimizer, router, at the addresses it prints)
+ * are scraped throughout the run: together they export every metric the Grafana dashboard queries.
  */
 class ClosedLoopServiceIT {
     private static final long SEED = 7L;
@@ -31,13 +42,24 @@ class ClosedLoopServiceIT {
     void shouldServeTheFleetThroughTheDispatchService() throws Exception {
         ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(20), 24, Optional.empty(), FleetPreset.MIG,
                 Optional.empty(),
-                Optional.empty(), Scenario.STEADY, false, Optional.empty(), SEED, ClosedLoopOptions.Dispatch.SERVICE);
+                Optional.empty(), Scenario.STEADY, false, Optional.empty(), SEED, ClosedLoopOptions.Dispatch.SERVICE,
+                0);
         StringWriter out = new StringWriter();
         ClosedLoop.Result r;
         long leaseRecords;
+        Set<String> exported = ConcurrentHashMap.newKeySet();
+        AtomicBoolean done = new AtomicBoolean();
+        Set<String> queried = DashboardMetrics.queried(DashboardMetrics.DASHBOARD);
+        Thread scraper = new Thread(() -> scrapeUntil(done, out, queried, exported), "metrics-scraper");
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {
-            r = new ClosedLoop(options, new LocalServices()).run(stack, new PrintWriter(out, true),
-                    new PrintWriter(new StringWriter(), true), false);
+            scraper.start();
+            try {
+                r = new ClosedLoop(options, new LocalServices()).run(stack, new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true), false);
+            } finally {
+                done.set(true);
+                scraper.join();
+            }
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
                 TopicPartition tp = new TopicPartition(stack.topics().leases(), 0);
                 leaseRecords = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
@@ -53,5 +75,36 @@ class ClosedLoopServiceIT {
         assertThat(r.recorder().completions()).allSatisfy(c -> assertThat(c.servedEpoch()).isPositive());
         assertThat(leaseRecords).as("grants and releases recorded on chainplan.leases")
                 .isGreaterThanOrEqualTo(2L * served.size());
+        assertThat(exported).as("metrics exported by the run's endpoints")
+                .containsAll(queried);
+    }
+
+    /**
+     * Scrapes the three endpoints the run prints, once a second until the run is done or every queried
+     * metric has been seen (a scrape of the ingest's Kafka Streams metrics is not free on a busy machine).
+     */
+    private static void scrapeUntil(AtomicBoolean done, StringWriter out, Set<String> queried, Set<String> exported) {
+        HttpClient http = HttpClient.newHttpClient();
+        Pattern ports = Pattern.compile("metrics http://localhost:(\\d+)/metrics \\(ingest\\), :(\\d+) \\(optimizer\\), :(\\d+)");
+        List<URI> endpoints = List.of();
+        while (!done.get() && !exported.containsAll(queried)) {
+            Matcher m = ports.matcher(out.toString());
+            if (endpoints.isEmpty() && m.find()) {
+                endpoints = List.of(1, 2, 3).stream().map(i -> URI.create("http://localhost:" + m.group(i) + "/metrics"))
+                        .toList();
+            }
+            for (URI u : endpoints) {
+                try {
+                    exported.addAll(DashboardMetrics.exported(http.send(HttpRequest.newBuilder(u).build(),
+                            HttpResponse.BodyHandlers.ofString()).body()));
+                } catch (java.io.IOException e) {
+                    // the run is closing its endpoints
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            LockSupport.parkNanos(1_000_000_000L);
+        }
     }
 }
