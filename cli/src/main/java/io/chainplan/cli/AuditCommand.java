@@ -75,6 +75,7 @@ final class AuditCommand implements Runnable {
                 throw new UsageException("--format must be table or json, was " + format);
             }
             ClientConfig client = CliSupport.load(config);
+            CliSupport.requireBroker(client);
             PlanLog.Result r;
             try {
                 r = PlanLog.read(client.kafkaProperties(), client.topics().plans(),
