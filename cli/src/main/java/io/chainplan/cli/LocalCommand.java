@@ -7,6 +7,7 @@ import io.chainplan.local.loop.ClosedLoopOptions;
 import io.chainplan.local.loop.FleetPreset;
 import io.chainplan.local.loop.LocalMetrics;
 import io.chainplan.local.loop.LocalServices;
+import io.chainplan.local.loop.PlanPage;
 import io.chainplan.local.loop.Scenario;
 import io.chainplan.local.LocalStack;
 import io.chainplan.local.LocalStackException;
@@ -118,6 +119,12 @@ public final class LocalCommand implements Callable<Integer> {
                     + "-1 for none (default: ${DEFAULT-VALUE}).")
     private int metricsPort;
 
+    @Option(names = "--page-port", paramLabel = "N", defaultValue = "" + PlanPage.DEFAULT_PORT,
+            description = "Port of the live plan page (on localhost; address printed at start): the plan in force, its "
+                    + "chains and their utilisation, the plan history; 0 for a free port, -1 for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int pagePort;
+
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
     private String topicPrefix;
@@ -208,7 +215,7 @@ public final class LocalCommand implements Callable<Integer> {
             options = new ClosedLoopOptions(duration, speedup, fleet(), FleetPreset.fromCliName(fleetPreset),
                     Optional.ofNullable(trace),
                     Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed,
-                    dispatch(), metricsPort);
+                    dispatch(), metricsPort, pagePort);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

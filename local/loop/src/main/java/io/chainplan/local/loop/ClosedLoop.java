@@ -183,6 +183,12 @@ public final class ClosedLoop {
             changeAt = options.scenario() == Scenario.STEADY ? Double.POSITIVE_INFINITY : start + span / 2;
             load = load(fleet, start, end, changeAt);
             push(running, new TopicObserver(kafka, registry, stack.topics(), recorder, clock, load).start());
+            if (options.pagePort() != PlanPage.OFF) {
+                LoadSource arrivals = load;
+                PlanPage page = push(running, PlanPage.start(options.pagePort(), new PlanPageModel(fleet.model().id(),
+                        recorder, arrivals, clock::elapsedSeconds)::json));
+                out.println("chainplan local: plan page " + page.address());
+            }
             out.printf(Locale.ROOT, "closed loop: %s on %d servers, %s; %s scenario; dispatch %s; %.0f s simulated "
                     + "(t=%.0f..%.0f s) in %.0f s of wall time (x%.0f)%n", fleet.model().id(), fleet.servers().size(),
                     load.describe(), options.scenario().cliName(), options.dispatch().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());

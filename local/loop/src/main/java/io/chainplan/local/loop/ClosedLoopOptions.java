@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param dispatch      how the fleet's router dispatches: through the dispatch service or embedded
  * @param metricsPort   first port of the Prometheus endpoints (ingest, optimizer and router on it and the next
  *                      two; 0: free ports; -1: none), {@link LocalMetrics}
+ * @param pagePort      port of the live plan page ({@link PlanPage}; 0: a free port; -1: none)
  */
 public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, FleetPreset preset,
         Optional<Path> trace,
         Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed,
-        Dispatch dispatch, int metricsPort) {
+        Dispatch dispatch, int metricsPort, int pagePort) {
     /** How the simulated fleet's router dispatches ({@code --dispatch}). */
     public enum Dispatch {
         /** Through the dispatch service over HTTP, leases on {@code chainplan.leases} (the default). */

@@ -30,7 +30,7 @@ class ClosedLoopIT {
         ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), FleetPreset.MIXED_70B,
                 Optional.empty(),
                 Optional.empty(), Scenario.SHIFT, true, Optional.of(dir.resolve("report")), SEED,
-                ClosedLoopOptions.Dispatch.EMBEDDED, -1);
+                ClosedLoopOptions.Dispatch.EMBEDDED, -1, -1);
         StringWriter out = new StringWriter();
         ClosedLoop.Result r;
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {
