@@ -18,8 +18,10 @@ import java.util.function.DoubleSupplier;
  * <p>A chain's utilisation is its mean number in service over its capacity, by Little's law the rate of
  * the requests it served in the last {@value #WINDOW_SECONDS} s times its service time {@code T_k}, over
  * {@code c_k}. Thread-safe (the recorder is).
+ * <p>{@link #forPlans} is the same document from a plans topic alone ({@code chainplan audit serve}): the plans
+ * and their history, without the rates, response times and utilisation only a run measures.
  */
-final class PlanPageModel {
+public final class PlanPageModel {
     /** Simulated seconds of completions a chain's utilisation is measured over. */
     static final double WINDOW_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,15 +37,36 @@ final class PlanPageModel {
      * @param load     the arrivals, for the true rate
      * @param now      the run's simulated time, seconds
      */
-    PlanPageModel(String modelId, RunRecorder recorder, LoadSource load, DoubleSupplier now) {
+    public PlanPageModel(String modelId, RunRecorder recorder, LoadSource load, DoubleSupplier now) {
         this.modelId = modelId;
         this.recorder = recorder;
         this.load = load;
         this.now = now;
     }
 
+    /**
+     * The page's document from plans alone: the newest is the plan in force; estimate, true rate, recent
+     * response time and utilisation are null.
+     *
+     * @param modelId the model
+     * @param plans   its plans in epoch order, each with its time in seconds (any origin)
+     * @return the document
+     */
+    public static String forPlans(String modelId, List<RunRecorder.ObservedPlan> plans) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", modelId);
+        root.put("timeSeconds", plans.isEmpty() ? 0 : plans.get(plans.size() - 1).receivedSeconds());
+        root.putNull("trueRatePerSecond");
+        root.putNull("estimate");
+        root.putNull("recentResponseSeconds");
+        root.putNull("completed");
+        root.set("plan", plans.isEmpty() ? null : plan(plans.get(plans.size() - 1).plan(), null));
+        history(root.putArray("history"), plans);
+        return root.toString();
+    }
+
     /** @return the page's document, e.g. {@code {"model":..., "plan":{...}, "history":[...]}} */
-    String json() {
+    public String json() {
         double t = now.getAsDouble();
         ObjectNode root = JSON.createObjectNode();
         root.put("model", modelId);
@@ -62,9 +85,14 @@ final class PlanPageModel {
         if (plans.isEmpty()) {
             root.putNull("plan");
         } else {
-            root.set("plan", plan(plans.get(plans.size() - 1).plan(), t));
+            ChainPlan c = plans.get(plans.size() - 1).plan();
+            root.set("plan", plan(c, servedRecently(c.getEpoch(), c.getChains().size(), t)));
         }
-        ArrayNode history = root.putArray("history");
+        history(root.putArray("history"), plans);
+        return root.toString();
+    }
+
+    private static void history(ArrayNode history, List<RunRecorder.ObservedPlan> plans) {
         for (RunRecorder.ObservedPlan p : plans) {
             ChainPlan c = p.plan();
             ObjectNode h = history.addObject().put("epoch", c.getEpoch()).put("atSeconds", p.receivedSeconds())
@@ -75,10 +103,10 @@ final class PlanPageModel {
                         .put("bytesMoved", c.getReplaces().getBytesMoved());
             }
         }
-        return root.toString();
     }
 
-    private ObjectNode plan(ChainPlan c, double t) {
+    /** The plan in force; {@code served}: completions per chain in the last window, null if not measured. */
+    private static ObjectNode plan(ChainPlan c, int[] served) {
         ObjectNode p = JSON.createObjectNode().put("epoch", c.getEpoch()).put("status", c.getStatus().toString())
                 .put("trigger", c.getTrigger().getKind().toString()).put("c", c.getC())
                 .put("arrivalRatePerSecond", c.getArrivalRate())
@@ -92,13 +120,16 @@ final class PlanPageModel {
             placements.addObject().put("serverId", a.getServerId()).put("startBlock", a.getStartBlock())
                     .put("endBlock", a.getEndBlock()).put("cacheSlots", a.getCacheSlots());
         }
-        int[] served = servedRecently(c.getEpoch(), c.getChains().size(), t);
         ArrayNode chains = p.putArray("chains");
         for (int k = 0; k < c.getChains().size(); k++) {
             PlanChain ch = c.getChains().get(k);
             ObjectNode o = chains.addObject().put("chain", k + 1).put("capacity", ch.getCapacity())
-                    .put("serviceSeconds", ch.getServiceSeconds())
-                    .put("utilisation", served[k] / WINDOW_SECONDS * ch.getServiceSeconds() / ch.getCapacity());
+                    .put("serviceSeconds", ch.getServiceSeconds());
+            if (served == null) {
+                o.putNull("utilisation");
+            } else {
+                o.put("utilisation", served[k] / WINDOW_SECONDS * ch.getServiceSeconds() / ch.getCapacity());
+            }
             ArrayNode hops = o.putArray("hops");
             for (PlanHop h : ch.getHops()) {
                 hops.addObject().put("serverId", h.getServerId()).put("startBlock", h.getStartBlock())
