@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -94,6 +96,7 @@ public final class IngestApp implements AutoCloseable {
         int port = config.metricsPort();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, InstantSource.system());
+        metrics.declareInputs(inputTopics(config));
         Properties props = config.streamsProperties();
         KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(props, metrics);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -127,6 +130,19 @@ public final class IngestApp implements AutoCloseable {
                 props.get("application.id"), props.get("processing.guarantee"),
                 server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
         return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped, running);
+    }
+
+    /**
+     * @param config the configuration
+     * @return the topics the ingest reads: requests, telemetry, models and, if configured, GPU metrics
+     */
+    public static List<String> inputTopics(IngestConfig config) {
+        List<String> topics = new ArrayList<>(List.of(config.topics().requests(), config.topics().telemetry(),
+                config.topics().models()));
+        if (config.settings().readsGpuMetrics()) {
+            topics.add(config.settings().gpuMetricsTopic());
+        }
+        return topics;
     }
 
     /** @return a latch released when {@code streams} starts shutting down or fails */

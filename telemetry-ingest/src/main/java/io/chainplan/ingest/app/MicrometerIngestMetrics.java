@@ -1,10 +1,13 @@
 package io.chainplan.ingest.app;
 
+import io.chainplan.ingest.topology.Checked;
 import io.chainplan.ingest.topology.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +52,23 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
             c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
         }
         return c;
+    }
+
+    /**
+     * Registers, at 0, the bad-record, dead-letter and skip counters of each input topic for every stage
+     * ({@link Checked#DESERIALIZE}, {@link Checked#VALIDATE}, {@link Checked#PROCESS}), so that they are
+     * exported before the first bad record and a dashboard's sum over them has data.
+     *
+     * @param topics the topics the ingest reads
+     */
+    public void declareInputs(Collection<String> topics) {
+        for (String topic : topics) {
+            for (String stage : List.of(Checked.DESERIALIZE, Checked.VALIDATE, Checked.PROCESS)) {
+                counter("chainplan.ingest.bad.records", "topic", topic, "stage", stage);
+                counter("chainplan.ingest.dead.lettered", "topic", topic, "stage", stage);
+            }
+            counter("chainplan.ingest.skipped", "topic", topic, "reason", Checked.SKIPPED_BAD_RECORD);
+        }
     }
 
     @Override

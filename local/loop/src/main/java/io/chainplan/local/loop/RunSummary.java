@@ -14,7 +14,9 @@ import java.util.Optional;
  * the requests that arrived under each plan against that plan's predicted band (Theorem 4 bounds).
  * <p>"In band" means the 95% confidence interval of the measured mean (batch means, {@link Stats})
  * overlaps {@code [lower, upper]} of the plan in force. Periods with fewer than
- * {@value #MIN_REQUESTS} requests are not judged.
+ * {@value #MIN_REQUESTS} requests are not judged, nor periods that began before the requests that waited
+ * for the first plan had been dispatched (the bounds are those of the steady state, not of a backlog
+ * draining).
  */
 public final class RunSummary {
     /** Fewest requests in a plan's period for the band check to count. */
@@ -59,9 +61,11 @@ public final class RunSummary {
      * @param trueLower   lower bound of the same chains with the true timings at the period's true rate
      * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate
      * @param tolerance   relative uncertainty of the bounds from estimated inputs
+     * @param afterBacklog whether the period began after the requests that waited for the first plan had been
+     *                    dispatched
      */
     public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
-            double trueLower, double trueUpper, double tolerance) {
+            double trueLower, double trueUpper, double tolerance, boolean afterBacklog) {
         /**
          * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
          */
@@ -90,10 +94,12 @@ public final class RunSummary {
         }
 
         /**
-         * @return true if the period has bounds and at least {@value RunSummary#MIN_REQUESTS} requests
+         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests and began
+         *         after the first plan's backlog
          */
         public boolean judged() {
-            return epoch >= 0 && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS && !Double.isNaN(stats.ci95());
+            return epoch >= 0 && afterBacklog && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
+                    && !Double.isNaN(stats.ci95());
         }
     }
 
@@ -205,7 +211,8 @@ public final class RunSummary {
                 long n = arrivals.stream().filter(a -> a.timeSeconds() >= from && a.timeSeconds() < to).count();
                 t = truth.bounds(plans.get(i - 1).plan(), n / (to - from));
             }
-            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol));
+            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol,
+                    from >= recorder.backlogClearedSeconds()));
         }
         return rows;
     }
@@ -276,9 +283,7 @@ public final class RunSummary {
         for (PlanRow p : plans) {
             ChainPlan c = p.plan();
             String bounds = p.bounds().map(x -> String.format(Locale.ROOT, "%.3f .. %.3f", x[0], x[1])).orElse("-");
-            String change = c.getReplaces() == null ? ""
-                    : String.format(Locale.ROOT, "; %s, %d blocks moved", c.getReplaces().getDecision(),
-                            c.getReplaces().getBlocksMoved());
+            String change = c.getReplaces() == null ? "" : "; " + PlanLayout.moved(c.getReplaces());
             line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4s %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
                     c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC() > 0 ? Integer.toString(c.getC())
                             : "kept", c.getChains().size(),
@@ -335,6 +340,7 @@ public final class RunSummary {
                 continue;
             }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
+                    : !r.afterBacklog() ? "not judged (began while the requests that waited for plan 1 drained)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"

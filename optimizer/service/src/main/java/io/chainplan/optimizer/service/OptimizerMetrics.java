@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -94,6 +95,21 @@ public final class OptimizerMetrics {
 
     void trigger(String kind, String action) {
         registry.counter("chainplan.optimizer.triggers", "kind", kind, "action", action).increment();
+    }
+
+    /**
+     * Registers, at 0, the dead-letter and skip counters of each input topic for both stages
+     * ({@code deserialize}, {@code validate}), so that they are exported before the first bad record.
+     *
+     * @param topics the topics the optimizer reads
+     */
+    void declareInputs(List<String> topics) {
+        for (String topic : topics) {
+            for (String stage : List.of("deserialize", "validate")) {
+                registry.counter("chainplan.optimizer.dead.letters", "topic", topic, "stage", stage);
+                registry.counter("chainplan.optimizer.skipped.records", "topic", topic, "stage", stage);
+            }
+        }
     }
 
     void deadLetter(String topic, String stage) {

@@ -10,6 +10,7 @@ import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,6 +157,7 @@ public final class OptimizerService implements AutoCloseable {
         this.solver = Objects.requireNonNull(solver, "solver");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.declareInputs(List.of(topics.models(), topics.serverEstimates(), topics.demandEstimates()));
         this.crash = Objects.requireNonNull(crash, "crash");
     }
 
