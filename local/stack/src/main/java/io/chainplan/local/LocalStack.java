@@ -21,11 +21,14 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +149,38 @@ public final class LocalStack implements AutoCloseable {
             for (NewTopic t : newTopics) {
                 awaitCreated(result, t.name());
             }
+            awaitVisible(admin, newTopics.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    /**
+     * Waits until every topic has partitions in the metadata the brokers serve: a created topic reaches
+     * the brokers' metadata caches shortly after the controller commits it, and a client that asks in
+     * between (a Kafka Streams global store at start-up) finds "no partitions available".
+     */
+    private static void awaitVisible(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> d = admin.describeTopics(names).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (d.values().stream().noneMatch(t -> t.partitions().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new LocalStackException("topics not visible: " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new LocalStackException("timed out describing topics " + names, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted describing topics", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LocalStackException("topics " + names + " have no partitions after " + TIMEOUT.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
     }
 
