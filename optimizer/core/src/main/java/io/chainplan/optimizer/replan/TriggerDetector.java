@@ -2,6 +2,8 @@ package io.chainplan.optimizer.replan;
 
 import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +17,12 @@ import java.util.stream.Collectors;
 /**
  * Decides whether the latest view of a model differs enough from what its plan was solved for to
  * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
- * that holds: no plan; model spec changed; up-server set changed; a server's M_j, tau_c or tau_p
- * moved by more than {@link ReplanSettings#serverRelativeThreshold()}; lambda moved by more than
+ * that holds: no plan; model spec changed; up-server set changed; the measured token mix's mean prompt or
+ * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's (issue 17,
+ * when both the plan and the view have a usable mix); a server's M_j, tau_c or tau_p moved by more than
+ * {@link ReplanSettings#serverRelativeThreshold()}, compared at the plan's mix (a server with coefficients is
+ * evaluated at the mix the plan was solved for, so that a change of the mix alone, which moves every server
+ * at once, never reads as one server's estimate moving); lambda moved by more than
  * {@link ReplanSettings#rateRelativeThreshold()} of the planned rate <em>and</em> the estimate's
  * 95% interval no longer contains the planned rate; the fitted arrival process changed kind, or its index
  * of dispersion at {@value #BURST_WINDOW_SECONDS} s moved by more than
@@ -52,6 +58,7 @@ public final class TriggerDetector {
         PlanBasis b = basis.get();
         return modelChanged(b, view)
                 .or(() -> serversChanged(b, view))
+                .or(() -> mixShifted(b, view))
                 .or(() -> serverMoved(b, view))
                 .or(() -> demandShifted(b, view))
                 .or(() -> burstinessShifted(b, view))
@@ -79,16 +86,44 @@ public final class TriggerDetector {
                 "up " + String.join(",", added) + "; down " + String.join(",", removed)));
     }
 
+    private Optional<Trigger> mixShifted(PlanBasis b, InputView view) {
+        TokenMix was = b.tokens();
+        TokenMix now = view.demand().tokens();
+        if (!was.usable() || !now.usable()) {
+            return Optional.empty();
+        }
+        double t = settings.mixRelativeThreshold();
+        if (relativeChange(was.inputTokens(), now.inputTokens()) <= t
+                && relativeChange(was.outputTokens(), now.outputTokens()) <= t) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.MIX_SHIFT, String.format(Locale.ROOT,
+                "tokens per request in %.4g -> %.4g, out %.4g -> %.4g", was.inputTokens(), now.inputTokens(),
+                was.outputTokens(), now.outputTokens())));
+    }
+
     private Optional<Trigger> serverMoved(PlanBasis b, InputView view) {
         Map<String, Server> old = byId(b.servers());
-        for (Server now : view.upServers()) {
-            Server was = old.get(now.id());
+        for (Server current : view.upServers()) {
+            Server was = old.get(current.id());
+            Server now = atPlanMix(b, view, current);
             Optional<String> moved = firstMoved(was, now);
             if (moved.isPresent()) {
                 return Optional.of(new Trigger(TriggerKind.SERVER_ESTIMATE_MOVED, now.id() + " " + moved.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The server as the plan would have seen it: its coefficients at the plan's mix when both are known
+     * (and give {@code tau_p > 0} there), else the view's value.
+     */
+    private static Server atPlanMix(PlanBasis b, InputView view, Server now) {
+        TokenTimings t = view.tokenTimings().get(now.id());
+        TokenMix mix = b.tokens();
+        return InputView.evaluates(t, mix) ? t.server(now.id(), now.memoryBytes(), mix.inputTokens(),
+                mix.outputTokens()) : now;
     }
 
     private Optional<String> firstMoved(Server was, Server now) {

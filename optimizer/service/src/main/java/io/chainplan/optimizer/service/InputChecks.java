@@ -4,6 +4,7 @@ import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.IndexOfDispersion;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.TokenTimingEstimate;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,7 +60,20 @@ public final class InputChecks {
             return Optional.of("memoryBytes of server " + key + " must be >= 0, was " + e.getMemoryBytes());
         }
         return nonNegative("commSeconds of server " + key, e.getCommSeconds())
-                .or(() -> positive("perBlockComputeSeconds of server " + key, e.getPerBlockComputeSeconds()));
+                .or(() -> positive("perBlockComputeSeconds of server " + key, e.getPerBlockComputeSeconds()))
+                .or(() -> tokenTimings(key, e.getTokenTimings()));
+    }
+
+    private static Optional<String> tokenTimings(String key, TokenTimingEstimate t) {
+        if (t == null) {
+            return Optional.empty();
+        }
+        String where = " of server " + key;
+        return nonNegative("tokenTimings.blockOverheadSeconds" + where, t.getBlockOverheadSeconds())
+                .or(() -> nonNegative("tokenTimings.prefillSecondsPerToken" + where, t.getPrefillSecondsPerToken()))
+                .or(() -> nonNegative("tokenTimings.decodeSecondsPerToken" + where, t.getDecodeSecondsPerToken()))
+                .or(() -> nonNegative("tokenTimings.commSecondsPerRequest" + where, t.getCommSecondsPerRequest()))
+                .or(() -> nonNegative("tokenTimings.commSecondsPerToken" + where, t.getCommSecondsPerToken()));
     }
 
     /**

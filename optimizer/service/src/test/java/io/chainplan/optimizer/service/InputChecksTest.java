@@ -66,4 +66,16 @@ class InputChecksTest {
         assertThat(InputChecks.serverEstimate("s", server("s", 10, 0.1, 0))).get().asString()
                 .contains("perBlockComputeSeconds");
     }
+
+    @Test
+    void shouldNameTheCoefficientOfBadTokenTimings() {
+        ServerEstimate e = server("s", 10, 0.1, 0.1);
+        e.setTokenTimings(io.chainplan.schemas.avro.TokenTimingEstimate.newBuilder().setBlockOverheadSeconds(0.001)
+                .setPrefillSecondsPerToken(2e-5).setDecodeSecondsPerToken(-1e-3).setCommSecondsPerRequest(0.02)
+                .setCommSecondsPerToken(Double.NaN).setBlockOverheadStdErr(0).setPrefillPerTokenStdErr(0)
+                .setDecodePerTokenStdErr(0).setCommPerRequestStdErr(0).setCommPerTokenStdErr(0).setComputeSamples(0)
+                .setCommSamples(0).setReferenceInputTokens(2000).setReferenceOutputTokens(20).build());
+        assertThat(InputChecks.serverEstimate("s", e)).get().asString()
+                .isEqualTo("tokenTimings.decodeSecondsPerToken of server s must be a finite number >= 0, was -0.001");
+    }
 }
