@@ -226,6 +226,9 @@ public final class ClosedLoop {
         if (options.scenario() == Scenario.SHIFT) {
             recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,
                     "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at + SHIFT_RATE_LAG))));
+        } else if (options.scenario() == Scenario.MIX) {
+            recorder.scenario(new RunRecorder.ScenarioEvent(at, "mix", String.format(Locale.ROOT,
+                    "generated tokens per request x%.0f at the same rate", Scenario.MIX_OUTPUT_FACTOR)));
         } else if (options.scenario() == Scenario.FAILURE) {
             String victim = dispatcher.currentPlan().filter(p -> p.chainCount() > 0)
                     .map(p -> p.chains().get(fastest(p)).hops().get(0).serverId())
@@ -323,11 +326,15 @@ public final class ClosedLoop {
     }
 
     private LoadSource load(SimFleet fleet, double start, double end, double changeAt) throws IOException {
-        double shiftAt = options.scenario() == Scenario.SHIFT ? changeAt : Double.POSITIVE_INFINITY;
+        boolean mix = options.scenario() == Scenario.MIX;
+        double shiftAt = options.scenario() == Scenario.SHIFT || mix ? changeAt : Double.POSITIVE_INFINITY;
+        double rateFactor = mix ? 1 : 2.0;
+        double outputFactor = mix ? Scenario.MIX_OUTPUT_FACTOR : 1;
         if (options.trace().isPresent()) {
-            return TraceLoad.read(options.trace().get(), start, shiftAt, 2.0, end);
+            return TraceLoad.read(options.trace().get(), start, shiftAt, rateFactor, outputFactor, end);
         }
-        return new PoissonLoad(start, rate(), shiftAt, 2.0, end, fleet.model(), new SplittableRandom(options.seed()));
+        return new PoissonLoad(start, rate(), shiftAt, rateFactor, outputFactor, end, fleet.model(),
+                new SplittableRandom(options.seed()));
     }
 
     private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {

@@ -227,6 +227,9 @@ public final class RunSummary {
                         .filter(d -> d.atSeconds() >= e.atSeconds() && (after > before ? d.rate() >= mid : d.rate() <= mid))
                         .mapToDouble(RunRecorder.ObservedDemand::atSeconds).findFirst().orElse(Double.NaN);
             }
+            if (e.kind().equals("mix")) {
+                wanted = TriggerKind.MIX_SHIFT;
+            }
             TriggerKind w = wanted;
             Optional<PlanRow> reacting = plans.stream()
                     .filter(p -> p.receivedSeconds() >= e.atSeconds() && p.plan().getTrigger().getKind() == w).findFirst();
