@@ -105,9 +105,9 @@ class RegistryOutageTopologyTest {
 
         models.pipeInput(utf8("other"), FreshSchemaIds.encode(id, model("other", 24)), T0);
 
-        KeyValueStore<String, Integer> store = driver.getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore());
+        KeyValueStore<String, ModelInfo> store = driver.getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore());
         assertThat(waits).isNotEmpty();
-        assertThat(store.get("other")).isEqualTo(24);
+        assertThat(store.get("other").blocks()).isEqualTo(24);
         assertThat(modelDeadLetters).isEmpty();
         assertThat(metrics.count("bad:" + TOPICS.models() + ":deserialize")).isZero();
     }

@@ -55,6 +55,13 @@ public final class ClosedLoop {
     private static final java.time.Duration OPTIMIZER_STARTUP = java.time.Duration.ofSeconds(60);
     /** The ingest's bucket (its estimate's step), seconds. */
     static final double BUCKET_SECONDS = 5;
+    /**
+     * Virtual seconds of traffic after which, with no plan in force yet, the clock is held back to wall
+     * speed: the first 5 s bucket, ingest's 2 s grace and 1 s for the optimizer. The services' start-up
+     * delay then costs the waiting requests the seconds it costs on the wall, not {@code speedup} times
+     * as many (on a busy machine a 3 s start made requests wait 80 simulated seconds).
+     */
+    private static final double FIRST_PLAN_LEAD_SECONDS = BUCKET_SECONDS + 3;
 
     private final ClosedLoopOptions options;
     private final Services services;
@@ -162,7 +169,7 @@ public final class ClosedLoop {
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     new SplittableRandom(options.seed() + 1), clock, simSettings);
             recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
-            loop(sim, router, recorder, clock, load, new double[] {changeAt, end}, new StatusLine(err, terminal));
+            loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
         } finally {
             closeAll(running);
@@ -189,12 +196,19 @@ public final class ClosedLoop {
 
     private void loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
             LoadSource load, double[] times, StatusLine status) {
-        double changeAt = times[0];
-        double end = times[1];
+        double start = times[0];
+        double changeAt = times[1];
+        double end = times[2];
         boolean changed = false;
         long nextStatus = 0;
         while (true) {
             double t = Math.min(clock.elapsedSeconds(), end);
+            boolean hold = dispatcher.currentPlan().isEmpty() && t >= start + FIRST_PLAN_LEAD_SECONDS;
+            if (hold != clock.heldBack()) {
+                LOG.info("t={} s: virtual time runs at {} until the first plan", String.format(Locale.ROOT, "%.1f", t),
+                        hold ? "wall speed" : "x" + clock.speedup() + " again");
+                clock.holdBack(hold);
+            }
             if (!changed && t >= changeAt) {
                 changed = true;
                 scenarioChange(sim, dispatcher, recorder, load, changeAt);

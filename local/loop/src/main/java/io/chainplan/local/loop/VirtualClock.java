@@ -13,14 +13,33 @@ import java.util.function.LongSupplier;
  * carries a virtual timestamp, so Kafka Streams windows (event time) see the simulated rates; the
  * wall-clock settings of the services (liveness punctuator, debounce, poll) are divided by the
  * speedup with {@link #toWall(Duration)} so that both kinds of time agree.
- * <p>Thread-safe (immutable; reads a monotonic nanosecond source).
+ * <p>While the services lag behind the simulation (for example before the first plan, on a busy machine)
+ * the loop can {@linkplain #holdBack(boolean) hold the clock back} to wall speed, so that their delay
+ * costs the simulated fleet as many seconds as it costs on the wall, not {@code speedup} times more.
+ * Virtual time never stands still (Kafka Streams' commits and punctuators run on it).
+ * <p>Thread-safe: the current rate segment is one immutable value.
  */
 public final class VirtualClock implements InstantSource {
+    /**
+     * Virtual time runs at {@code rate} virtual seconds per wall second from {@code startNanos} on.
+     *
+     * @param startNanos   wall nanoseconds at the segment's start
+     * @param startSeconds virtual seconds since the origin at its start
+     * @param rate         virtual seconds per wall second
+     * @param accelerated  whether {@link #accelerate()} has been called
+     * @param heldBack     whether the loop holds the clock back to wall speed
+     */
+    private record Segment(long startNanos, double startSeconds, double rate, boolean accelerated, boolean heldBack) {
+        double at(long now) {
+            return startSeconds + (now - startNanos) * 1e-9 * rate;
+        }
+    }
+
     private final long originMillis;
     private final double speedup;
     private final LongSupplier nanos;
     private final long startNanos;
-    private volatile long accelNanos = Long.MAX_VALUE;
+    private volatile Segment segment;
 
     /**
      * @param originMillis virtual time at the start, ms since the epoch
@@ -35,6 +54,7 @@ public final class VirtualClock implements InstantSource {
         this.speedup = speedup;
         this.nanos = Objects.requireNonNull(nanos, "nanos");
         this.startNanos = nanos.getAsLong();
+        this.segment = new Segment(startNanos, 0, 1, false, false);
     }
 
     /**
@@ -49,15 +69,40 @@ public final class VirtualClock implements InstantSource {
     }
 
     /**
-     * From now on, virtual time runs {@code speedup} times as fast as the wall clock. Idempotent.
+     * From now on, virtual time runs {@code speedup} times as fast as the wall clock (unless held back).
+     * Idempotent.
      *
      * @return this
      */
     public synchronized VirtualClock accelerate() {
-        if (accelNanos == Long.MAX_VALUE) {
-            accelNanos = nanos.getAsLong();
+        if (!segment.accelerated()) {
+            change(true, segment.heldBack());
         }
         return this;
+    }
+
+    /**
+     * Holds an accelerated clock back to wall speed, or lets it run at {@code speedup} again. Idempotent.
+     *
+     * @param held whether virtual time should run at wall speed
+     */
+    public synchronized void holdBack(boolean held) {
+        if (segment.heldBack() != held) {
+            change(segment.accelerated(), held);
+        }
+    }
+
+    /**
+     * @return whether the clock is held back to wall speed
+     */
+    public boolean heldBack() {
+        return segment.heldBack();
+    }
+
+    private void change(boolean accelerated, boolean heldBack) {
+        long now = nanos.getAsLong();
+        double rate = accelerated && !heldBack ? speedup : 1;
+        segment = new Segment(now, segment.at(now), rate, accelerated, heldBack);
     }
 
     /**
@@ -80,12 +125,7 @@ public final class VirtualClock implements InstantSource {
      * @return seconds, {@code >= 0}
      */
     public double elapsedSeconds() {
-        long now = nanos.getAsLong();
-        long accel = accelNanos;
-        if (now < accel) {
-            return (now - startNanos) * 1e-9;
-        }
-        return (accel - startNanos) * 1e-9 + (now - accel) * 1e-9 * speedup;
+        return segment.at(nanos.getAsLong());
     }
 
     /**
@@ -124,8 +164,8 @@ public final class VirtualClock implements InstantSource {
      * @return nanoseconds, {@code <= 0} if already reached
      */
     public long wallNanosUntil(double virtualSeconds) {
-        double rate = accelNanos == Long.MAX_VALUE ? 1 : speedup;
-        return (long) ((virtualSeconds - elapsedSeconds()) / rate * 1e9);
+        Segment now = segment;
+        return (long) ((virtualSeconds - now.at(nanos.getAsLong())) / now.rate() * 1e9);
     }
 
     /**

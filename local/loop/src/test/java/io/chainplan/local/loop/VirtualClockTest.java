@@ -23,6 +23,22 @@ class VirtualClockTest {
     }
 
     @Test
+    void shouldRunAtWallSpeedWhileHeldBackAndKeepTheVirtualTimeReachedWhenReleased() {
+        clock.accelerate();
+        nanos.addAndGet(1_000_000_000L);
+        assertThat(clock.elapsedSeconds()).isEqualTo(10.0);
+        clock.holdBack(true);
+        assertThat(clock.heldBack()).isTrue();
+        nanos.addAndGet(2_000_000_000L);
+        assertThat(clock.elapsedSeconds()).isEqualTo(12.0);
+        assertThat(clock.wallNanosUntil(13)).isEqualTo(1_000_000_000L);
+        clock.holdBack(false);
+        nanos.addAndGet(1_000_000_000L);
+        assertThat(clock.elapsedSeconds()).isEqualTo(22.0);
+        assertThat(clock.heldBack()).isFalse();
+    }
+
+    @Test
     void shouldConvertBetweenVirtualSecondsAndEpochMillisAndScaleSettingsToTheWallClock() {
         assertThat(clock.toMillis(1.5)).isEqualTo(1_700_000_001_500L);
         assertThat(clock.toVirtualSeconds(1_700_000_001_500L)).isEqualTo(1.5);
