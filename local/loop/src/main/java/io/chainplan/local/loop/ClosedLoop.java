@@ -79,6 +79,20 @@ public final class ClosedLoop {
         AutoCloseable startIngest(LocalStack stack, VirtualClock clock);
 
         /**
+         * Starts telemetry-ingest for a simulated fleet, so that it can split the servers' declared timings
+         * into per-token coefficients as the fleet's benchmark would (the prior of its per-token fits).
+         * By default the fleet is not used.
+         *
+         * @param stack the stack
+         * @param clock the run's clock
+         * @param fleet the simulated fleet
+         * @return a handle that stops it
+         */
+        default AutoCloseable startIngest(LocalStack stack, VirtualClock clock, SimFleet fleet) {
+            return startIngest(stack, clock);
+        }
+
+        /**
          * Starts feeding plans from {@code chainplan.plans} to the dispatcher.
          *
          * @param stack      the stack
@@ -150,7 +164,7 @@ public final class ClosedLoop {
             // so that its first telemetry and demand are planned at once (no request waits a window)
             SimpleMeterRegistry optimizerMeters = new SimpleMeterRegistry();
             push(running, startOptimizer(stack.clientConfig(), registry, clock, optimizerMeters));
-            push(running, services.startIngest(stack, clock));
+            push(running, services.startIngest(stack, clock, fleet));
             awaitOptimizer(optimizerMeters);
             Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
             push(running, services.startPlanFeed(stack, dispatcher));
@@ -180,6 +194,11 @@ public final class ClosedLoop {
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
                 estimateTolerance(recorder.completions(), simSettings));
         out.print(summary.render());
+        List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, 60, 300, 600);
+        if (!coefficients.isEmpty()) {
+            out.println();
+            coefficients.forEach(out::println);
+        }
         Optional<PetalsComparison.Result> petals = Optional.empty();
         if (options.comparePetals()) {
             petals = Optional.of(comparePetals(fleet, simSettings, recorder, summary, out));

@@ -57,6 +57,14 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
     }
 
     /**
+     * @param mix a token mix
+     * @return this estimate with that mix
+     */
+    public DemandView withTokens(TokenMix mix) {
+        return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix);
+    }
+
+    /**
      * An estimate with Poisson arrivals.
      *
      * @param ratePerSecond  lambda

@@ -25,15 +25,31 @@ import java.util.TreeMap;
  * @param demand       the latest arrival-rate estimate and token mix
  * @param tokenTimings the per-token coefficients known for up servers, by server id (copied, sorted,
  *                     unmodifiable; empty if none); {@link #atDemandMix} evaluates them at the demand's mix
+ * @param fittedAt     for servers in {@code tokenTimings}, the token mix of the requests their coefficients
+ *                     were fitted to (the estimate's reference mix), by server id (copied, sorted, unmodifiable;
+ *                     a server without one is treated as fitted at any mix)
  */
 public record InputView(ModelSpec model, List<Server> upServers, DemandView demand,
-        Map<String, TokenTimings> tokenTimings) {
+        Map<String, TokenTimings> tokenTimings, Map<String, TokenMix> fittedAt) {
     /** Validates the fields and sorts the servers by id. */
     public InputView {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(demand, "demand");
         upServers = sortedById(upServers, "upServers");
         tokenTimings = copy(tokenTimings, upServers, "tokenTimings");
+        fittedAt = copy(fittedAt, upServers, "fittedAt");
+    }
+
+    /**
+     * A view without the mixes the coefficients were fitted at.
+     *
+     * @param model        the model spec
+     * @param upServers    the up servers
+     * @param demand       the demand
+     * @param tokenTimings the per-token coefficients known for up servers
+     */
+    public InputView(ModelSpec model, List<Server> upServers, DemandView demand, Map<String, TokenTimings> tokenTimings) {
+        this(model, upServers, demand, tokenTimings, Map.of());
     }
 
     /**
@@ -44,7 +60,7 @@ public record InputView(ModelSpec model, List<Server> upServers, DemandView dema
      * @param demand    the demand
      */
     public InputView(ModelSpec model, List<Server> upServers, DemandView demand) {
-        this(model, upServers, demand, new TreeMap<>());
+        this(model, upServers, demand, Map.of(), Map.of());
     }
 
     /**
@@ -57,11 +73,12 @@ public record InputView(ModelSpec model, List<Server> upServers, DemandView dema
      * @param model        the model spec
      * @param estimates    the up servers' per-request estimates
      * @param coefficients per-token coefficients of those servers that have them, by server id
+     * @param fittedAt     the mix each server's coefficients were fitted to, by server id
      * @param demand       the demand, with the measured mix
      * @return the view
      */
     public static InputView atDemandMix(ModelSpec model, List<Server> estimates, Map<String, TokenTimings> coefficients,
-            DemandView demand) {
+            Map<String, TokenMix> fittedAt, DemandView demand) {
         Objects.requireNonNull(coefficients, "coefficients");
         TokenMix mix = demand.tokens();
         List<Server> servers = new ArrayList<>();
@@ -69,7 +86,21 @@ public record InputView(ModelSpec model, List<Server> upServers, DemandView dema
             TokenTimings t = coefficients.get(s.id());
             servers.add(evaluates(t, mix) ? t.server(s.id(), s.memoryBytes(), mix.inputTokens(), mix.outputTokens()) : s);
         }
-        return new InputView(model, servers, demand, coefficients);
+        return new InputView(model, servers, demand, coefficients, fittedAt);
+    }
+
+    /**
+     * {@link #atDemandMix(ModelSpec, List, Map, Map, DemandView)} without the mixes the coefficients were fitted at.
+     *
+     * @param model        the model spec
+     * @param estimates    the up servers' per-request estimates
+     * @param coefficients per-token coefficients of those servers that have them, by server id
+     * @param demand       the demand, with the measured mix
+     * @return the view
+     */
+    public static InputView atDemandMix(ModelSpec model, List<Server> estimates, Map<String, TokenTimings> coefficients,
+            DemandView demand) {
+        return atDemandMix(model, estimates, coefficients, Map.of(), demand);
     }
 
     /**
@@ -107,8 +138,7 @@ public record InputView(ModelSpec model, List<Server> upServers, DemandView dema
         return sorted;
     }
 
-    static Map<String, TokenTimings> copy(Map<String, TokenTimings> timings, List<Server> servers,
-            String name) {
+    static <V> Map<String, V> copy(Map<String, V> timings, List<Server> servers, String name) {
         Objects.requireNonNull(timings, name);
         Set<String> ids = new HashSet<>();
         servers.forEach(s -> ids.add(s.id()));

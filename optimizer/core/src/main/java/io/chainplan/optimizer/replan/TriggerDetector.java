@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * when both the plan and the view have a usable mix); a server's M_j, tau_c or tau_p moved by more than
  * {@link ReplanSettings#serverRelativeThreshold()}, compared at the plan's mix (a server with coefficients is
  * evaluated at the mix the plan was solved for, so that a change of the mix alone, which moves every server
- * at once, never reads as one server's estimate moving); lambda moved by more than
+ * at once, never reads as one server's estimate moving; and a server whose coefficients were fitted to requests
+ * of a mix beyond the mix threshold from the plan's is passed over: its coefficients are still following the
+ * mix, which the demand's mix, and {@code MIX_SHIFT}, will show for the whole fleet); lambda moved by more than
  * {@link ReplanSettings#rateRelativeThreshold()} of the planned rate <em>and</em> the estimate's
  * 95% interval no longer contains the planned rate; the fitted arrival process changed kind, or its index
  * of dispersion at {@value #BURST_WINDOW_SECONDS} s moved by more than
@@ -105,6 +107,9 @@ public final class TriggerDetector {
     private Optional<Trigger> serverMoved(PlanBasis b, InputView view) {
         Map<String, Server> old = byId(b.servers());
         for (Server current : view.upServers()) {
+            if (followingAnotherMix(b, view, current.id())) {
+                continue;
+            }
             Server was = old.get(current.id());
             Server now = atPlanMix(b, view, current);
             Optional<String> moved = firstMoved(was, now);
@@ -115,13 +120,27 @@ public final class TriggerDetector {
         return Optional.empty();
     }
 
+    /** Whether the server's coefficients were fitted to a mix beyond the mix threshold from the plan's. */
+    private boolean followingAnotherMix(PlanBasis b, InputView view, String id) {
+        TokenMix fitted = view.fittedAt().get(id);
+        TokenMix planned = b.tokens();
+        if (fitted == null || !fitted.usable() || !planned.usable()) {
+            return false;
+        }
+        double t = settings.mixRelativeThreshold();
+        return relativeChange(planned.inputTokens(), fitted.inputTokens()) > t
+                || relativeChange(planned.outputTokens(), fitted.outputTokens()) > t;
+    }
+
     /**
-     * The server as the plan would have seen it: its coefficients at the plan's mix when both are known
-     * (and give {@code tau_p > 0} there), else the view's value.
+     * The server as the plan saw it, like for like: its coefficients at the plan's mix when the plan evaluated
+     * this server from coefficients; its coefficients at the mix they were fitted to (its per-request estimate,
+     * as the plan took it) when the plan used its per-request estimate; else the view's value.
      */
     private static Server atPlanMix(PlanBasis b, InputView view, Server now) {
         TokenTimings t = view.tokenTimings().get(now.id());
-        TokenMix mix = b.tokens();
+        TokenMix mix = b.tokenTimings().containsKey(now.id()) ? b.tokens()
+                : view.fittedAt().getOrDefault(now.id(), TokenMix.UNKNOWN);
         return InputView.evaluates(t, mix) ? t.server(now.id(), now.memoryBytes(), mix.inputTokens(),
                 mix.outputTokens()) : now;
     }

@@ -106,6 +106,38 @@ class TriggerDetectorTest {
     }
 
     @Test
+    void shouldPassOverAServerWhoseCoefficientsFollowAMixThePlanWasNotMadeFor() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        // b's first hops of ten times longer outputs moved its fit before the demand's mix shows the change
+        TokenTimings refitted = new TokenTimings(0.001, 1.1e-5, 8.8e-4 * 1.5, 0.02, 0.02);
+        DemandView stillDeclared = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", DECLARED);
+        InputView early = InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), Map.of("a", A_TOKENS, "b", refitted),
+                Map.of("a", DECLARED, "b", new TokenMix(2000, 60)), stillDeclared);
+        assertThat(kind(Optional.of(plan), early, T0)).isEmpty();
+        // fitted to the plan's mix, the same move is b's own
+        InputView settled = InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), Map.of("a", A_TOKENS, "b", refitted),
+                Map.of("a", DECLARED, "b", new TokenMix(2000, 22)), stillDeclared);
+        assertThat(kind(Optional.of(plan), settled, T0)).contains(TriggerKind.SERVER_ESTIMATE_MOVED);
+    }
+
+    @Test
+    void shouldCompareAServerThePlanTookPerRequestWithItsPerRequestValueOnceItHasCoefficients() {
+        // the plan was made before b's estimate carried coefficients: b entered it with its per-request timings
+        Server bPerRequest = B_TOKENS.server("b", B.memoryBytes(), 2000, 20);
+        Map<String, TokenTimings> onlyA = Map.of("a", A_TOKENS);
+        DemandView planned = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 23));
+        PlanBasis plan = planFor(InputView.atDemandMix(Fixtures.MODEL, List.of(A, bPerRequest), onlyA, planned));
+        assertThat(plan.tokenTimings()).containsOnlyKeys("a");
+        // now b's coefficients are known (fitted at 2000 / 20): at the plan's 23 tokens its tau_c is 14% higher,
+        // but like for like, at the mix its per-request value stood for, nothing moved
+        InputView now = InputView.atDemandMix(Fixtures.MODEL, List.of(A, bPerRequest), Map.of("a", A_TOKENS,
+                "b", B_TOKENS), Map.of("a", new TokenMix(2000, 23), "b", DECLARED), planned);
+        assertThat(now.upServers().get(1).commSeconds() / bPerRequest.commSeconds()).isGreaterThan(1.1);
+        assertThat(kind(Optional.of(plan), now, T0)).isEmpty();
+    }
+
+    @Test
     void shouldNotReportAMixShiftWhenEitherMixIsUnknown() {
         Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
         PlanBasis oldPlan = basis(1.0, A, B);

@@ -91,15 +91,18 @@ public final class AvroMappers {
     /**
      * @param e a validated server estimate (see {@link InputChecks#serverEstimate})
      * @return the server's M_j, tau_c, tau_p, whether it is up, its model, and its per-token coefficients
-     *         (empty when the estimate carries none: an old writer, or nothing known)
+     *         (empty when the estimate carries none: an old writer, or nothing known) with the mix they were
+     *         fitted to (its reference tokens)
      */
     public static ServerInput serverInput(ServerEstimate e) {
         TokenTimingEstimate t = e.getTokenTimings();
         Optional<TokenTimings> timings = t == null ? Optional.empty() : Optional.of(new TokenTimings(
                 t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
                 t.getCommSecondsPerRequest(), t.getCommSecondsPerToken()));
+        TokenMix fittedAt = t == null ? TokenMix.UNKNOWN
+                : new TokenMix(t.getReferenceInputTokens(), t.getReferenceOutputTokens());
         return new ServerInput(server(e), e.getStatus() == ServerStatus.UP, e.getModelId() == null ? ""
-                : e.getModelId(), timings);
+                : e.getModelId(), timings, fittedAt);
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * {@code DRAINING} and {@code DOWN} servers are left out of new plans.
  * <p>A server with per-token coefficients is seen at the demand's measured token mix
  * ({@link InputView#atDemandMix}, issue 17): one change of the mix moves every server's timings at once.
+ * Until a mix is measured, the model spec's declared token means stand for it, so that every plan records
+ * the mix its servers were evaluated at and the triggers compare like with like.
  * <p>Not thread-safe: owned by the service's loop thread.
  */
 public final class ModelViews {
@@ -141,13 +143,19 @@ public final class ModelViews {
         }
         List<Server> up = new ArrayList<>();
         Map<String, TokenTimings> coefficients = new TreeMap<>();
+        Map<String, TokenMix> fittedAt = new TreeMap<>();
         for (ServerInput s : servers.values()) {
             if (s.up() && serves(s, modelId)) {
                 up.add(s.server());
-                s.tokenTimings().ifPresent(t -> coefficients.put(s.server().id(), t));
+                s.tokenTimings().ifPresent(t -> {
+                    coefficients.put(s.server().id(), t);
+                    fittedAt.put(s.server().id(), s.fittedAt());
+                });
             }
         }
-        return Optional.of(InputView.atDemandMix(model.spec(), up, coefficients, d));
+        TokenMix declared = new TokenMix(model.meanInputTokens(), model.meanOutputTokens());
+        DemandView mixed = d.tokens().usable() || !declared.usable() ? d : d.withTokens(declared);
+        return Optional.of(InputView.atDemandMix(model.spec(), up, coefficients, fittedAt, mixed));
     }
 
     private boolean serves(ServerInput s, String modelId) {
