@@ -12,11 +12,16 @@ import java.util.Objects;
  *                high Poisson quantile of the level before it, as the rate estimator does)
  * @param up     upward CUSUM of the buckets against the span's level (the mean of {@code clipped})
  * @param down   downward CUSUM of the buckets against the span's level
+ * @param history  arrivals of every closed bucket, the span's restarts notwithstanding, at most the
+ *                 burstiness history, oldest first, the newest ending at the estimator's boundary
+ * @param restarts per bucket of {@code history}, 1 if the span restarted at it (a change of the level
+ *                 was detected there), else 0
  */
-public record BurstinessState(ArrivalCounts counts, ArrivalCounts clipped, DemandState.Cusum up, DemandState.Cusum down) {
-    /** An empty span. */
+public record BurstinessState(ArrivalCounts counts, ArrivalCounts clipped, DemandState.Cusum up, DemandState.Cusum down,
+        ArrivalCounts history, ArrivalCounts restarts) {
+    /** An empty span and history. */
     public static final BurstinessState EMPTY = new BurstinessState(ArrivalCounts.EMPTY, ArrivalCounts.EMPTY,
-            DemandState.Cusum.ZERO, DemandState.Cusum.ZERO);
+            DemandState.Cusum.ZERO, DemandState.Cusum.ZERO, ArrivalCounts.EMPTY, ArrivalCounts.EMPTY);
 
     /** Validates references and that both histories cover the same buckets. */
     public BurstinessState {
@@ -28,5 +33,33 @@ public record BurstinessState(ArrivalCounts counts, ArrivalCounts clipped, Deman
         }
         Objects.requireNonNull(up, "up");
         Objects.requireNonNull(down, "down");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(restarts, "restarts");
+        if (history.size() != restarts.size()) {
+            throw new IllegalArgumentException("history and restarts must cover the same buckets, had " + history.size()
+                    + " and " + restarts.size());
+        }
+    }
+
+    /**
+     * A span that is all the history known (no restart recorded), as a state written before the history
+     * was kept is read.
+     *
+     * @param counts  the span's arrivals
+     * @param clipped their winsorized counts
+     * @param up      upward CUSUM
+     * @param down    downward CUSUM
+     */
+    public BurstinessState(ArrivalCounts counts, ArrivalCounts clipped, DemandState.Cusum up, DemandState.Cusum down) {
+        this(counts, clipped, up, down, counts, ArrivalCounts.of(new long[counts.size()]));
+    }
+
+    /** @return how many restarts of the span the history holds */
+    public int restartCount() {
+        int n = 0;
+        for (int i = 0; i < restarts.size(); i++) {
+            n += (int) restarts.get(i);
+        }
+        return n;
     }
 }

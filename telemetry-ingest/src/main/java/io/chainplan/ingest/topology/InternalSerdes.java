@@ -63,7 +63,7 @@ public final class InternalSerdes {
      * @return the serde
      */
     public static Serde<DemandState> demandState() {
-        return new BinarySerde<>("DemandState", 1, 2, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
+        return new BinarySerde<>("DemandState", 1, 3, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
     }
 
     private static void writeDemandState(ByteBuffer out, DemandState s) {
@@ -91,6 +91,11 @@ public final class InternalSerdes {
         out.putDouble(e.ratePerSecond());
         out.putDouble(e.meanInputTokens());
         out.putDouble(e.meanOutputTokens());
+        out.putInt(b.history().size());
+        for (int i = 0; i < b.history().size(); i++) {
+            out.putLong(b.history().get(i));
+            out.put((byte) b.restarts().get(i));
+        }
     }
 
     private static DemandState readDemandState(int version, ByteBuffer in) {
@@ -106,6 +111,9 @@ public final class InternalSerdes {
         DemandState.Cusum down = readCusum(in);
         long changes = in.getLong();
         EmittedDemand e = new EmittedDemand(in.getLong(), in.getDouble(), in.getDouble(), in.getDouble());
+        if (version >= 3) {
+            bursts = withHistory(bursts, in);
+        }
         return new DemandState(until, regime, buckets, bursts, up, down, changes, e);
     }
 
@@ -121,6 +129,22 @@ public final class InternalSerdes {
             clipped[i] = in.getLong();
         }
         return new BurstinessState(ArrivalCounts.of(counts), ArrivalCounts.of(clipped), readCusum(in), readCusum(in));
+    }
+
+    /** Version 3 added the whole burstiness history with the span's restarts; before, the span was all of it. */
+    private static BurstinessState withHistory(BurstinessState span, ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining() / (Long.BYTES + 1)) {
+            throw new IllegalArgumentException("bad burstiness history length " + n);
+        }
+        long[] history = new long[n];
+        long[] restarts = new long[n];
+        for (int i = 0; i < n; i++) {
+            history[i] = in.getLong();
+            restarts[i] = in.get();
+        }
+        return new BurstinessState(span.counts(), span.clipped(), span.up(), span.down(), ArrivalCounts.of(history),
+                ArrivalCounts.of(restarts));
     }
 
     private static BurstinessState burstinessOf(ArrivalCounts counts) {

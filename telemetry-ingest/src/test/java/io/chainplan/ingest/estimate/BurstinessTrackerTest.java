@@ -90,7 +90,26 @@ class BurstinessTrackerTest {
         long boundary = 200 * SETTINGS.stepMillis();
         assertThat(TRACKER.estimate(s, boundary).spanSeconds()).isEqualTo(600.0);
         assertThat(TRACKER.estimate(s, boundary).dispersions()).extracting(Dispersion::windows).containsExactly(120L, 60L, 10L);
-        assertThat(TRACKER.close(s, 10, boundary, true)).isEqualTo(BurstinessState.EMPTY);
+        BurstinessState restarted = TRACKER.close(s, 10, boundary, true);
+        assertThat(restarted.counts()).isEqualTo(ArrivalCounts.EMPTY);
+        assertThat(restarted.history().size()).isEqualTo(SETTINGS.burstinessHistoryBuckets());
+        assertThat(restarted.restartCount()).isEqualTo(1);
+        assertThat(TRACKER.estimate(restarted, boundary + SETTINGS.stepMillis()).dispersions())
+                .as("one restart: a step of the rate, not bursts").isEmpty();
+    }
+
+    @Test
+    void shouldMeasureTheWholeHistoryWhenTheLevelChangesRecur() {
+        // the Azure code trace's pattern: the level changes every minute or so (2 and 12 req/s here)
+        SplittableRandom random = new SplittableRandom(BURST_SEED);
+        List<DemandEstimateValue> steps = run(random, 240, b -> (b / 12) % 2 == 0 ? 2.0 : 12.0);
+        DemandEstimateValue last = steps.get(steps.size() - 1);
+        assertThat(last.burstiness().spanSeconds()).as("the whole 10 min history").isEqualTo(600.0);
+        assertThat(last.burstiness().dispersions()).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.index()).isGreaterThan(3.0));
+        long bursty = steps.stream().skip(120).filter(e -> !e.burstiness().dispersions().isEmpty()
+                && e.burstiness().dispersions().get(e.burstiness().dispersions().size() - 1).index() > 3.0).count();
+        assertThat(bursty).as("steps of the second 10 minutes read bursty").isGreaterThanOrEqualTo(110);
     }
 
     @Test

@@ -69,6 +69,27 @@ class InternalSerdesTest {
         assertThat(est.estimate(read, false).burstiness().dispersions()).as("measured at once after the upgrade").isNotEmpty();
     }
 
+    @Test
+    void shouldKeepTheBurstinessHistoryAndReadVersionTwoWithTheSpanAsAllOfIt() {
+        ArrivalRateEstimator est = new ArrivalRateEstimator(DemandEstimatorSettings.defaults());
+        DemandState s = est.start(DemandState.EMPTY, 0);
+        for (int i = 0; i < 40; i++) {
+            ArrivalRateEstimator.Step step = est.close(s, new BucketTotals(i < 20 ? 5 : 60, 0, 0, 0, 0));
+            s = step.state().withEmitted(step.estimate());
+        }
+        assertThat(s.burstiness().history().size()).isGreaterThan(s.burstiness().counts().size());
+        assertThat(roundTrip(InternalSerdes.demandState(), s)).isEqualTo(s);
+
+        byte[] v3 = InternalSerdes.demandState().serializer().serialize("t", s);
+        int tail = Integer.BYTES + s.burstiness().history().size() * (Long.BYTES + 1);
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - tail);
+        v2[0] = 2;
+        DemandState read = InternalSerdes.demandState().deserializer().deserialize("t", v2);
+        BurstinessState b = s.burstiness();
+        assertThat(read.burstiness()).isEqualTo(new BurstinessState(b.counts(), b.clipped(), b.up(), b.down()));
+        assertThat(read.burstiness().restartCount()).isZero();
+    }
+
     /** The state as version 1 of the serde wrote it (before the burstiness span). */
     private static byte[] versionOne(DemandState s) {
         ByteBuffer out = ByteBuffer.allocate(8192);

@@ -203,6 +203,9 @@ public final class ClosedLoop {
         if (options.comparePetals()) {
             petals = Optional.of(comparePetals(fleet, simSettings, recorder, summary, out));
         }
+        if (options.trace().isPresent()) {
+            comparePaperPlan(fleet, simSettings, recorder, out);
+        }
         List<Path> files = List.of();
         if (options.reportDir().isPresent()) {
             files = ReportCharts.write(options.reportDir().get(), summary, recorder, load);
@@ -419,6 +422,21 @@ public final class ClosedLoop {
             out.println("  Note: PETALS is simulated with every server up; the closed loop lost a server half way.");
         }
         return p;
+    }
+
+    /** {@code --trace}: the paper's plan and chainplan's on the arrivals served after the first plan's backlog. */
+    private void comparePaperPlan(SimFleet fleet, FleetSimulation.Settings settings, RunRecorder recorder, PrintWriter out) {
+        double from = recorder.backlogClearedSeconds();
+        List<Arrival> arrivals = recorder.arrivals().stream().filter(a -> a.timeSeconds() >= from).toList();
+        Stats measured = Stats.of(recorder.completions().stream().filter(c -> c.arrivalSeconds() >= from)
+                .mapToDouble(Completion::responseSeconds).toArray());
+        try {
+            PaperPlanComparison.print(PaperPlanComparison.run(fleet, settings, arrivals, options.seed()), measured, from,
+                    arrivals.size(), out);
+        } catch (IllegalArgumentException e) {
+            out.println();
+            out.println("No comparison with the paper's plan: " + e.getMessage());
+        }
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> running, T c) {

@@ -3,6 +3,7 @@ package io.chainplan.local.loop;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.IndexOfDispersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +55,12 @@ public final class RunRecorder {
      * @param lower           lower end of its 95% interval
      * @param upper           upper end of its 95% interval
      * @param trueRate        the rate the load source was generating then, req/s
+     * @param dispersion      the estimate's index of dispersion of counts at its longest window (1 for
+     *                        Poisson arrivals, larger for bursty ones), NaN if it measured none
+     * @param windowSeconds   that window's length, seconds, NaN if none
      */
-    public record ObservedDemand(double atSeconds, double rate, double lower, double upper, double trueRate) {
+    public record ObservedDemand(double atSeconds, double rate, double lower, double upper, double trueRate,
+            double dispersion, double windowSeconds) {
     }
 
     /**
@@ -249,7 +254,10 @@ public final class RunRecorder {
      */
     static ObservedDemand observe(DemandEstimate e, VirtualClock clock, LoadSource load) {
         double at = clock.toVirtualSeconds(e.getTimestampMillis().toEpochMilli());
+        List<IndexOfDispersion> d = e.getDispersions();
+        IndexOfDispersion longest = d.isEmpty() ? null : d.get(d.size() - 1);
         return new ObservedDemand(at, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
-                load.trueRatePerSecond(Math.max(0, at)));
+                load.trueRatePerSecond(Math.max(0, at)), longest == null ? Double.NaN : longest.getIndex(),
+                longest == null ? Double.NaN : longest.getWindowSeconds());
     }
 }

@@ -1,5 +1,6 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.schemas.avro.ArrivalProcess;
 import io.chainplan.schemas.avro.ChainPlan;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public final class StatusLine {
             int filled = (int) Math.round(f * BAR);
             String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
             String p = plan.map(StatusLine::describePlan).orElse("no plan yet");
-            String est = demand.map(d -> String.format(Locale.ROOT, "%.2f", d.rate())).orElse("?");
+            String est = demand.map(StatusLine::describeDemand).orElse("?");
             String rt = Double.isNaN(meanRt) ? "-" : String.format(Locale.ROOT, "%.2f s", meanRt);
             return String.format(Locale.ROOT,
                     "[%s] %3.0f%% t=%4.0f/%.0f s | %s | rate est %s / true %.2f req/s | RT %s | done %d, queued %d",
@@ -100,6 +101,20 @@ public final class StatusLine {
      */
     static String describePlan(ChainPlan plan) {
         String c = plan.getC() > 0 ? "c=" + plan.getC() : "placement kept";
-        return String.format(Locale.ROOT, "plan %d (%d chains, %s)", plan.getEpoch(), plan.getChains().size(), c);
+        ArrivalProcess a = plan.getInputs() == null ? null : plan.getInputs().getArrivals();
+        String arrivals = a == null || a.getKind().equals("poisson") ? "" : ", for " + a.getKind() + " arrivals";
+        return String.format(Locale.ROOT, "plan %d (%d chains, %s%s)", plan.getEpoch(), plan.getChains().size(), c,
+                arrivals);
+    }
+
+    /**
+     * @param d a demand estimate
+     * @return "5.12", or "5.12 (I(60s) 12.3)" with its burstiness: the index of dispersion of counts at its
+     *         longest window (1 for Poisson arrivals)
+     */
+    static String describeDemand(RunRecorder.ObservedDemand d) {
+        String rate = String.format(Locale.ROOT, "%.2f", d.rate());
+        return Double.isNaN(d.dispersion()) ? rate
+                : String.format(Locale.ROOT, "%s (I(%.0fs) %.1f)", rate, d.windowSeconds(), d.dispersion());
     }
 }
