@@ -1,6 +1,7 @@
 package io.chainplan.ingest.estimate;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.ToLongFunction;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
@@ -21,7 +22,9 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  * at the older part's coefficient of variation ({@code sum_R c_i (m_i - m_R)^2 / (m_R^2 cv_L^2)} below the
  * {@value #HOMOGENEITY_QUANTILE} quantile of chi-squared with {@code buckets_R - 1} degrees of freedom), so
  * that a part holding both the last old bucket and the first new one is no regime. The estimate is then
- * {@code m_R}: one step from the old mix to the new one.
+ * {@code m_R}: one step from the old mix to the new one. Until then, while the newest one or two buckets
+ * already differ that much from the older ones, the estimate stays the older part's mean (a pending change:
+ * the blend of the two mixes is never reported).
  * <p>O(buckets); pure and deterministic.
  */
 final class TokenMeans {
@@ -95,7 +98,31 @@ final class TokenMeans {
                 mean = mr;
             }
         }
-        return mean;
+        return best > Z ? mean : pending(c, s, q, used, n).orElse(mean);
+    }
+
+    /**
+     * While a change is pending (the newest one or two buckets differ from the older ones by more than
+     * {@value #Z} standard errors at the older part's spread, but do not yet make a regime of their own), the
+     * older part's mean: the blend of the two mixes is never reported, so a mix change moves the estimate once.
+     */
+    private static OptionalDouble pending(double[] c, double[] s, double[] q, int[] used, int n) {
+        for (int k = n - 1; k >= Math.max(1, n - 2); k--) {
+            double nl = c[k];
+            double nr = c[n] - c[k];
+            if (nl < MIN_REQUESTS || used[k] < 2 || nr == 0) {
+                continue;
+            }
+            double ml = s[k] / nl;
+            double mr = (s[n] - s[k]) / nr;
+            double variance = Math.max(q[k] - s[k] * s[k] / nl, 0) / (used[k] - 1);
+            double diff = Math.abs(mr - ml);
+            double z = variance > 0 ? diff / Math.sqrt(variance * (1 / nl + 1 / nr)) : diff > 0 ? Double.MAX_VALUE : 0;
+            if (z > Z && diff > MIN_RELATIVE_CHANGE * ml) {
+                return OptionalDouble.of(ml);
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     /** Whether the newer part's bucket means agree with one mean at the older part's coefficient of variation. */
