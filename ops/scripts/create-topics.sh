@@ -13,7 +13,9 @@ create() {
     --partitions "$partitions" --replication-factor "$replication" "${@:2}"
 }
 create models           --config cleanup.policy=compact
+create accepted-models  --config cleanup.policy=compact
 create telemetry        --config cleanup.policy=delete
+create fleet            --config cleanup.policy=compact
 create requests         --config cleanup.policy=delete
 create server-estimates --config cleanup.policy=compact
 create demand-estimates --config cleanup.policy=compact

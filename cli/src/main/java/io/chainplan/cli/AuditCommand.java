@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chainplan.cli.format.PlanFiles;
+import io.chainplan.local.loop.PlanPage;
+import io.chainplan.local.loop.PlanPageModel;
+import io.chainplan.local.loop.RunRecorder;
 import io.chainplan.optimizer.audit.AvroJson;
 import io.chainplan.optimizer.audit.PlanAudit;
 import io.chainplan.optimizer.audit.PlanLog;
@@ -25,10 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chainplan audit list|show|diff|replay}: the plan history of a model, read from the plans
@@ -38,7 +42,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Audit the plans of a model from the plans topic: list, show, diff, replay.",
         subcommands = {AuditCommand.ListPlans.class, AuditCommand.Show.class, AuditCommand.Diff.class,
-            AuditCommand.Replay.class})
+            AuditCommand.Replay.class, AuditCommand.Serve.class})
 final class AuditCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -75,6 +79,7 @@ final class AuditCommand implements Runnable {
                 throw new UsageException("--format must be table or json, was " + format);
             }
             ClientConfig client = CliSupport.load(config);
+            CliSupport.requireBroker(client);
             PlanLog.Result r;
             try {
                 r = PlanLog.read(client.kafkaProperties(), client.topics().plans(),
@@ -274,4 +279,50 @@ final class AuditCommand implements Runnable {
         }
     }
 
+
+    /** {@code audit serve}: the live plan page against a cluster's plans topic. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = {
+        "Serve the live plan page of a model from the plans topic (the page chainplan local serves): the plan in",
+        "force with each server's blocks, its chains and the plan history with triggers and moves, re-read every",
+        "--refresh. Prints the page's address; runs until Ctrl-C."})
+    static final class Serve extends Common implements Callable<Integer> {
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + PlanPage.DEFAULT_PORT,
+                description = "Port of the page on localhost, 0 for a free one (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--refresh", paramLabel = "DURATION", defaultValue = "PT5S",
+                description = "How often the plans topic is re-read (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration refresh;
+
+        @Override
+        public Integer call() throws Exception {
+            if (refresh.isNegative() || refresh.isZero()) {
+                throw new UsageException("--refresh must be positive, was " + refresh);
+            }
+            AtomicReference<String> document = new AtomicReference<>(PlanPageModel.forPlans(model, List.of()));
+            document.set(document(plans()));
+            try (PlanPage page = PlanPage.start(port, document::get)) {
+                out().println("chainplan audit serve: plan page " + page.address() + " for model " + model
+                        + " (Ctrl-C stops)");
+                out().flush();
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Thread.sleep(refresh.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    document.set(document(plans()));
+                }
+            }
+            return 0;
+        }
+
+        /** The plans, timed in seconds since the first one was created. */
+        private String document(List<ChainPlan> plans) {
+            long t0 = plans.isEmpty() ? 0 : plans.get(0).getCreatedAtMillis().toEpochMilli();
+            return PlanPageModel.forPlans(model, plans.stream().map(p -> new RunRecorder.ObservedPlan(
+                    (p.getCreatedAtMillis().toEpochMilli() - t0) / 1000.0, p)).toList());
+        }
+    }
 }

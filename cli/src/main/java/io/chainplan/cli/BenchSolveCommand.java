@@ -3,7 +3,6 @@ package io.chainplan.cli;
 import io.chainplan.optimizer.allocation.DijkstraGcaCacheAllocation;
 import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.fleets.PaperFleets;
-import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.bench.SolveBenchmark;
 import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.optimizer.model.Fleet;
@@ -84,7 +83,7 @@ public final class BenchSolveCommand implements Callable<Integer> {
         }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         PrintWriter out = spec.commandLine().getOut();
-        List<Double> rtt = RttSamples.load(rttCsv);
+        List<Double> rtt = CliSupport.rttSamples(rttCsv, spec);
         out.printf(Locale.ROOT, "# chainplan bench solve: objective %s, threads %d, runs %d after %d warm-up, seed %d, eta %.2f,"
                 + " max heap %d MB, %s%n", o.cliName(), n, runs, warmup, seed, eta, Runtime.getRuntime().maxMemory() >> 20,
                 rtt.isEmpty() ? "RTT uniform 5-60 ms (" + rttCsv + " not found)" : "RTT from " + rttCsv + " (" + rtt.size() + " samples)");

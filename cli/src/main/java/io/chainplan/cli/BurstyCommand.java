@@ -1,7 +1,6 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.experiment.BurstyExperiment;
-import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.sim.RequestTrace;
 import io.chainplan.optimizer.trace.AzureTraceReader;
 import java.io.IOException;
@@ -80,7 +79,7 @@ public final class BurstyCommand implements Callable<Integer> {
                     + " azure-trace rows are left out; pass --trace PATH");
         }
         BurstyExperiment.Settings settings = settings(sources);
-        List<Double> rtt = RttSamples.load(rttCsv);
+        List<Double> rtt = CliSupport.rttSamples(rttCsv, spec);
         o.printf(Locale.ROOT, "# experiment bursty: BLOOM-176B paper-style fleets (%s); J %s, eta %s, loads %s of nu_max;"
                 + " arrivals %s; %d replications (%d requests per Poisson/MMPP run, the whole trace rotated per trace run);"
                 + " base seed %d%n", rtt.isEmpty() ? "RTT uniform 5-60 ms" : rtt.size() + " RTTs from " + rttCsv,

@@ -1,15 +1,29 @@
 package io.chainplan.cli;
 
 import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
 
 /** How the Kafka-facing commands (ingest, optimizer, dispatch, audit, model) load their {@code --config}. */
 final class CliSupport {
@@ -66,5 +80,56 @@ final class CliSupport {
         String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
         return new IllegalStateException("cannot read " + e.topic() + ": schema registry " + client.schemaRegistryUrl()
                 + (e.retriable() ? " is unreachable or failing" : " refuses the request") + " (" + cause + ")", e);
+    }
+
+    /** How long a command waits for the Kafka cluster to answer before it says it cannot reach it. */
+    static final Duration BROKER_PROBE = Duration.ofSeconds(5);
+
+    /**
+     * Checks that the cluster answers (its metadata, within {@link #BROKER_PROBE}) before a command reads
+     * a topic, so that an unreachable broker is one line naming its address after seconds, not a client
+     * timeout without one.
+     *
+     * @param client the command's settings
+     * @throws IllegalStateException naming {@code bootstrap.servers} and its value if the cluster does not answer
+     */
+    static void requireBroker(ClientConfig client) {
+        Map<String, Object> consumer = new HashMap<>(client.kafkaProperties());
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        new ConsumerConfig(consumer); // a bad client setting is bad input (exit 2), not an unreachable broker
+        Map<String, Object> p = new HashMap<>(client.kafkaProperties());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE.toMillis());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE.toMillis());
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_PROBE.toMillis()))
+                    .clusterId().get(BROKER_PROBE.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Kafka at " + client.bootstrapServers(), e);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + client.bootstrapServers() + " (bootstrap.servers) within "
+                    + BROKER_PROBE.toSeconds() + " s; start it (chainplan local --stack-only) or set bootstrap.servers"
+                    + " with --config FILE or CHAINPLAN_BOOTSTRAP_SERVERS", e);
+        }
+    }
+
+    /**
+     * RIPE Atlas round-trip times for a generated fleet ({@link RttSamples#load}); when the file is not
+     * there (the default {@code ../shared/data/...} is relative to the working directory), one line on the
+     * command's stderr says that uniform RTTs are used instead and how to point at the file.
+     *
+     * @param csv  the {@code --rtt-csv} file
+     * @param spec the command, for its name and stderr
+     * @return the samples, empty if the file is absent
+     * @throws IOException if the file exists but cannot be read
+     */
+    static List<Double> rttSamples(Path csv, CommandLine.Model.CommandSpec spec) throws IOException {
+        List<Double> rtt = RttSamples.load(csv);
+        if (rtt.isEmpty()) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": note: no RTT file " + csv + " (from "
+                    + Path.of("").toAbsolutePath() + "); using uniform 5-60 ms RTTs; set --rtt-csv PATH");
+        }
+        return rtt;
     }
 }

@@ -1,7 +1,6 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.experiment.RoutersExperiment;
-import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.sim.RequestTrace;
 import io.chainplan.optimizer.trace.AzureTraceReader;
 import java.io.IOException;
@@ -78,7 +77,7 @@ public final class ExperimentRoutersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RoutersExperiment.Settings s = settings();
-        List<Double> rtt = RttSamples.load(rttCsv);
+        List<Double> rtt = CliSupport.rttSamples(rttCsv, spec);
         Optional<RequestTrace> t = Files.isRegularFile(trace) ? Optional.of(AzureTraceReader.read(trace, (int) s.requests()))
                 : Optional.empty();
         PrintWriter o = spec.commandLine().getOut();

@@ -4,7 +4,10 @@ import io.chainplan.cli.format.FleetFileException;
 import io.chainplan.cli.format.FleetFiles;
 import io.chainplan.local.loop.ClosedLoop;
 import io.chainplan.local.loop.ClosedLoopOptions;
+import io.chainplan.local.loop.FleetPreset;
+import io.chainplan.local.loop.LocalMetrics;
 import io.chainplan.local.loop.LocalServices;
+import io.chainplan.local.loop.PlanPage;
 import io.chainplan.local.loop.Scenario;
 import io.chainplan.local.LocalStack;
 import io.chainplan.local.LocalStackException;
@@ -36,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run chainplan end to end in one process: Kafka (KRaft) + schema registry, telemetry-ingest, the "
-                + "optimizer, and a simulated fleet (LLaMA-2-7B on nine A100 MIG slices by default) with a JFFC router,",
+                + "optimizer, and a simulated fleet (LLaMA-2-70B on 2 x A100-80GB, 4 x A100-40GB and 4 x A10 by default) with a JFFC router,",
             "in a closed loop with accelerated time; prints a live status line and, at the end, a summary.",
             "With --stack-only: just the broker, the registry and the topics until Ctrl-C, for clients in any language."})
 public final class LocalCommand implements Callable<Integer> {
@@ -58,16 +61,21 @@ public final class LocalCommand implements Callable<Integer> {
     private String scenario;
 
     @Option(names = "--fleet", paramLabel = "FILE",
-            description = "Fleet file (DESIGN.md 4.1) to simulate instead of the paper's nine MIG slices.")
+            description = "Fleet file to simulate instead of the preset (format: docs/file-formats.md).")
     private Path fleetFile;
+
+    @Option(names = "--fleet-preset", paramLabel = "NAME", defaultValue = "70b-mixed",
+            description = "Built-in fleet: 70b-mixed (LLaMA-2-70B on 2 x A100-80GB, 4 x A100-40GB, 4 x A10; 4 req/s) or "
+                    + "mig (LLaMA-2-7B on the paper's nine A100 MIG slices; 5 req/s) (default: ${DEFAULT-VALUE}).")
+    private String fleetPreset;
 
     @Option(names = "--trace", paramLabel = "PATH",
             description = "Replay an Azure LLM trace CSV (e.g. ../shared/data/azure-llm-2023-code.csv) instead of Poisson arrivals.")
     private Path trace;
 
     @Option(names = "--rate", paramLabel = "R",
-            description = "Poisson arrival rate before any shift, req/s (default: the fleet file's arrivalRate, else "
-                    + ClosedLoopOptions.DEFAULT_RATE + ").")
+            description = "Poisson arrival rate before any shift, req/s (default: the fleet file's arrivalRate, else the "
+                    + "preset's).")
     private Double rate;
 
     @Option(names = "--compare", paramLabel = "BASELINE",
@@ -105,6 +113,18 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--registry-port", paramLabel = "N", defaultValue = "8081",
             description = "Schema registry HTTP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
     private int registryPort;
+
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "" + LocalMetrics.DEFAULT_BASE_PORT,
+            description = "Prometheus endpoints GET /metrics of the closed loop: telemetry-ingest on N, the optimizer on "
+                    + "N+1, the router (dispatch service) on N+2, as the services use when run apart; 0 for free ports, "
+                    + "-1 for none (default: ${DEFAULT-VALUE}).")
+    private int metricsPort;
+
+    @Option(names = "--page-port", paramLabel = "N", defaultValue = "" + PlanPage.DEFAULT_PORT,
+            description = "Port of the live plan page (on localhost; address printed at start): the plan in force, its "
+                    + "chains and their utilisation, the plan history; 0 for a free port, -1 for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int pagePort;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
@@ -193,9 +213,10 @@ public final class LocalCommand implements Callable<Integer> {
     private int closedLoop() throws IOException {
         ClosedLoopOptions options;
         try {
-            options = new ClosedLoopOptions(duration, speedup, fleet(), Optional.ofNullable(trace),
+            options = new ClosedLoopOptions(duration, speedup, fleet(), FleetPreset.fromCliName(fleetPreset),
+                    Optional.ofNullable(trace),
                     Optional.ofNullable(rate), scenario(), comparePetals(), Optional.ofNullable(reportDir), seed,
-                    dispatch());
+                    dispatch(), metricsPort, pagePort);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -3,7 +3,6 @@ package io.chainplan.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainplan.optimizer.audit.AvroJson;
-import io.chainplan.optimizer.service.InputChecks;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
@@ -11,6 +10,8 @@ import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.AvroSerializer;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.TopicReader;
+import io.chainplan.schemas.validate.InputLimits;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,20 +88,22 @@ final class ModelCommand implements Runnable {
             }
             JsonNode n = root.has("model") ? root.get("model") : root;
             ModelSpec.Builder b = ModelSpec.newBuilder()
-                    .setId(text(n, "id")).setBlocks((int) number(n, "blocks"))
+                    .setId(text(n, "id")).setBlocks(integer(n, "blocks", InputLimits.blocks("model field blocks",
+                            number(n, "blocks"))))
                     .setBlockBytes(number(n, "blockBytes")).setCacheBytesPerBlockPerJob(number(n, "cacheBytesPerBlockPerJob"))
                     .setUpdatedAtMillis(Instant.now());
             if (n.has("contextTokens")) {
-                b.setContextTokens((int) number(n, "contextTokens"));
+                b.setContextTokens(integer(n, "contextTokens", InputLimits.contextTokens("model field contextTokens",
+                        number(n, "contextTokens"))));
             }
             if (n.has("meanInputTokens")) {
-                b.setMeanInputTokens(n.get("meanInputTokens").asDouble());
+                b.setMeanInputTokens(real(n, "meanInputTokens"));
             }
             if (n.has("meanOutputTokens")) {
-                b.setMeanOutputTokens(n.get("meanOutputTokens").asDouble());
+                b.setMeanOutputTokens(real(n, "meanOutputTokens"));
             }
             ModelSpec m = b.build();
-            InputChecks.modelSpec(m.getId(), m).ifPresent(problem -> {
+            RecordChecks.modelSpec(m.getId(), m).ifPresent(problem -> {
                 throw new UsageException("--file " + file + ": " + problem);
             });
             return m;
@@ -112,8 +116,23 @@ final class ModelCommand implements Runnable {
             return n.get(field).asText();
         }
 
+        /** The field as an int, refused (not truncated) when its range check fails. */
+        private static int integer(JsonNode n, String field, Optional<String> rangeProblem) {
+            rangeProblem.ifPresent(p -> {
+                throw new UsageException(p);
+            });
+            return (int) number(n, field);
+        }
+
+        private static double real(JsonNode n, String field) {
+            if (!n.get(field).isNumber()) {
+                throw new UsageException("model field " + field + " is not a number");
+            }
+            return n.get(field).asDouble();
+        }
+
         private static long number(JsonNode n, String field) {
-            if (!n.hasNonNull(field) || !n.get(field).canConvertToLong()) {
+            if (!n.hasNonNull(field) || !n.get(field).isIntegralNumber() || !n.get(field).canConvertToLong()) {
                 throw new UsageException("model field " + field + " is missing or not an integer");
             }
             return n.get(field).asLong();

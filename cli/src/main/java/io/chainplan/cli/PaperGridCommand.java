@@ -1,7 +1,6 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.baseline.CachePool;
-import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.experiment.PaperGridExperiment;
 import io.chainplan.optimizer.experiment.ServingMethod;
 import io.chainplan.optimizer.experiment.ServingMethods;
@@ -86,7 +85,7 @@ public final class PaperGridCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PaperGridExperiment.Settings settings = settings();
-        List<Double> rtt = RttSamples.load(rttCsv);
+        List<Double> rtt = CliSupport.rttSamples(rttCsv, spec);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         o.printf(Locale.ROOT, "# experiment paper-grid: BLOOM-176B paper-style fleets (%s); J %s, eta %s, lambda %.3f;"

@@ -1,7 +1,6 @@
 package io.chainplan.cli;
 
 import io.chainplan.optimizer.baseline.CachePool;
-import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.experiment.PetalsMigExperiment;
 import io.chainplan.optimizer.experiment.ServingMethods;
 import io.chainplan.optimizer.sim.RequestTrace;
@@ -89,7 +88,7 @@ public final class PetalsMigCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         RequestTrace t = AzureTraceReader.read(trace, n);
-        List<Double> rtt = RttSamples.load(rttCsv);
+        List<Double> rtt = CliSupport.rttSamples(rttCsv, spec);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         o.printf(Locale.ROOT, "# experiment petals-mig: LLaMA-2-7B (L=32, s_m=0.4375 GB, s_c=0.0336 GB), 3 x 3g.40gb + 6 x 2g.20gb;"

@@ -23,6 +23,7 @@ import io.chainplan.optimizer.sim.TokenServiceModel;
 import io.chainplan.optimizer.sim.TraceArrivals;
 import io.chainplan.optimizer.trace.AzureTraceReader;
 import io.chainplan.optimizer.tuning.CapacitySearch;
+import io.chainplan.optimizer.validate.PlanValidator;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.DispatchPolicies;
 import io.chainplan.router.policy.DispatchPolicy;
@@ -80,7 +81,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Requests to simulate; for a trace, its first N (default ${DEFAULT-VALUE}).")
     private long requests;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Requests left out of the statistics (default: 10% for Poisson, 0 for a trace).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Requests left out of the statistics (default: 10%% for Poisson, 0 for a trace).")
     private Long warmup;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -102,9 +103,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (requests < 1 || requests > Integer.MAX_VALUE) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--requests must be in [1, " + Integer.MAX_VALUE + "], was " + requests);
+        }
         DispatchPolicy p = parsePolicy();
         Fleet fleet = readFleet();
-        Plan plan = planFile == null ? new CapacitySearch().solve(fleet) : readPlan();
+        Plan plan = planFile == null ? new CapacitySearch().solve(fleet) : readPlan(fleet);
         if (plan.status() == PlanStatus.INFEASIBLE || plan.chains().isEmpty()) {
             throw new IllegalStateException("plan has no chains (" + plan.status() + "): " + plan.reason());
         }
@@ -148,12 +152,21 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private Plan readPlan() throws IOException {
+    /** The plan file, which must be a plan of this fleet (its servers, blocks, memory and timings). */
+    private Plan readPlan(Fleet fleet) throws IOException {
+        Plan plan;
         try {
-            return PlanFiles.read(planFile);
+            plan = PlanFiles.read(planFile);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--plan " + planFile + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plan " + e.getMessage());
         }
+        List<String> problems = PlanValidator.violations(fleet, plan);
+        if (!problems.isEmpty()) {
+            throw new UsageException("--plan " + planFile + " is not a plan of --fleet " + fleetFile + ": "
+                    + String.join("; ", problems.subList(0, Math.min(3, problems.size())))
+                    + (problems.size() > 3 ? "; and " + (problems.size() - 3) + " more" : ""));
+        }
+        return plan;
     }
 
     private Arrivals poissonArrivals(Fleet fleet) {

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code chainplan version}: prints the chainplan, Kafka, Avro and Java versions. */
-@Command(name = "version", description = "Print the chainplan, Kafka, Avro and Java versions.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the chainplan, Kafka, Avro and Java versions.")
 final class VersionCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -122,6 +122,10 @@ public final class PlanFiles {
      */
     public static Plan parse(String json, String source) {
         JsonNode root;
+        if (!json.isBlank() && json.strip().charAt(0) != '{') {
+            throw new FleetFileException("", null, source + ": not a JSON plan file (is it the table `chainplan solve`"
+                    + " prints? write JSON with `chainplan solve --format json`, or --out FILE.json)");
+        }
         try {
             root = FleetFiles.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

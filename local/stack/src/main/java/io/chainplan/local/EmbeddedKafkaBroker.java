@@ -35,18 +35,21 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int port;
+    /** Port of the SASL_PLAINTEXT listener, 0 if there is none. */
+    private final int saslPort;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port, int saslPort) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.saslPort = saslPort;
     }
 
     /**
@@ -71,18 +74,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws LocalStackException if the port is in use, the directory is not writable, or the broker fails
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        return start(dataDir, port, overrides, Map.of());
+    }
+
+    /**
+     * Starts a broker that also has a SASL_PLAINTEXT listener (mechanism PLAIN) on a free port
+     * ({@link #saslBootstrapServers()}), accepting exactly the given users; the PLAINTEXT listener
+     * stays for the broker's own use and for tests that set topics up.
+     *
+     * @param dataDir directory for the broker's data
+     * @param users   user name to password
+     * @return the running broker
+     * @throws LocalStackException as {@link #start(Path, int, Map)}
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("users must not be empty");
+        }
+        return start(dataDir, 0, Map.of(), users);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides,
+                                             Map<String, String> saslUsers) {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
         long startNanos = System.nanoTime();
         Path logDir = writableDir(dataDir.resolve("kafka"));
         int clientPort = Ports.claim(port, "Kafka");
         int controllerPort = Ports.claim(0, "Kafka controller");
+        int saslPort = saslUsers.isEmpty() ? 0 : Ports.claim(0, "Kafka SASL");
         Map<String, String> props = serverProperties(logDir, clientPort, controllerPort);
+        if (!saslUsers.isEmpty()) {
+            addSaslPlainListener(props, saslPort, saslUsers);
+        }
         props.putAll(overrides);
         KafkaConfig config = new KafkaConfig(props, false);
-        formatIfNeeded(logDir);
+        formatIfNeeded(logDir, NODE_ID, Uuid.randomUuid().toString());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, clientPort);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, clientPort, saslPort);
         try {
             server.startup();
             broker.awaitReady();
@@ -139,7 +168,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static Path writableDir(Path dir) {
+    /** A SASL_PLAINTEXT listener on {@code saslPort}, PLAIN with a fixed user list (Kafka's own server callback). */
+    private static void addSaslPlainListener(Map<String, String> p, int saslPort, Map<String, String> users) {
+        p.put("listeners", p.get("listeners") + ",SASL_PLAINTEXT://localhost:" + saslPort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_PLAINTEXT://localhost:" + saslPort);
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
+
+    static Path writableDir(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -151,8 +191,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dir;
     }
 
-    /** Formats the log directory for KRaft unless it already holds a {@code meta.properties}. */
-    private static void formatIfNeeded(Path logDir) {
+    /**
+     * Formats the log directory for KRaft unless it already holds a {@code meta.properties}.
+     *
+     * @param logDir    the node's log (and metadata) directory
+     * @param nodeId    the node's id
+     * @param clusterId the cluster's id (the same for every node of a cluster)
+     */
+    static void formatIfNeeded(Path logDir, int nodeId, String clusterId) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -160,8 +206,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             new Formatter()
                     .setPrintStream(print)
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -205,6 +251,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public String bootstrapServers() {
         return "localhost:" + port;
+    }
+
+    /**
+     * @return {@code localhost:port} of the SASL_PLAINTEXT listener
+     * @throws IllegalStateException if the broker was not started by {@link #startWithSaslPlain}
+     */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener (start it with startWithSaslPlain)");
+        }
+        return "localhost:" + saslPort;
     }
 
     /**

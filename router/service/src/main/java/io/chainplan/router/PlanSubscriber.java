@@ -98,6 +98,12 @@ public final class PlanSubscriber implements AutoCloseable {
         this.listener = b.listener;
         this.lookback = b.lookback;
         this.meters = b.meterRegistry;
+        if (meters != null) {
+            // every stage's counter exists from the start (at 0), so a dashboard's sum over them has data
+            for (String stage : new String[] {"deserialize", "validate", "stale"}) {
+                rejectedCounter(stage);
+            }
+        }
         this.failureMode = b.failureMode;
         Consumer<byte[], byte[]> consumer = b.consumers.apply(TopicReader.properties(b.clientProperties));
         this.reader = new TopicReader<>(consumer, b.topics.plans(),
@@ -284,8 +290,12 @@ public final class PlanSubscriber implements AutoCloseable {
         if (meters == null) {
             return;
         }
-        rejected.computeIfAbsent(stage, s -> Counter.builder("chainplan.router.plans.rejected")
-                .description("plan records not applied").tag("stage", s).register(meters)).increment();
+        rejectedCounter(stage).increment();
+    }
+
+    private Counter rejectedCounter(String stage) {
+        return rejected.computeIfAbsent(stage, s -> Counter.builder("chainplan.router.plans.rejected")
+                .description("plan records not applied").tag("stage", s).register(meters));
     }
 
     /** Stops polling (if started) and closes the Kafka clients. */

@@ -104,6 +104,26 @@ public final class Topics {
         return prefix + "models";
     }
 
+    /**
+     * @return accepted model specs, key model id, value the {@code ModelSpec} bytes exactly as read from
+     *         {@link #models()} once they passed validation (a tombstone once the model was deleted),
+     *         compacted: written by telemetry-ingest, the last good spec of every model, read by the
+     *         ingest and the optimizer where a model's latest spec on {@link #models()} is bad (compaction
+     *         would otherwise leave the bad spec as the only one)
+     */
+    public String acceptedModels() {
+        return prefix + "accepted-models";
+    }
+
+    /**
+     * @return fleet membership topic, key server id, value the {@code ServerTelemetry} report that made
+     *         telemetry-ingest first see the server (again after each restart), compacted: the servers
+     *         that have reported telemetry, against which request events' hops are checked
+     */
+    public String fleet() {
+        return prefix + "fleet";
+    }
+
     /** @return server telemetry topic, key server id, value {@code ServerTelemetry} */
     public String telemetry() {
         return prefix + "telemetry";
@@ -148,7 +168,9 @@ public final class Topics {
     public List<Spec> all() {
         return List.of(
                 new Spec(models(), Cleanup.COMPACT),
+                new Spec(acceptedModels(), Cleanup.COMPACT),
                 new Spec(telemetry(), Cleanup.DELETE),
+                new Spec(fleet(), Cleanup.COMPACT),
                 new Spec(requests(), Cleanup.DELETE),
                 new Spec(serverEstimates(), Cleanup.COMPACT),
                 new Spec(demandEstimates(), Cleanup.COMPACT),

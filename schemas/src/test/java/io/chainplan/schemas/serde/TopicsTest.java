@@ -11,8 +11,8 @@ class TopicsTest {
     void shouldNameTheDesignTopicsUnderTheDefaultPrefix() {
         Topics t = Topics.defaults();
 
-        assertThat(t.all()).extracting(Topics.Spec::name).containsExactly("chainplan.models", "chainplan.telemetry",
-                "chainplan.requests", "chainplan.server-estimates", "chainplan.demand-estimates", "chainplan.plans",
+        assertThat(t.all()).extracting(Topics.Spec::name).containsExactly("chainplan.models",
+                "chainplan.accepted-models", "chainplan.telemetry", "chainplan.fleet", "chainplan.requests", "chainplan.server-estimates", "chainplan.demand-estimates", "chainplan.plans",
                 "chainplan.leases", "chainplan.dead-letters");
     }
 
@@ -21,7 +21,7 @@ class TopicsTest {
         Topics t = Topics.withPrefix("x.");
 
         assertThat(t.all()).extracting(Topics.Spec::cleanup).containsExactly(Topics.Cleanup.COMPACT,
-                Topics.Cleanup.DELETE, Topics.Cleanup.DELETE, Topics.Cleanup.COMPACT, Topics.Cleanup.COMPACT,
+                Topics.Cleanup.COMPACT, Topics.Cleanup.DELETE, Topics.Cleanup.COMPACT, Topics.Cleanup.DELETE, Topics.Cleanup.COMPACT, Topics.Cleanup.COMPACT,
                 Topics.Cleanup.KEEP_FOREVER, Topics.Cleanup.COMPACT, Topics.Cleanup.DELETE);
         assertThat(t.plans()).isEqualTo("x.plans");
         assertThat(t.leases()).isEqualTo("x.leases");

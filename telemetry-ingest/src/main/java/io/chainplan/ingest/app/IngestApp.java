@@ -6,13 +6,17 @@ import io.chainplan.ingest.topology.IngestSettings;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.metrics.PrometheusEndpoint;
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -92,6 +96,7 @@ public final class IngestApp implements AutoCloseable {
         int port = config.metricsPort();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, InstantSource.system());
+        metrics.declareInputs(inputTopics(config));
         Properties props = config.streamsProperties();
         KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(props, metrics);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -127,6 +132,19 @@ public final class IngestApp implements AutoCloseable {
         return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped, running);
     }
 
+    /**
+     * @param config the configuration
+     * @return the topics the ingest reads: requests, telemetry, models and, if configured, GPU metrics
+     */
+    public static List<String> inputTopics(IngestConfig config) {
+        List<String> topics = new ArrayList<>(List.of(config.topics().requests(), config.topics().telemetry(),
+                config.topics().models()));
+        if (config.settings().readsGpuMetrics()) {
+            topics.add(config.settings().gpuMetricsTopic());
+        }
+        return topics;
+    }
+
     /** @return a latch released when {@code streams} starts shutting down or fails */
     private static CountDownLatch stoppedLatch(KafkaStreams streams) {
         CountDownLatch stopped = new CountDownLatch(1);
@@ -147,6 +165,11 @@ public final class IngestApp implements AutoCloseable {
         }
         if (registry != null) {
             LOG.error("stopping: {}", registry.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+        if (refused.isPresent()) {
+            LOG.error("stopping: {}", refused.get().message());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DeadLetterSink} on a producer of its own, for the dead letters of the global model
- * store (bad model specs). Idempotent, {@code acks=all}, not transactional: the global thread is
+ * store (bad model specs) and the accepted specs it writes to the accepted-models topic. Idempotent, {@code acks=all}, not transactional: the global thread is
  * outside Kafka Streams' exactly-once transactions, so these dead letters are at least once (see
  * {@code ModelStoreUpdater}). Sends are asynchronous; a send that fails (at once or in its
  * callback) is logged and counted ({@link IngestMetrics#deadLetterSendFailed}), never thrown into
@@ -90,6 +90,12 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     }
 
     private void failed(ProducerRecord<byte[], byte[]> deadLetter, Exception e) {
+        if (DeadLetters.header(deadLetter.headers(), DeadLetters.HEADER_TOPIC) == null) {
+            metrics.deadLetterSendFailed(deadLetter.topic(), "accepted");
+            LOG.error("could not write the accepted spec of {} to {}; it is written again at the next start", deadLetter.key()
+                    == null ? null : new String(deadLetter.key(), java.nio.charset.StandardCharsets.UTF_8), deadLetter.topic(), e);
+            return;
+        }
         String topic = String.valueOf(DeadLetters.header(deadLetter.headers(), DeadLetters.HEADER_TOPIC));
         String stage = String.valueOf(DeadLetters.header(deadLetter.headers(), DeadLetters.HEADER_STAGE));
         metrics.deadLetterSendFailed(topic, stage);

@@ -1,10 +1,13 @@
 package io.chainplan.ingest.app;
 
+import io.chainplan.ingest.topology.Checked;
 import io.chainplan.ingest.topology.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code chainplan_ingest_estimates_out_total{topic}},
  * {@code chainplan_ingest_timing_fallbacks_total{part,reason}} (hops left out of a per-token fit, and
  * published server estimates whose part is not fitted), and the processing lag
- * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time
- * seen on the topic. Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
+ * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time of a
+ * valid record processed from the topic (a rejected record never moves it; a valid one dated ahead of
+ * the wall clock, within the allowed skew, counts as now, so the lag is never negative). Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
  * separately by {@link IngestApp}. Thread-safe.
  */
 public final class MicrometerIngestMetrics implements IngestMetrics {
@@ -50,6 +54,23 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
         return c;
     }
 
+    /**
+     * Registers, at 0, the bad-record, dead-letter and skip counters of each input topic for every stage
+     * ({@link Checked#DESERIALIZE}, {@link Checked#VALIDATE}, {@link Checked#PROCESS}), so that they are
+     * exported before the first bad record and a dashboard's sum over them has data.
+     *
+     * @param topics the topics the ingest reads
+     */
+    public void declareInputs(Collection<String> topics) {
+        for (String topic : topics) {
+            for (String stage : List.of(Checked.DESERIALIZE, Checked.VALIDATE, Checked.PROCESS)) {
+                counter("chainplan.ingest.bad.records", "topic", topic, "stage", stage);
+                counter("chainplan.ingest.dead.lettered", "topic", topic, "stage", stage);
+            }
+            counter("chainplan.ingest.skipped", "topic", topic, "reason", Checked.SKIPPED_BAD_RECORD);
+        }
+    }
+
     @Override
     public void recordIn(String topic, long eventMillis) {
         Counter in = recordsIn.get(topic);
@@ -62,7 +83,7 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
             if (newest == null) {
                 newest = newestEvent.computeIfAbsent(topic, this::lagGauge);
             }
-            newest.accumulateAndGet(eventMillis, Math::max);
+            newest.accumulateAndGet(Math.min(eventMillis, clock.millis()), Math::max);
         }
     }
 

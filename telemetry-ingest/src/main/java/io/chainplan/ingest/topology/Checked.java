@@ -20,6 +20,8 @@ public record Checked<T>(byte[] rawKey, byte[] rawValue, T value, String stage, 
     public static final String VALIDATE = "validate";
     /** Stage name of an unexpected processing failure. */
     public static final String PROCESS = "process";
+    /** Skip reason of a bad record logged and skipped instead of dead-lettered (failure mode log-and-skip). */
+    public static final String SKIPPED_BAD_RECORD = "bad-record";
 
     /**
      * @param rawKey   key bytes

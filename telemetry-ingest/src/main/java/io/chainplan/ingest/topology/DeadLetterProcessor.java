@@ -27,7 +27,7 @@ final class DeadLetterProcessor<V> implements Processor<String, Checked<V>, byte
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
     private static final Map<String, AtomicLong> LOGGED = new ConcurrentHashMap<>();
     /** The reason a record skipped in {@code log-and-skip} mode is counted under. */
-    static final String SKIP_REASON = "bad-record";
+    static final String SKIP_REASON = Checked.SKIPPED_BAD_RECORD;
 
     private final String deadLetterTopic;
     private final FailureMode mode;

@@ -3,8 +3,9 @@ package io.chainplan.ingest.topology;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Where a processor that cannot forward hands its dead letters: the processor of the global model
- * store ({@link ModelStoreUpdater}), since Kafka Streams' global processors have no downstream.
+ * Where a processor that cannot forward hands its output: the processor of the global model store
+ * ({@link ModelStoreUpdater}), since Kafka Streams' global processors have no downstream, writes its
+ * dead letters and the accepted specs (to the accepted-models topic) here.
  * The app backs it with a producer of its own ({@code KafkaDeadLetterSink}); tests collect the
  * records in memory.
  * <p>Implementations are called on the global stream thread: they must be thread-safe, must not
@@ -15,10 +16,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @FunctionalInterface
 public interface DeadLetterSink {
     /**
-     * Sends one dead letter, asynchronously if it likes.
+     * Sends one record, asynchronously if it likes.
      *
-     * @param deadLetter the record, built by {@link io.chainplan.schemas.serde.DeadLetters}: original key and
-     *                   value bytes, {@code chainplan.error.*} headers
+     * @param deadLetter the record: a dead letter built by {@link io.chainplan.schemas.serde.DeadLetters}
+     *                   (original key and value bytes, {@code chainplan.error.*} headers), or an accepted spec
      */
     void send(ProducerRecord<byte[], byte[]> deadLetter);
 }

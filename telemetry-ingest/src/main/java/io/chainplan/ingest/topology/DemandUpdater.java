@@ -5,14 +5,21 @@ import io.chainplan.ingest.estimate.BucketTotals;
 import io.chainplan.ingest.estimate.DemandPending;
 import io.chainplan.ingest.estimate.DemandState;
 import io.chainplan.ingest.estimate.EmissionRule;
+import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-model demand, inside the request processor: adds each valid request event to the model's
@@ -22,8 +29,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Events older than the closed boundary are added to their closed bucket if it is still within
  * the horizon, and counted as skipped otherwise. {@link #closeIdle} (a stream-time punctuator
  * every step) closes the buckets of models that fell silent while others kept stream time moving.
+ * <p>Event time is per model: a model's buckets close on its own events' times, and the partition's
+ * stream time closes another model's buckets only up to the wall clock. An event dated ahead of the
+ * wall clock (within the allowed skew) moves stream time for the whole partition; were it taken as
+ * the time every model has reached, every other model's buckets would close up to it and their
+ * on-time events would arrive "older than the horizon". So such an event affects only its own model.
+ * An estimate the optimizer would reject ({@link RecordChecks#demandEstimate}) is not published: it is
+ * counted as skipped ({@value ServerProcessor#IMPLAUSIBLE}) and logged when a model's estimates start
+ * failing.
  */
 final class DemandUpdater {
+    private static final Logger LOG = LoggerFactory.getLogger(DemandUpdater.class);
     private final ArrivalRateEstimator estimator;
     private final EmissionRule rule;
     private final long graceMillis;
@@ -35,6 +51,7 @@ final class DemandUpdater {
     private final ProcessorContext<String, RequestOutput> context;
     private final KeyValueStore<String, DemandPending> pending;
     private final KeyValueStore<String, DemandState> states;
+    private final Set<String> rejected = new HashSet<>();
 
     DemandUpdater(IngestSettings settings, String sourceTopic, String outputTopic, IngestMetrics metrics,
                   ProcessorContext<String, RequestOutput> context, KeyValueStore<String, DemandPending> pending,
@@ -100,10 +117,7 @@ final class DemandUpdater {
             ArrivalRateEstimator.Step step = estimator.close(s, p.atBoundary());
             s = step.state();
             p = p.advanceTo(s.evaluatedUntilMillis());
-            if (rule.shouldEmitDemand(s.lastEmitted(), step.estimate(), windowSeconds)) {
-                context.forward(new Record<>(model, new RequestOutput.Demand(AvroMapping.demand(model, step.estimate())),
-                        step.estimate().atMillis()));
-                metrics.estimateOut(outputTopic);
+            if (rule.shouldEmitDemand(s.lastEmitted(), step.estimate(), windowSeconds) && publish(model, step)) {
                 s = s.withEmitted(step.estimate());
             }
         }
@@ -111,16 +125,34 @@ final class DemandUpdater {
         return p;
     }
 
+    private boolean publish(String model, ArrivalRateEstimator.Step step) {
+        DemandEstimate out = AvroMapping.demand(model, step.estimate());
+        Optional<String> problem = RecordChecks.demandEstimate(model, out);
+        if (problem.isPresent()) {
+            metrics.skipped(outputTopic, ServerProcessor.IMPLAUSIBLE);
+            if (rejected.add(model)) {
+                LOG.warn("not publishing the demand estimate of model {}: {}", model, problem.get());
+            }
+            return false;
+        }
+        rejected.remove(model);
+        context.forward(new Record<>(model, new RequestOutput.Demand(out), step.estimate().atMillis()));
+        metrics.estimateOut(outputTopic);
+        return true;
+    }
+
     /**
-     * @param streamTimeMillis current stream time
+     * @param streamTimeMillis current stream time; taken up to the wall clock only (the newest event of
+     *                         the partition may be some other model's, dated ahead)
      */
     void closeIdle(long streamTimeMillis) {
+        long reached = Math.min(streamTimeMillis, context.currentSystemTimeMs());
         List<KeyValue<String, DemandPending>> all = new ArrayList<>();
         try (KeyValueIterator<String, DemandPending> it = pending.all()) {
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, DemandPending> kv : all) {
-            DemandPending seen = kv.value.seen(streamTimeMillis);
+            DemandPending seen = kv.value.seen(reached);
             if (seen.readyToClose(stepMillis, graceMillis)) {
                 pending.put(kv.key, closeReady(kv.key, seen));
             }

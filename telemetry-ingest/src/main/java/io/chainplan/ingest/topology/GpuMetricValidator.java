@@ -1,8 +1,10 @@
 package io.chainplan.ingest.topology;
 
 import io.chainplan.ingest.estimate.GpuMemorySample;
+import io.chainplan.schemas.validate.InputLimits;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps Prometheus-adapter GPU metrics to framebuffer readings: {@code DCGM_FI_DEV_FB_TOTAL},
@@ -10,7 +12,8 @@ import java.util.Map;
  * label, if present, may say {@code B}, {@code bytes}, {@code KiB}, {@code MiB} or {@code GiB}).
  * The server id is the values of the configured labels joined by '/'. Other metrics share the
  * adapter's topic and are skipped (counted, not dead-lettered). Invalid: a missing id label, an
- * unknown unit, a value that is not a finite non-negative number, a time too far ahead.
+ * unknown unit, a value that is not a finite number of bytes in {@code [0, 16 TiB]}
+ * ({@link InputLimits#memoryBytes}), a time too far ahead ({@link InputLimits#eventTime}).
  */
 final class GpuMetricValidator extends ValidatingProcessor<GpuMetric, GpuMemorySample> {
     /** Unit label name. */
@@ -51,9 +54,9 @@ final class GpuMetricValidator extends ValidatingProcessor<GpuMetric, GpuMemoryS
         if (factor == null) {
             return Outcome.invalid(m.name() + ": unknown unit \"" + unit + "\" (expected one of B, bytes, KiB, MiB, GiB)");
         }
-        String p = timeProblem(m.timestampMillis(), nowMillis, maxFutureSkewMillis);
-        if (p != null) {
-            return Outcome.invalid(p);
+        Optional<String> p = InputLimits.eventTime(m.timestampMillis(), nowMillis, maxFutureSkewMillis);
+        if (p.isPresent()) {
+            return Outcome.invalid(p.get());
         }
         double value;
         try {
@@ -62,8 +65,9 @@ final class GpuMetricValidator extends ValidatingProcessor<GpuMetric, GpuMemoryS
             return Outcome.invalid(m.name() + ": value \"" + m.value() + "\" is not a number");
         }
         double bytes = value * factor;
-        if (!(bytes >= 0) || bytes >= Long.MAX_VALUE) {
-            return Outcome.invalid(m.name() + ": value must be a finite number >= 0, was " + m.value());
+        if (!(bytes >= 0) || bytes > InputLimits.MAX_MEMORY_BYTES) {
+            return Outcome.invalid(m.name() + " of server " + id + ": value must be a finite number of bytes in [0, "
+                    + InputLimits.MAX_MEMORY_BYTES + "] (16 TiB), was " + m.value() + " " + unit);
         }
         return Outcome.valid(id.toString(), new GpuMemorySample(kind, Math.round(bytes), m.timestampMillis()));
     }

@@ -17,10 +17,12 @@ public interface IngestMetrics {
     String MISSING_TOKENS = "missing-tokens";
 
     /**
-     * A record was consumed from a source topic.
+     * A record was consumed from a source topic (called once it is checked).
      *
      * @param topic       source topic
-     * @param eventMillis its event time (for the processing-lag gauge), {@code -1} if unknown
+     * @param eventMillis its event time if the record is valid (for the processing-lag gauge), {@code -1}
+     *                    if it is invalid, skipped or has none: a rejected record, however far ahead
+     *                    its time, never moves the gauge
      */
     default void recordIn(String topic, long eventMillis) {
     }

@@ -1,6 +1,7 @@
 package io.chainplan.ingest.topology;
 
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.FleetMember;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.avro.ServerEstimate;
@@ -34,9 +35,13 @@ import org.apache.kafka.streams.state.Stores;
  * and, optionally, Prometheus-adapter GPU metrics in; demand and server estimates out.
  *
  * <pre>
- * models ──> global store model-blocks-store (model id -> L, declared token means)
- *               └─ invalid ─> DeadLetterSink (own producer: a global processor cannot forward) ─> dead-letters
- * requests ─> requests-process [demand-pending-store, demand-state-store, server-timing-store]
+ * models ──> global store model-blocks-store (model id -> L, context, declared token means)
+ *               ├─ invalid ─> DeadLetterSink (own producer: a global processor cannot forward) ─> dead-letters
+ *               └─ valid (bytes as read), tombstones ─> the same producer ─> accepted-models
+ * accepted-models ─> global store accepted-model-store (the last good spec, where models' latest is bad)
+ * fleet ───> global store fleet-store (server id -> model id: the servers hops may name)
+ * requests ─> requests-process [demand-pending-store, demand-state-store, server-timing-store;
+ *               │                reads model-blocks-store, fleet-store]
  *               ├─ invalid ─> requests-dead-letter ─> dead-letters
  *               ├─ demand estimates (by model id) ─> demand-estimates
  *               └─ timing summaries (by server id) ───────────────────────────────┐
@@ -45,7 +50,8 @@ import org.apache.kafka.streams.state.Stores;
  * gpu-metrics (JSON, optional) ─> gpu-metrics-validate ─┬─ invalid ─> dead-letters│
  *                                                       └─ valid ────────────────┤
  *                        server-inputs (repartition by server id) <───────────────┘
- *                          ─> server-estimator [server-state-store; reads model-blocks-store] (+ liveness) ─> server-estimates
+ *                          ├─> server-estimator [server-state-store; reads model-blocks-store] (+ liveness) ─> server-estimates
+ *                          └─> servers-announce (first telemetry or GPU reading of a server) ─> fleet
  * </pre>
  *
  * <p>Sources read bytes through a {@link DecodingSerde} so that undecodable records reach the
@@ -66,23 +72,28 @@ public final class IngestTopology {
     /**
      * Names of stores and the repartition topic.
      *
-     * @param modelStore         global store, model id to block count and declared token means
+     * @param modelStore         global store, model id to block count, context and declared token means
+     * @param acceptedModelStore global store, the last good spec of each model (from the accepted-models topic)
+     * @param fleetStore         global store, server id to the model it serves (servers that reported telemetry)
      * @param demandPendingStore open demand buckets per model
      * @param demandStateStore   arrival-rate estimator state per model
      * @param serverTimingStore  hop-timing state per server (in the requests task)
      * @param serverStateStore   server state per server
      * @param serverInputs       repartition topic name suffix of the server inputs
      */
-    public record Names(String modelStore, String demandPendingStore, String demandStateStore, String serverTimingStore,
-                        String serverStateStore, String serverInputs) {
+    public record Names(String modelStore, String acceptedModelStore, String fleetStore, String demandPendingStore,
+                        String demandStateStore, String serverTimingStore, String serverStateStore, String serverInputs) {
         /** The names used by {@link #build}. */
-        public static final Names DEFAULT = new Names("model-blocks-store", "demand-pending-store", "demand-state-store",
-                "server-timing-store", "server-state-store", "server-inputs");
+        public static final Names DEFAULT = new Names("model-blocks-store", "accepted-model-store", "fleet-store",
+                "demand-pending-store", "demand-state-store", "server-timing-store", "server-state-store", "server-inputs");
     }
 
     /** Used with {@code log-and-skip} or {@code fail} only, so it is never called. */
     private static final DeadLetterSink NO_SINK = deadLetter -> {
         throw new IllegalStateException("no dead-letter sink for model specs");
+    };
+    /** Writes nothing: the topology built without a producer keeps no durable record of accepted specs. */
+    private static final DeadLetterSink DROP = accepted -> {
     };
 
     private IngestTopology() {
@@ -92,7 +103,8 @@ public final class IngestTopology {
      * Builds the topology without a sink for the model store's dead letters: a bad model spec is
      * then handled in {@code log-and-skip} mode when the failure mode is {@code dead-letter} (logged,
      * counted as bad and as skipped {@code bad-model-spec}, not written anywhere), and as configured
-     * otherwise. Every other input dead-letters as configured.
+     * otherwise; good specs are not written to the accepted-models topic (it is still read). Every
+     * other input dead-letters as configured.
      *
      * @param topics   topic names
      * @param registry schema registry for the Avro topics
@@ -104,13 +116,14 @@ public final class IngestTopology {
         Objects.requireNonNull(settings, "settings");
         FailureMode models = settings.failureMode() == FailureMode.DEAD_LETTER ? FailureMode.LOG_AND_SKIP
                 : settings.failureMode();
-        return build(topics, registry, settings, metrics, NO_SINK, models, () -> true);
+        return build(topics, registry, settings, metrics, NO_SINK, DROP, models, () -> true);
     }
 
     /**
      * Builds the topology; bad model specs are dead-lettered through {@code modelDeadLetters}
      * (when the failure mode is {@code dead-letter}), since the processor of the global model store
-     * cannot forward to the dead-letter sink node the other inputs use. See
+     * cannot forward to the dead-letter sink node the other inputs use; good specs (and tombstones)
+     * go to the accepted-models topic through the same sink. See
      * {@link ModelStoreUpdater} for what that means: at-least-once (again at every rebuild of the
      * global store), outside the exactly-once transactions.
      *
@@ -143,11 +156,13 @@ public final class IngestTopology {
     public static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
                                  DeadLetterSink modelDeadLetters, BooleanSupplier running) {
         Objects.requireNonNull(settings, "settings");
-        return build(topics, registry, settings, metrics, modelDeadLetters, settings.failureMode(), running);
+        return build(topics, registry, settings, metrics, modelDeadLetters, modelDeadLetters, settings.failureMode(),
+                running);
     }
 
     private static Topology build(Topics topics, SchemaRegistry registry, IngestSettings settings, IngestMetrics metrics,
-                                  DeadLetterSink modelDeadLetters, FailureMode modelsMode, BooleanSupplier running) {
+                                  DeadLetterSink modelDeadLetters, DeadLetterSink acceptedSpecs, FailureMode modelsMode,
+                                  BooleanSupplier running) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(metrics, "metrics");
@@ -156,15 +171,19 @@ public final class IngestTopology {
         StreamsBuilder b = new StreamsBuilder();
         EventTimeExtractor time = new EventTimeExtractor(settings.maxFutureSkewMillis());
         AtomicLong modelsVersion = new AtomicLong();
-        InputFrontier frontier = new InputFrontier();
+        AtomicLong fleetVersion = new AtomicLong();
+        InputFrontier frontier = new InputFrontier(settings.downAfterMillis());
         Objects.requireNonNull(running, "running");
-        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, running);
+        addAcceptedModelStore(b, names, topics, registry, time, metrics, modelsVersion, running);
+        addModelStore(b, names, topics, registry, time, metrics, modelsVersion, modelsMode, modelDeadLetters, acceptedSpecs,
+                running);
+        addFleetStore(b, names, topics, registry, time, metrics, fleetVersion, running);
         addStores(b, names);
 
         Map<String, KStream<String, RequestOutput>> requestOut = b.stream(topics.requests(),
                         consumed(avro(RequestEvent.class, registry, e -> e.getTimestampMillis().toEpochMilli()), time, "requests-source"))
                 .process(() -> new RequestProcessor(names, settings, topics.requests(), topics.demandEstimates(), metrics,
-                                modelsVersion, frontier),
+                                modelsVersion, fleetVersion),
                         Named.as("requests-process"), names.demandPendingStore(), names.demandStateStore(), names.serverTimingStore())
                 .split(Named.as("requests-out-"))
                 .branch((k, v) -> v instanceof RequestOutput.Demand, Branched.as("demand"))
@@ -189,8 +208,12 @@ public final class IngestTopology {
         if (settings.readsGpuMetrics()) {
             inputs = inputs.merge(gpuMetrics(b, topics, settings, metrics, time), Named.as("server-inputs-merge-gpu"));
         }
-        inputs.repartition(Repartitioned.with(Serdes.String(), InternalSerdes.serverInput()).withName(names.serverInputs()))
-                .process(() -> new ServerProcessor(names.serverStateStore(), names.modelStore(), settings, topics.serverEstimates(),
+        KStream<String, ServerInput> byServer = inputs.repartition(Repartitioned.with(Serdes.String(),
+                InternalSerdes.serverInput()).withName(names.serverInputs()));
+        byServer.process(ServerAnnouncer::new, Named.as("servers-announce"))
+                .to(topics.fleet(), Produced.with(Serdes.String(), Topics.valueSerde(FleetMember.class, registry))
+                        .withName("fleet-sink"));
+        byServer.process(() -> new ServerProcessor(names, modelsVersion, settings, topics.serverEstimates(),
                         metrics, frontier),
                         Named.as("server-estimator"), names.serverStateStore())
                 .to(topics.serverEstimates(), Produced.with(Serdes.String(), Topics.valueSerde(ServerEstimate.class, registry))
@@ -201,14 +224,41 @@ public final class IngestTopology {
     /** The global model store, fed by {@link ModelStoreUpdater} (re-run over the whole topic whenever the store is rebuilt). */
     private static void addModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
                                       EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
-                                      FailureMode mode, DeadLetterSink sink, BooleanSupplier running) {
-        DecodingSerde<ModelSpec> specs = DecodingSerde.waitingForRegistry(new AvroDeserializer<>(ModelSpec.class, registry),
-                m -> m.getUpdatedAtMillis().toEpochMilli(), running);
+                                      FailureMode mode, DeadLetterSink sink, DeadLetterSink accepted,
+                                      BooleanSupplier running) {
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.modelStore()), Serdes.String(),
                         InternalSerdes.modelInfo()).withLoggingDisabled(),
-                topics.models(), consumed(specs, time, "models-source"),
-                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink, metrics,
-                        modelsVersion));
+                topics.models(), consumed(specsWaitingForRegistry(registry, running), time, "models-source"),
+                () -> new ModelStoreUpdater(names.modelStore(), topics.models(), topics.deadLetters(), mode, sink,
+                        topics.acceptedModels(), accepted, metrics, modelsVersion));
+    }
+
+    /** Model specs for a global store: a registry outage is waited out (a global thread cannot be replaced). */
+    private static DecodingSerde<ModelSpec> specsWaitingForRegistry(SchemaRegistry registry, BooleanSupplier running) {
+        return DecodingSerde.waitingForRegistry(new AvroDeserializer<>(ModelSpec.class, registry),
+                m -> m.getUpdatedAtMillis().toEpochMilli(), running);
+    }
+
+    /** The global store of last good specs, fed by {@link AcceptedModelUpdater} from what {@link ModelStoreUpdater} writes. */
+    private static void addAcceptedModelStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
+                                              EventTimeExtractor time, IngestMetrics metrics, AtomicLong modelsVersion,
+                                              BooleanSupplier running) {
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.acceptedModelStore()),
+                        Serdes.String(), InternalSerdes.modelInfo()).withLoggingDisabled(),
+                topics.acceptedModels(), consumed(specsWaitingForRegistry(registry, running), time, "accepted-models-source"),
+                () -> new AcceptedModelUpdater(names.acceptedModelStore(), topics.acceptedModels(), metrics, modelsVersion));
+    }
+
+    /** The global fleet store, fed by {@link FleetStoreUpdater} from what {@link ServerAnnouncer} writes. */
+    private static void addFleetStore(StreamsBuilder b, Names names, Topics topics, SchemaRegistry registry,
+                                      EventTimeExtractor time, IngestMetrics metrics, AtomicLong fleetVersion,
+                                      BooleanSupplier running) {
+        DecodingSerde<FleetMember> members = DecodingSerde.waitingForRegistry(
+                new AvroDeserializer<>(FleetMember.class, registry), m -> m.getSeenAtMillis().toEpochMilli(), running);
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.fleetStore()), Serdes.String(),
+                        Serdes.String()).withLoggingDisabled(),
+                topics.fleet(), consumed(members, time, "fleet-source"),
+                () -> new FleetStoreUpdater(names.fleetStore(), topics.fleet(), metrics, fleetVersion));
     }
 
     private static void addStores(StreamsBuilder b, Names names) {

@@ -19,6 +19,7 @@ import io.chainplan.ingest.estimate.TokenFit;
 import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.schemas.validate.ModelBounds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,11 +180,12 @@ public final class InternalSerdes {
 
     /** @return serde of the global model store's {@link ModelInfo} (not logged: rebuilt from the models topic) */
     static Serde<ModelInfo> modelInfo() {
-        return new BinarySerde<>("ModelInfo", 1, (out, m) -> {
-            out.putInt(m.blocks());
+        return new BinarySerde<>("ModelInfo", 2, (out, m) -> {
+            out.putInt(m.bounds().blocks());
+            out.putInt(m.bounds().contextTokens());
             out.putDouble(m.declaredMix().inputTokens());
             out.putDouble(m.declaredMix().outputTokens());
-        }, in -> new ModelInfo(in.getInt(), new TokenMix(in.getDouble(), in.getDouble())));
+        }, in -> new ModelInfo(new ModelBounds(in.getInt(), in.getInt()), new TokenMix(in.getDouble(), in.getDouble())));
     }
 
     /**

@@ -4,9 +4,12 @@ import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.FailureMode;
+import io.chainplan.schemas.validate.ModelBounds;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the global model store (model id to {@link ModelInfo}: block count L and declared mean tokens) up to date from the compacted models
- * topic; a tombstone removes a model. A model spec that does not decode (stage
- * {@code deserialize}) or validate (stage {@code validate}: empty id, key differing from the id,
- * {@code blocks < 1}) is handled by the {@link FailureMode} like a bad record on any other input:
+ * Keeps the global model store (model id to {@link ModelInfo}: block count L, context and declared mean
+ * tokens) up to date from the compacted models topic; a tombstone removes a model. A model spec that
+ * does not decode (stage {@code deserialize}) or validate (stage {@code validate}:
+ * {@link RecordChecks#modelSpec}, the optimizer's rule too) is handled by the {@link FailureMode} like a bad record on any other input:
  * {@code dead-letter} builds the same dead letter as {@link DeadLetterProcessor} (original key and
  * value bytes and headers, {@code chainplan.error.*} headers naming topic, partition, offset, stage
  * and error, via {@link DeadLetters}) and hands it to a {@link DeadLetterSink}, because a global
@@ -27,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * thread and so the application. In every mode it is counted as a bad record, and the store keeps
  * the model's previous spec (if any): request events for a model that never had a good spec are
  * dead-lettered as of an unknown model.
+ * <p>Last good specs, durably: every good spec is also written, bytes as read, to the compacted
+ * accepted-models topic (and a tombstone there when the model is deleted), through the
+ * {@code accepted} sink, at least once (again at every rebuild). Compaction of the models topic can
+ * leave a bad spec as the only record of its model; {@link AcceptedModelUpdater} then supplies the last
+ * good one from the accepted-models topic (the optimizer reads it the same way).
  * <p>Delivery of these dead letters is at least once, and outside exactly-once:
  * <ul>
  *   <li>Kafka Streams 4.3 re-runs this processor when it rebuilds the global store
@@ -53,6 +61,8 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
     private final String deadLetterTopic;
     private final FailureMode mode;
     private final DeadLetterSink sink;
+    private final String acceptedTopic;
+    private final DeadLetterSink accepted;
     private final IngestMetrics metrics;
     private final AtomicLong version;
     private ProcessorContext<Void, Void> context;
@@ -64,17 +74,21 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
      * @param deadLetterTopic where dead letters go
      * @param mode            what to do with a bad spec
      * @param sink            takes the dead letters ({@code dead-letter} mode)
+     * @param acceptedTopic   the accepted-models topic
+     * @param accepted        takes the records for the accepted-models topic
      * @param metrics         counts
      * @param version         incremented after every change of the store, so that readers caching its
      *                        entries ({@link RequestProcessor}) know when to drop their copies
      */
     ModelStoreUpdater(String storeName, String topic, String deadLetterTopic, FailureMode mode, DeadLetterSink sink,
-                      IngestMetrics metrics, AtomicLong version) {
+                      String acceptedTopic, DeadLetterSink accepted, IngestMetrics metrics, AtomicLong version) {
         this.storeName = Objects.requireNonNull(storeName, "storeName");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.acceptedTopic = Objects.requireNonNull(acceptedTopic, "acceptedTopic");
+        this.accepted = Objects.requireNonNull(accepted, "accepted");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.version = Objects.requireNonNull(version, "version");
     }
@@ -94,6 +108,7 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
         if (raw == null && key != null) {
             store.delete(key);
             version.incrementAndGet();
+            accepted.send(new ProducerRecord<>(acceptedTopic, null, record.timestamp(), record.key(), (byte[]) null));
             return;
         }
         if (raw == null || !d.ok()) {
@@ -108,8 +123,17 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
             return;
         }
         ModelSpec m = d.value();
-        store.put(key, new ModelInfo(m.getBlocks(), new TokenMix(m.getMeanInputTokens(), m.getMeanOutputTokens())));
+        store.put(key, info(m));
         version.incrementAndGet();
+        accepted.send(new ProducerRecord<>(acceptedTopic, null, record.timestamp(), record.key(), raw));
+    }
+
+    /**
+     * @param m a valid spec
+     * @return what the model stores keep of it
+     */
+    static ModelInfo info(ModelSpec m) {
+        return new ModelInfo(ModelBounds.of(m), new TokenMix(m.getMeanInputTokens(), m.getMeanOutputTokens()));
     }
 
     /**
@@ -118,13 +142,7 @@ final class ModelStoreUpdater implements Processor<byte[], Decoded<ModelSpec>, V
      * @return why it cannot be used, or null if it can
      */
     static String problem(ModelSpec m, String key) {
-        if (m.getId() == null || m.getId().isEmpty()) {
-            return "id must not be empty";
-        }
-        if (!m.getId().equals(key)) {
-            return "record key \"" + key + "\" must equal id \"" + m.getId() + "\"";
-        }
-        return m.getBlocks() < 1 ? "blocks must be >= 1, was " + m.getBlocks() : null;
+        return RecordChecks.modelSpec(key, m).orElse(null);
     }
 
     private void bad(Record<byte[], Decoded<ModelSpec>> record, byte[] raw, String stage, RuntimeException error) {

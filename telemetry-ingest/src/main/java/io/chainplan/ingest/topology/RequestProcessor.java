@@ -1,11 +1,14 @@
 package io.chainplan.ingest.topology;
 
 import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,10 +17,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The one processor every request event passes through (the hot path, so it does in one node
- * what would otherwise be five): counts it, checks it ({@link RequestRules}; the model must be in
- * the global model store, whose entries it keeps until the store changes), forwards an invalid one as {@link RequestOutput.Invalid}, and feeds a
+ * what would otherwise be five): counts it, checks it ({@link RecordChecks#requestEvent}, the rule every
+ * service shares; the model must be known, {@link ModelLookup}), forwards an invalid one as {@link RequestOutput.Invalid}, and feeds a
  * valid one to the demand ({@link DemandUpdater}) and hop-timing ({@link HopTimingUpdater})
- * state, which forward estimates and timing updates only when they are due.
+ * state, which forward estimates and timing updates only when they are due. Only hops of servers in
+ * the global fleet store (servers that have reported telemetry or GPU memory) are measured; the others
+ * are skipped and counted ({@value HopTimingUpdater#UNKNOWN_SERVER}), so hops naming arbitrary servers
+ * add no state.
  */
 final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>, String, RequestOutput> {
     private final IngestTopology.Names names;
@@ -26,19 +32,21 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     private final String demandTopic;
     private final IngestMetrics metrics;
     private final AtomicLong modelsVersion;
-    /** Known models as read from the global store, valid while {@link #modelsVersion} equals {@link #cachedVersion}. */
-    private final Map<String, ModelInfo> modelCache = new HashMap<>();
-    private final InputFrontier frontier;
-    private long cachedVersion = -1;
+    private final AtomicLong fleetVersion;
+    /** Servers known to be in the fleet store, valid while {@link #fleetVersion} equals {@link #fleetCachedVersion}. */
+    private final Set<String> fleetCache = new HashSet<>();
+    private final Predicate<String> knownServer = this::inFleet;
+    private long fleetCachedVersion = -1;
     private ProcessorContext<String, RequestOutput> context;
-    private KeyValueStore<String, ModelInfo> models;
+    private ModelLookup models;
+    private KeyValueStore<String, String> fleet;
     private DemandUpdater demand;
     private HopTimingUpdater timings;
 
     RequestProcessor(IngestTopology.Names names, IngestSettings settings, String sourceTopic, String demandTopic,
-                     IngestMetrics metrics, AtomicLong modelsVersion, InputFrontier frontier) {
+                     IngestMetrics metrics, AtomicLong modelsVersion, AtomicLong fleetVersion) {
         this.names = names;
-        this.frontier = frontier;
+        this.fleetVersion = fleetVersion;
         this.modelsVersion = modelsVersion;
         this.settings = settings;
         this.sourceTopic = sourceTopic;
@@ -49,18 +57,18 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
     @Override
     public void init(ProcessorContext<String, RequestOutput> context) {
         this.context = context;
-        this.models = context.getStateStore(names.modelStore());
+        this.models = new ModelLookup(context, names, modelsVersion);
+        this.fleet = context.getStateStore(names.fleetStore());
         this.demand = new DemandUpdater(settings, sourceTopic, demandTopic, metrics, context,
                 context.getStateStore(names.demandPendingStore()), context.getStateStore(names.demandStateStore()));
         this.timings = new HopTimingUpdater(settings.hopTimingTracker(), context, context.getStateStore(names.serverTimingStore()),
-                metrics);
+                metrics, sourceTopic, knownServer);
         context.schedule(Duration.ofMillis(settings.demand().stepMillis()), PunctuationType.STREAM_TIME, demand::closeIdle);
     }
 
     @Override
     public void process(Record<byte[], Decoded<RequestEvent>> record) {
         Decoded<RequestEvent> d = record.value();
-        metrics.recordIn(sourceTopic, d == null ? -1 : d.eventMillis());
         if (d == null || d.raw() == null) {
             invalid(record, Checked.DESERIALIZE, new InvalidRecordException("null value (tombstone) on " + sourceTopic));
             return;
@@ -71,15 +79,15 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         }
         RequestEvent e = d.value();
         String key = keyText(record.key(), e.getModelId());
-        ModelInfo model = key == null ? null : model(key);
-        Integer blocks = model == null ? null : model.blocks();
+        ModelInfo model = key == null ? null : models.get(key);
         long now = context.currentSystemTimeMs();
-        String problem = RequestRules.problem(e, key, blocks, now, settings.maxFutureSkewMillis());
-        if (problem != null) {
-            invalid(record, Checked.VALIDATE, new InvalidRecordException(problem));
+        Optional<String> problem = RecordChecks.requestEvent(key, e, model == null ? null : model.bounds(), now,
+                settings.maxFutureSkewMillis());
+        if (problem.isPresent()) {
+            invalid(record, Checked.VALIDATE, new InvalidRecordException(problem.get()));
             return;
         }
-        frontier.advance(record.timestamp(), now);
+        metrics.recordIn(sourceTopic, d.eventMillis());
         demand.onEvent(key, e);
         timings.onEvent(e, record.timestamp());
     }
@@ -109,24 +117,25 @@ final class RequestProcessor implements Processor<byte[], Decoded<RequestEvent>,
         return true;
     }
 
-    /** A model's spec: the global store read once per model and kept until the store changes. */
-    private ModelInfo model(String model) {
-        long v = modelsVersion.get();
-        if (v != cachedVersion) {
-            modelCache.clear();
-            cachedVersion = v;
+    /** Whether a server is in the global fleet store: read once per server and kept until the store changes. */
+    private boolean inFleet(String server) {
+        long v = fleetVersion.get();
+        if (v != fleetCachedVersion) {
+            fleetCache.clear();
+            fleetCachedVersion = v;
         }
-        ModelInfo info = modelCache.get(model);
-        if (info == null) {
-            info = models.get(model);
-            if (info != null) {
-                modelCache.put(model, info);
-            }
+        if (fleetCache.contains(server)) {
+            return true;
         }
-        return info;
+        if (fleet.get(server) == null) {
+            return false;
+        }
+        fleetCache.add(server);
+        return true;
     }
 
     private void invalid(Record<byte[], Decoded<RequestEvent>> record, String stage, RuntimeException error) {
+        metrics.recordIn(sourceTopic, -1);
         metrics.badRecord(sourceTopic, stage);
         byte[] raw = record.value() == null ? null : record.value().raw();
         context.forward(new Record<String, RequestOutput>(null,

@@ -8,9 +8,13 @@ import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.schemas.avro.ServerEstimate;
 import java.time.Duration;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,6 +22,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-server estimates: applies telemetry, GPU memory readings and learned timings to the
@@ -27,24 +33,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link InputFrontier} (other inputs kept arriving meanwhile); the next fresh record brings them UP.
  * The declared token mix of the server's model (the reference request of its declared timings) is
  * read from the global model store; each publication whose per-token coefficients are not fitted
- * counts the part and the reason ({@link IngestMetrics#timingFallback}).
+ * counts the part and the reason ({@link IngestMetrics#timingFallback}). An estimate that the optimizer
+ * would reject ({@link RecordChecks#serverEstimate}, the rule both share) is not published: it is
+ * counted as skipped ({@value #IMPLAUSIBLE}) and logged when a server's estimates start failing.
  */
 final class ServerProcessor implements Processor<String, ServerInput, String, ServerEstimate> {
+    /** Skip reason of an estimate that fails {@link RecordChecks#serverEstimate}. */
+    static final String IMPLAUSIBLE = "implausible-estimate";
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProcessor.class);
     private final String storeName;
-    private final String modelStoreName;
+    private final IngestTopology.Names names;
+    private final AtomicLong modelsVersion;
     private final ServerEstimator estimator;
     private final long checkIntervalMillis;
     private final String outputTopic;
     private final IngestMetrics metrics;
     private final InputFrontier frontier;
+    private final Set<String> rejected = new HashSet<>();
     private ProcessorContext<String, ServerEstimate> context;
     private KeyValueStore<String, ServerState> store;
-    private KeyValueStore<String, ModelInfo> models;
+    private ModelLookup models;
 
-    ServerProcessor(String storeName, String modelStoreName, IngestSettings settings, String outputTopic, IngestMetrics metrics,
-                    InputFrontier frontier) {
-        this.storeName = storeName;
-        this.modelStoreName = modelStoreName;
+    ServerProcessor(IngestTopology.Names names, AtomicLong modelsVersion, IngestSettings settings, String outputTopic,
+                    IngestMetrics metrics, InputFrontier frontier) {
+        this.storeName = names.serverStateStore();
+        this.names = names;
+        this.modelsVersion = modelsVersion;
         this.frontier = frontier;
         this.estimator = settings.serverEstimator();
         this.checkIntervalMillis = settings.livenessCheckIntervalMillis();
@@ -56,7 +70,7 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
     public void init(ProcessorContext<String, ServerEstimate> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.models = context.getStateStore(modelStoreName);
+        this.models = new ModelLookup(context, names, modelsVersion);
         context.schedule(Duration.ofMillis(checkIntervalMillis), PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
     }
 
@@ -84,6 +98,15 @@ final class ServerProcessor implements Processor<String, ServerInput, String, Se
             return s;
         }
         ServerEstimate out = AvroMapping.server(server, e.get());
+        Optional<String> problem = RecordChecks.serverEstimate(server, out);
+        if (problem.isPresent()) {
+            metrics.skipped(outputTopic, IMPLAUSIBLE);
+            if (rejected.add(server)) {
+                LOG.warn("not publishing the estimate of server {}: {}", server, problem.get());
+            }
+            return s;
+        }
+        rejected.remove(server);
         context.forward(new Record<>(server, out, out.getTimestampMillis().toEpochMilli()));
         metrics.estimateOut(outputTopic);
         TokenTimingEstimate tt = e.get().tokenTimings();

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * First processor after a source: counts the record, turns a {@link Decoded} value into a
  * {@link Checked} one (valid with its string key, or invalid with stage and error) and forwards
- * it; deliberately unused records are counted and dropped. Subclasses implement the rules.
+ * it; deliberately unused records are counted and dropped. Only a valid record's event time reaches
+ * the lag gauge ({@link IngestMetrics#recordIn}). Subclasses implement the rules.
  *
  * @param <T> decoded value type
  * @param <V> valid value type
@@ -60,7 +61,6 @@ abstract class ValidatingProcessor<T, V> implements Processor<byte[], Decoded<T>
     @Override
     public void process(Record<byte[], Decoded<T>> record) {
         Decoded<T> d = record.value();
-        metrics.recordIn(topic, d == null ? -1 : d.eventMillis());
         byte[] raw = d == null ? null : d.raw();
         if (d == null || d.raw() == null) {
             forwardInvalid(record, raw, Checked.DESERIALIZE, new InvalidRecordException("null value (tombstone) on " + topic));
@@ -74,15 +74,18 @@ abstract class ValidatingProcessor<T, V> implements Processor<byte[], Decoded<T>
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         Outcome<V> o = check(d.value(), key, context.currentSystemTimeMs());
         if (o.skipReason() != null) {
+            metrics.recordIn(topic, -1);
             metrics.skipped(topic, o.skipReason());
         } else if (o.reason() != null) {
             forwardInvalid(record, raw, Checked.VALIDATE, new InvalidRecordException(o.reason()));
         } else {
+            metrics.recordIn(topic, d.eventMillis());
             context.forward(record.withKey(o.key()).withValue(Checked.valid(record.key(), raw, o.value())));
         }
     }
 
     private void forwardInvalid(Record<byte[], Decoded<T>> record, byte[] raw, String stage, RuntimeException error) {
+        metrics.recordIn(topic, -1);
         metrics.badRecord(topic, stage);
         context.forward(record.<String>withKey(null).withValue(Checked.<V>invalid(record.key(), raw, stage, error)));
     }
@@ -94,30 +97,4 @@ abstract class ValidatingProcessor<T, V> implements Processor<byte[], Decoded<T>
      * @return the outcome
      */
     abstract Outcome<V> check(T value, String key, long nowMillis);
-
-    /**
-     * @param eventMillis         an event time
-     * @param nowMillis           wall clock
-     * @param maxFutureSkewMillis tolerance
-     * @return a reason if the time is negative or too far in the future, else null
-     */
-    static String timeProblem(long eventMillis, long nowMillis, long maxFutureSkewMillis) {
-        if (eventMillis < 0) {
-            return "timestampMillis must be >= 0, was " + eventMillis;
-        }
-        if (eventMillis - nowMillis > maxFutureSkewMillis) {
-            return "timestampMillis " + eventMillis + " is " + (eventMillis - nowMillis) + " ms in the future (max "
-                    + maxFutureSkewMillis + " ms)";
-        }
-        return null;
-    }
-
-    /**
-     * @param v    a number
-     * @param name field name
-     * @return a reason if it is negative, NaN or infinite, else null
-     */
-    static String secondsProblem(double v, String name) {
-        return v >= 0 && Double.isFinite(v) ? null : name + " must be finite and >= 0, was " + v;
-    }
 }

@@ -150,6 +150,47 @@ class IngestAppIT {
     }
 
     @Test
+    void shouldKeepAModelWhoseOnlySpecLeftAfterCompactionIsBadFromTheAcceptedModelsTopic() throws Exception {
+        useTopics("accepted.");
+        long base = (System.currentTimeMillis() - 600_000) / STEP * STEP;
+        byte[] good = avro(topics.models(), model(MODEL, 32));
+        byte[] bad = avro(topics.models(), ModelSpec.newBuilder(model(MODEL, 32)).setBlockBytes(0).build());
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            send(p, topics.models(), MODEL, good);
+            send(p, topics.models(), MODEL, bad);
+            p.flush();
+            try (IngestApp app = IngestApp.start(config("ingest-accepted-a", "state-accepted-a"), registry)) {
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                await("the bad spec dead-lettered").atMost(WAIT).until(() -> app.metrics().count(
+                        "chainplan.ingest.dead.lettered", "topic", topics.models(), "stage", "validate") >= 1);
+            }
+            // what compaction keeps of the accepted-models topic: the latest record per key
+            Map<String, byte[]> accepted = new java.util.TreeMap<>();
+            readAll(topics.acceptedModels(), 1).forEach(r -> accepted.put(r.key(), r.value()));
+            assertThat(accepted).containsOnlyKeys(MODEL);
+            assertThat(accepted.get(MODEL)).as("the good spec, bytes as read").isEqualTo(good);
+
+            // the compacted cluster: the models topic holds only the bad spec of the model
+            useTopics("accepted-compacted.");
+            send(p, topics.models(), MODEL, bad);
+            accepted.forEach((k, v) -> send(p, topics.acceptedModels(), k, v));
+            int[] requests = produceRequests(p, base, base + 30_000);
+            try (IngestApp app = IngestApp.start(config("ingest-accepted-b", "state-accepted-b"), registry)) {
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                await("the requests").atMost(WAIT).until(() -> app.metrics().count("chainplan.ingest.records.in", "topic",
+                        topics.requests()) >= requests[0] + requests[1]);
+                assertThat(app.metrics().count("chainplan.ingest.dead.lettered", "topic", topics.requests(), "stage",
+                        "validate")).as("only the poison: no event of the model is of an unknown model")
+                        .isEqualTo(2.0 * requests[1] / 3);
+            }
+        }
+        var deserializer = Topics.valueSerde(DemandEstimate.class, registry).deserializer();
+        assertThat(readAll(topics.demandEstimates(), 1).stream().filter(r -> MODEL.equals(r.key()))
+                .map(r -> deserializer.deserialize(r.topic(), r.value()))).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getArrivals()).isPositive());
+    }
+
+    @Test
     void shouldCountEveryGoodRecordDeadLetterEveryBadOneAndNeitherLoseNorDoubleEstimatesAcrossARestart() throws Exception {
         useTopics("restart.");
         long base = (System.currentTimeMillis() - 600_000) / STEP * STEP;
@@ -223,7 +264,7 @@ class IngestAppIT {
             assertThat(r.key()).isEqualTo(BAD_MODEL);
             assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE)).isEqualTo("validate");
             assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("1");
-            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("blocks must be >= 1");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE)).contains("blocks of model " + BAD_MODEL + " must be in [1, 1024], was 0");
             assertThat(Topics.valueSerde(ModelSpec.class, registry).deserializer().deserialize(r.topic(), r.value()).getBlocks())
                     .as("the original bytes").isZero();
         });
@@ -238,6 +279,10 @@ class IngestAppIT {
              IngestApp app = IngestApp.start(config("ingest-it-servers", "state-s"), registry)) {
             send(p, topics.models(), SERVER_MODEL, avro(topics.models(), model(SERVER_MODEL, 32)));
             send(p, topics.telemetry(), server, avro(topics.telemetry(), telemetry(server, SERVER_MODEL, now, 20L << 30, 0.02, 0.175)));
+            p.flush();
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            // hops are measured once the server's first report is on the fleet topic (ingest writes it)
+            assertThat(readAll(topics.fleet(), 1)).extracting(ConsumerRecord::key).containsExactly(server);
             for (int i = 0; i < 12; i++) {
                 send(p, topics.requests(), SERVER_MODEL, avro(topics.requests(),
                         completed(SERVER_MODEL, "c" + i, now + i, 10, List.of(hop(server, 0, 32, 32 * 0.2, 0.05)))));

@@ -96,6 +96,20 @@ class ServerEstimatorTest {
     }
 
     @Test
+    void shouldCountSilenceFromWhereTheInputsResumedAfterAnOutage() {
+        ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
+        // every input stopped for 100 s (a broker outage); the first report processed after it is another
+        // server's, at 101 s: this one's report of 101 s is just behind it, it has not been silent
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(101_500, 101_000, 101_000)).status())
+                .isEqualTo(ServerLiveness.UP);
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(131_000, 131_000, 101_000)).status())
+                .isEqualTo(ServerLiveness.UP);
+        // silent for 30 s of inputs since they resumed: the silence is the server's
+        assertThat(ESTIMATOR.checkLiveness(s, new LivenessClock(131_001, 131_001, 101_000)).status())
+                .isEqualTo(ServerLiveness.DOWN);
+    }
+
+    @Test
     void shouldGoDownAfterSilenceAndUpOnTheNextFreshRecord() {
         ServerState s = ESTIMATOR.onTelemetry(ServerState.EMPTY, report(1_000), LivenessClock.caughtUp(1_000));
         assertThat(ESTIMATOR.checkLiveness(s, LivenessClock.caughtUp(31_000)).status()).isEqualTo(ServerLiveness.UP);

@@ -17,11 +17,12 @@ public final class Events {
     /**
      * @param id     model id
      * @param blocks L
-     * @return a LLaMA-2-7B-like spec
+     * @return a LLaMA-2-7B-like spec, with a context of 8192 tokens (the tests' longest requests fit)
      */
     public static ModelSpec model(String id, int blocks) {
         return ModelSpec.newBuilder().setId(id).setBlocks(blocks).setBlockBytes(437_500_000L)
-                .setCacheBytesPerBlockPerJob(33_600_000L).setUpdatedAtMillis(Instant.ofEpochMilli(0)).build();
+                .setCacheBytesPerBlockPerJob(33_600_000L).setContextTokens(8192)
+                .setUpdatedAtMillis(Instant.ofEpochMilli(0)).build();
     }
 
     /**

@@ -59,9 +59,9 @@ class FailureModesTest {
 
     /** An input, with one bad record for it. */
     enum Input {
-        REQUESTS(TOPICS.requests(), 0, "validate", "computeSeconds must be finite and >= 0, was -1.0"),
-        TELEMETRY(TOPICS.telemetry(), 0, "validate", "totalMemoryBytes must be > 0, was 0"),
-        MODELS(TOPICS.models(), 1, "validate", "blocks must be >= 1, was 0");
+        REQUESTS(TOPICS.requests(), 0, "validate", "computeSeconds must be a finite number in (0, 86400] seconds, was -1.0"),
+        TELEMETRY(TOPICS.telemetry(), 0, "validate", "totalMemoryBytes of server s1 must be in [1, 17592186044416] (16 TiB), was 0"),
+        MODELS(TOPICS.models(), 1, "validate", "blocks of model mistral-7b must be in [1, 1024], was 0");
 
         final String topic;
         /** Offset of the bad record: the models topic already holds {@link #MODEL}'s spec. */
@@ -103,6 +103,8 @@ class FailureModesTest {
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final RecordingIngestMetrics metrics = new RecordingIngestMetrics();
     private final List<ProducerRecord<byte[], byte[]>> modelDeadLetters = new ArrayList<>();
+    /** What the model store's sink was given for the accepted-models topic. */
+    private final List<ProducerRecord<byte[], byte[]>> acceptedSpecs = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> rawRequests;
     private TestInputTopic<byte[], byte[]> rawTelemetry;
@@ -118,7 +120,7 @@ class FailureModesTest {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
         props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, TOPICS.deadLetters());
         driver = new TopologyTestDriver(IngestTopology.build(TOPICS, registry, IngestSettings.defaults().withFailureMode(mode),
-                metrics, modelDeadLetters::add), props, Instant.ofEpochMilli(T0));
+                metrics, this::sink), props, Instant.ofEpochMilli(T0));
         ByteArraySerializer bytes = new ByteArraySerializer();
         rawRequests = driver.createInputTopic(TOPICS.requests(), bytes, bytes);
         rawTelemetry = driver.createInputTopic(TOPICS.telemetry(), bytes, bytes);
@@ -129,6 +131,10 @@ class FailureModesTest {
                 Topics.valueSerde(ServerEstimate.class, registry).deserializer());
         deadLetterTopic = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         pipe(rawModels, MODEL, avro(TOPICS.models(), model(MODEL, 32)), T0 - 60_000);
+    }
+
+    private void sink(ProducerRecord<byte[], byte[]> r) {
+        (r.topic().equals(TOPICS.acceptedModels()) ? acceptedSpecs : modelDeadLetters).add(r);
     }
 
     @AfterEach
@@ -188,7 +194,7 @@ class FailureModesTest {
             }
             case MODELS -> {
                 pipe(rawModels, OTHER, avro(input.topic, model(OTHER, 24)), T0);
-                assertThat(modelStore().get(OTHER).blocks()).isEqualTo(24);
+                assertThat(modelStore().get(OTHER).bounds().blocks()).isEqualTo(24);
                 assertThat(arrivalsEstimatedFor(OTHER)).as("requests for the model are accepted").isEqualTo(10);
             }
         }
@@ -292,7 +298,13 @@ class FailureModesTest {
                 new BadSpec("a key that differs from the id", "not-" + OTHER, model(OTHER, 32), "validate",
                         "record key \"not-" + OTHER + "\" must equal id \"" + OTHER + "\""),
                 new BadSpec("fewer than one block", OTHER, ModelSpec.newBuilder(model(OTHER, 32)).setBlocks(0).build(), "validate",
-                        "blocks must be >= 1, was 0"));
+                        "blocks of model " + OTHER + " must be in [1, 1024], was 0"),
+                new BadSpec("a block of no bytes (the optimizer's rule too)", OTHER,
+                        ModelSpec.newBuilder(model(OTHER, 32)).setBlockBytes(0).build(), "validate",
+                        "blockBytes of model " + OTHER + " must be in [1, 17592186044416] (16 TiB), was 0"),
+                new BadSpec("a mean prompt that is not a number", OTHER,
+                        ModelSpec.newBuilder(model(OTHER, 32)).setMeanInputTokens(Double.NaN).build(), "validate",
+                        "meanInputTokens of model " + OTHER + " must be in [0, 8192] (the model's contextTokens), was NaN"));
     }
 
     @ParameterizedTest(name = "a model spec with {0}")
@@ -320,7 +332,7 @@ class FailureModesTest {
         modelDeadLetters.clear();
 
         pipe(rawModels, OTHER, avro(TOPICS.models(), model(OTHER, 24)), T0);
-        assertThat(modelStore().get(OTHER).blocks()).isEqualTo(24);
+        assertThat(modelStore().get(OTHER).bounds().blocks()).isEqualTo(24);
         assertThat(arrivalsEstimatedFor(OTHER)).isEqualTo(10);
         assertThat(deadLetters()).isEmpty();
     }
@@ -331,8 +343,48 @@ class FailureModesTest {
         pipe(rawModels, MODEL, avro(TOPICS.models(), ModelSpec.newBuilder(model(MODEL, 32)).setBlocks(-3).build()), T0);
 
         assertThat(modelDeadLetters).hasSize(1);
-        assertThat(modelStore().get(MODEL).blocks()).isEqualTo(32);
+        assertThat(modelStore().get(MODEL).bounds().blocks()).isEqualTo(32);
         assertThat(arrivalsEstimatedFor(MODEL)).isEqualTo(10);
+    }
+
+    @Test
+    void shouldWriteEveryGoodSpecAndTombstoneToTheAcceptedModelsTopicAndNoBadOne() {
+        start(FailureMode.DEAD_LETTER);
+        byte[] good = avro(TOPICS.models(), model(OTHER, 24));
+        pipe(rawModels, OTHER, good, T0);
+        pipe(rawModels, OTHER, avro(TOPICS.models(), ModelSpec.newBuilder(model(OTHER, 24)).setBlocks(0).build()), T0);
+        pipe(rawModels, OTHER, null, T0);
+
+        assertThat(acceptedSpecs).extracting(ProducerRecord::topic).containsOnly(TOPICS.acceptedModels());
+        assertThat(acceptedSpecs).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly(MODEL, OTHER, OTHER);
+        assertThat(acceptedSpecs.get(1).value()).isEqualTo(good);
+        assertThat(acceptedSpecs.get(2).value()).as("a deleted model is deleted there too").isNull();
+        assertThat(modelDeadLetters).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepAModelWhoseOnlySpecLeftOnTheModelsTopicIsBadFromItsLastAcceptedSpec() {
+        // compaction of the models topic left only the bad spec; the accepted-models topic keeps the good one
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failure-modes-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(IngestTopology.build(TOPICS, registry, IngestSettings.defaults(), metrics,
+                this::sink), props, Instant.ofEpochMilli(T0));
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        rawRequests = driver.createInputTopic(TOPICS.requests(), bytes, bytes);
+        demand = driver.createOutputTopic(TOPICS.demandEstimates(), new StringDeserializer(),
+                Topics.valueSerde(DemandEstimate.class, registry).deserializer());
+        deadLetterTopic = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        pipe(driver.createInputTopic(TOPICS.acceptedModels(), bytes, bytes), MODEL, avro(TOPICS.models(), model(MODEL, 32)),
+                T0 - 120_000);
+        pipe(driver.createInputTopic(TOPICS.models(), bytes, bytes), MODEL,
+                avro(TOPICS.models(), ModelSpec.newBuilder(model(MODEL, 32)).setBlocks(-3).build()), T0 - 60_000);
+
+        assertThat(modelDeadLetters).hasSize(1);
+        assertThat(modelStore().get(MODEL)).as("the models topic holds no good spec").isNull();
+        assertThat(arrivalsEstimatedFor(MODEL)).as("the model is still known: its events count").isEqualTo(10);
+        assertThat(deadLetterTopic.isEmpty()).isTrue();
     }
 
     @Test
@@ -354,7 +406,7 @@ class FailureModesTest {
         assertThat(metrics.count("bad:" + TOPICS.models() + ":validate")).isEqualTo(1);
         assertThat(metrics.count("skipped:" + TOPICS.models() + ":" + ModelStoreUpdater.SKIP_REASON)).isEqualTo(1);
         assertThat(metrics.count("dead:" + TOPICS.models() + ":validate")).isZero();
-        assertThat(driver.<String, ModelInfo>getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore()).get(OTHER).blocks())
+        assertThat(driver.<String, ModelInfo>getKeyValueStore(IngestTopology.Names.DEFAULT.modelStore()).get(OTHER).bounds().blocks())
                 .isEqualTo(24);
     }
 }

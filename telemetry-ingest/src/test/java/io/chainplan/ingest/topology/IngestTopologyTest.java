@@ -190,10 +190,10 @@ class IngestTopologyTest {
         assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
                 .satisfiesExactly(
                         m -> assertThat(m).contains("magic byte"),
-                        m -> assertThat(m).contains("computeSeconds must be finite and >= 0, was -1.0"),
+                        m -> assertThat(m).contains("computeSeconds must be a finite number in (0, 86400] seconds, was -1.0"),
                         m -> assertThat(m).contains("unknown model \"other\""),
                         m -> assertThat(m).contains("in the future"),
-                        m -> assertThat(m).contains("computeSeconds must be finite and >= 0, was NaN"),
+                        m -> assertThat(m).contains("computeSeconds must be a finite number in (0, 86400] seconds, was NaN"),
                         m -> assertThat(m).contains("0 <= start < end <= 32"));
         assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.HEADER_OFFSET)).isEqualTo("2");
         assertThat(metrics.count("dead:" + TOPICS.requests() + ":validate")).isEqualTo(5);
@@ -278,7 +278,7 @@ class IngestTopologyTest {
         assertThat(metrics.count("timingFallback:compute:missing-tokens")).isEqualTo(40);
         assertThat(metrics.count("timingFallback:comm:missing-tokens")).isEqualTo(20);
         assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
-                .singleElement().satisfies(m -> assertThat(m).contains("token counts must be >= 0"));
+                .singleElement().satisfies(m -> assertThat(m).contains("token counts of request neg must be >= 0"));
         ServerEstimate last = lastOf(servers.readValuesToList(), "s1");
         assertThat(last.getTokenTimings().getComputeFallback()).isEqualTo("too-few-samples");
         assertThat(last.getTokenTimings().getCommFallback()).as("20 hops with output tokens").isEmpty();
@@ -358,7 +358,7 @@ class IngestTopologyTest {
                 .satisfiesExactly(
                         m -> assertThat(m).contains("unknown unit \"furlongs\""),
                         m -> assertThat(m).contains("missing label \"Hostname\""),
-                        m -> assertThat(m).contains("finite number >= 0"),
+                        m -> assertThat(m).contains("must be a finite number of bytes in [0, 17592186044416] (16 TiB), was NaN MiB"),
                         m -> assertThat(m).contains("not JSON"));
         assertThat(metrics.count("skipped:" + GPU_TOPIC + ":unrelated-metric")).isEqualTo(1);
     }
@@ -371,7 +371,7 @@ class IngestTopologyTest {
         assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
                 .satisfiesExactly(
                         m -> assertThat(m).contains("must equal serverId"),
-                        m -> assertThat(m).contains("totalMemoryBytes must be > 0"),
+                        m -> assertThat(m).contains("totalMemoryBytes of server s1 must be in [1, "),
                         m -> assertThat(m).contains("declaredCommSeconds"));
         assertThat(servers.isEmpty()).isTrue();
     }
@@ -384,5 +384,66 @@ class IngestTopologyTest {
         requests.pipeInput(MODEL, arrived(MODEL, "r2", T0, 10), T0);
         assertThat(deadLetters.readRecordsToList()).hasSize(2);
         assertThat(metrics.count("skipped:" + TOPICS.models() + ":bad-model-spec")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepOneModelsFutureEventFromBlindingTheOtherModelsOnThePartition() {
+        // both models share the driver's one partition; the other model's router clock runs 240 s ahead
+        // once (inside the 300 s skew allowed); the first model's on-time events must all count
+        String other = "mistral-7b";
+        models.pipeInput(other, model(other, 32), T0 - 60_000);
+        for (long t = T0; t < T0 + 300_000; t += 500) {
+            if ((t - T0) % 1_000 == 0) {
+                driver.advanceWallClockTime(Duration.ofSeconds(t == T0 ? 0 : 1));
+            }
+            requests.pipeInput(MODEL, arrived(MODEL, "r" + t, t, 1000), t);
+            if (t == T0 + 60_000) {
+                requests.pipeInput(other, arrived(other, "ahead", t + 240_000, 1000), t + 240_000);
+            }
+        }
+
+        assertThat(metrics.count("skipped:" + TOPICS.requests() + ":older-than-horizon"))
+                .as("on-time events of the first model dropped").isZero();
+        List<DemandEstimate> mine = demand.readValuesToList().stream().filter(e -> e.getModelId().equals(MODEL)).toList();
+        assertThat(mine).isNotEmpty().allSatisfy(e -> assertThat(e.getArrivalRatePerSecond())
+                .as("rate at %s", e.getTimestampMillis()).isCloseTo(2.0, within(0.2)));
+        assertThat(mine.get(mine.size() - 1).getTimestampMillis().toEpochMilli()).isGreaterThan(T0 + 240_000);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldMeasureOnlyHopsOfServersInTheFleet() {
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
+        for (int i = 0; i < 20; i++) {
+            long t = T0 + 1_000L * i;
+            requests.pipeInput(MODEL, completed(MODEL, "c" + i, t, 20,
+                    List.of(hop("s1", 0, 16, 1.6, 0.05), hop("random-" + i, 16, 32, 1.6, 0.05))), t);
+        }
+
+        var timings = driver.getKeyValueStore(IngestTopology.Names.DEFAULT.serverTimingStore());
+        assertThat(timings.get("s1")).isNotNull();
+        assertThat(timings.get("random-3")).as("a server that never reported adds no state").isNull();
+        assertThat(driver.getKeyValueStore(IngestTopology.Names.DEFAULT.serverStateStore()).approximateNumEntries()).isEqualTo(1);
+        assertThat(metrics.count("skipped:" + TOPICS.requests() + ":" + HopTimingUpdater.UNKNOWN_SERVER)).isEqualTo(20);
+        assertThat(deadLetters.isEmpty()).as("the events themselves are good").isTrue();
+        assertThat(driver.getKeyValueStore(IngestTopology.Names.DEFAULT.fleetStore()).get("s1")).isEqualTo(MODEL);
+    }
+
+    @Test
+    void shouldDeadLetterImplausibleTelemetryAndRequests() {
+        telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, Long.MAX_VALUE, 0.02, 0.109), T0);
+        telemetry.pipeInput("s2", telemetry("s2", MODEL, T0, 100_000_000_000_000L, 0.02, 0.109), T0);
+        telemetry.pipeInput("s3", telemetry("s3", MODEL, T0, 40 * GIB, 0.02, 0.0), T0);
+        requests.pipeInput(MODEL, completed(MODEL, "long", T0, 9000, 20, List.of()), T0);
+        requests.pipeInput(MODEL, completed(MODEL, "slow", T0, 20, 20, List.of(hop("s1", 0, 32, 1e6, 0.1))), T0);
+
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .satisfiesExactly(
+                        m -> assertThat(m).startsWith("totalMemoryBytes of server s1 must be in [1, 17592186044416] (16 TiB)"),
+                        m -> assertThat(m).startsWith("totalMemoryBytes of server s2"),
+                        m -> assertThat(m).startsWith("declaredPerBlockComputeSeconds of server s3"),
+                        m -> assertThat(m).startsWith("inputTokens + outputTokens of request long must be within the model's context"),
+                        m -> assertThat(m).startsWith("hop 0 of request slow (s1): computeSeconds must be a finite number in (0, 86400]"));
+        assertThat(servers.isEmpty()).isTrue();
     }
 }

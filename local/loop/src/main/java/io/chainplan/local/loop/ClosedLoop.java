@@ -8,11 +8,19 @@ import io.chainplan.optimizer.service.OptimizerService;
 import io.chainplan.router.dispatch.Dispatcher;
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.router.policy.JffcDispatchPolicy;
+import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.DispatchLease;
 import io.chainplan.schemas.avro.ModelSpec;
+import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerTelemetry;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.local.LocalStack;
 import io.chainplan.schemas.registry.SchemaRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.serde.WireFormat;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,11 +80,12 @@ public final class ClosedLoop {
          * Starts telemetry-ingest on the stack. Its wall-clock settings (liveness timeout and check)
          * must be scaled with {@link VirtualClock#toWall}; event-time settings stay as they are.
          *
-         * @param stack the stack
-         * @param clock the run's clock
+         * @param stack  the stack
+         * @param clock  the run's clock
+         * @param meters where its meters go
          * @return a handle that stops it
          */
-        AutoCloseable startIngest(LocalStack stack, VirtualClock clock);
+        AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters);
 
         /**
          * Starts telemetry-ingest for a simulated fleet, so that it can split the servers' declared timings
@@ -85,11 +94,12 @@ public final class ClosedLoop {
          *
          * @param stack the stack
          * @param clock the run's clock
-         * @param fleet the simulated fleet
+         * @param meters where its meters go
+         * @param fleet  the simulated fleet
          * @return a handle that stops it
          */
-        default AutoCloseable startIngest(LocalStack stack, VirtualClock clock, SimFleet fleet) {
-            return startIngest(stack, clock);
+        default AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters, SimFleet fleet) {
+            return startIngest(stack, clock, meters);
         }
 
         /**
@@ -97,9 +107,10 @@ public final class ClosedLoop {
          *
          * @param stack      the stack
          * @param dispatcher the router's dispatcher
+         * @param meters     where the feed's meters (plans applied, ignored, rejected) go, if anywhere
          * @return a handle that stops it
          */
-        AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher);
+        AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher, Optional<MeterRegistry> meters);
 
         /**
          * Starts the dispatch service on the stack and a router that leases through it
@@ -107,9 +118,10 @@ public final class ClosedLoop {
          *
          * @param stack  the stack
          * @param mirror a dispatcher fed by {@link #startPlanFeed}: the router's view of the plan in force
+         * @param meters where the service's meters go
          * @return the router; closing it stops the service
          */
-        FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror);
+        FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror, MeterRegistry meters);
     }
 
     /**
@@ -158,30 +170,46 @@ public final class ClosedLoop {
         try {
             SchemaRegistry registry = stack.schemaRegistryClient();
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
+            registerSchemas(registry, stack.topics());
             KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
             sink.model(modelSpec(fleet.model(), clock));
             // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
             // so that its first telemetry and demand are planned at once (no request waits a window)
-            SimpleMeterRegistry optimizerMeters = new SimpleMeterRegistry();
-            push(running, startOptimizer(stack.clientConfig(), registry, clock, optimizerMeters));
-            push(running, services.startIngest(stack, clock, fleet));
-            awaitOptimizer(optimizerMeters);
-            Dispatcher dispatcher = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy()).build();
-            push(running, services.startPlanFeed(stack, dispatcher));
-            FleetRouter router = push(running, options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED
-                    ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher));
+            LocalMetrics metrics = push(running, LocalMetrics.start(options.metricsPort()));
+            out.println("chainplan local: " + metrics.describe());
+            push(running, startOptimizer(stack.clientConfig(), registry, clock, metrics.optimizer()));
+            push(running, services.startIngest(stack, clock, metrics.ingest(), fleet));
+            awaitOptimizer(metrics.optimizer());
+            // the router's meters: the dispatch service's own dispatcher and plan feed, or the embedded router's
+            boolean embedded = options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED;
+            Dispatcher.Builder db = Dispatcher.builder(fleet.model().id(), new JffcDispatchPolicy());
+            Dispatcher dispatcher = (embedded ? db.meterRegistry(metrics.router()) : db).build();
+            push(running, services.startPlanFeed(stack, dispatcher,
+                    embedded ? Optional.of(metrics.router()) : Optional.empty()));
+            FleetRouter router = push(running, embedded
+                    ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher, metrics.router()));
+            double announced = clock.accelerate().elapsedSeconds();
+            FleetAnnouncement.await(kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
+                    LoadSource.none(), router, sink, new RunRecorder(), FleetAnnouncement.noise(options.seed()), clock,
+                    simSettings), clock);
             // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
-            start = Math.ceil(clock.accelerate().elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
+            start = Math.ceil(clock.elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
             end = start + span;
             changeAt = options.scenario() == Scenario.STEADY ? Double.POSITIVE_INFINITY : start + span / 2;
             load = load(fleet, start, end, changeAt);
             push(running, new TopicObserver(kafka, registry, stack.topics(), recorder, clock, load).start());
+            if (options.pagePort() != PlanPage.OFF) {
+                LoadSource arrivals = load;
+                PlanPage page = push(running, PlanPage.start(options.pagePort(), new PlanPageModel(fleet.model().id(),
+                        recorder, arrivals, clock::elapsedSeconds)::json));
+                out.println("chainplan local: plan page " + page.address());
+            }
             out.printf(Locale.ROOT, "closed loop: %s on %d servers, %s; %s scenario; dispatch %s; %.0f s simulated "
                     + "(t=%.0f..%.0f s) in %.0f s of wall time (x%.0f)%n", fleet.model().id(), fleet.servers().size(),
                     load.describe(), options.scenario().cliName(), options.dispatch().cliName(), span, start, end, options.wall().toMillis() / 1000.0, options.speedup());
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
-                    new SplittableRandom(options.seed() + 1), clock, simSettings);
+                    FleetAnnouncement.noise(options.seed()), clock, simSettings);
             recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
             loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
@@ -288,7 +316,7 @@ public final class ClosedLoop {
      * Waits (at most {@link #OPTIMIZER_STARTUP} of wall time) until the optimizer owns the model, i.e.
      * has joined its consumer group and read the model spec; a slower start only delays the first plan.
      */
-    private static void awaitOptimizer(SimpleMeterRegistry meters) {
+    private static void awaitOptimizer(MeterRegistry meters) {
         long deadline = System.nanoTime() + OPTIMIZER_STARTUP.toNanos();
         while (meters.get("chainplan.optimizer.owned.models").gauge().value() < 1) {
             if (System.nanoTime() > deadline) {
@@ -300,7 +328,7 @@ public final class ClosedLoop {
     }
 
     private AutoCloseable startOptimizer(ClientConfig client, SchemaRegistry registry, VirtualClock clock,
-            SimpleMeterRegistry meters) {
+            MeterRegistry meters) {
         Map<String, String> values = new HashMap<>(client.all());
         values.putIfAbsent(OptimizerConfig.POLL_MS_CONFIG, "20");
         values.putIfAbsent(OptimizerConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
@@ -342,23 +370,15 @@ public final class ClosedLoop {
     }
 
     private SimFleet fleet() {
-        if (options.fleet().isEmpty()) {
-            return SimFleet.paperMig();
-        }
-        Fleet f = options.fleet().get();
-        SimModel m = new SimModel(f.model().id(), f.model().blocks(), f.model().blockBytes(),
-                f.model().cacheBytesPerBlockPerJob(), SimModel.LLAMA_2_7B.meanInputTokens(),
-                SimModel.LLAMA_2_7B.meanOutputTokens());
-        return new SimFleet(m, f.servers().stream()
-                .map(s -> SimFleet.fromMeans(m, s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds()))
-                .toList());
+        return options.fleet().map(SimFleet::of).orElseGet(options.preset()::fleet);
     }
 
     private double rate() {
         if (options.ratePerSecond().isPresent()) {
             return options.ratePerSecond().get();
         }
-        return options.fleet().map(Fleet::arrivalRatePerSecond).filter(r -> r > 0).orElse(ClosedLoopOptions.DEFAULT_RATE);
+        return options.fleet().map(Fleet::arrivalRatePerSecond).filter(r -> r > 0)
+                .orElse(options.preset().defaultRatePerSecond());
     }
 
     private LoadSource load(SimFleet fleet, double start, double end, double changeAt) throws IOException {
@@ -375,7 +395,7 @@ public final class ClosedLoop {
 
     private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {
         return ModelSpec.newBuilder().setId(m.id()).setBlocks(m.blocks()).setBlockBytes(m.blockBytes())
-                .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(2048)
+                .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(m.contextTokens())
                 .setMeanInputTokens(m.meanInputTokens()).setMeanOutputTokens(m.meanOutputTokens())
                 .setUpdatedAtMillis(Instant.ofEpochMilli(clock.millis())).build();
     }
@@ -412,16 +432,34 @@ public final class ClosedLoop {
         double gain = 1 - mine.mean() / rt.meanSeconds();
         out.printf(Locale.ROOT, "  chainplan's mean response time is %.0f%% %s than PETALS'.%n", Math.abs(gain) * 100,
                 gain >= 0 ? "lower" : "HIGHER");
-        out.println("  How: PETALS' placement (optimizer.baseline.PetalsBlockPlacement: 4096-token cache per block,"
-                + " seeded join order, least-served windows) and routing (PooledRoutingModel: cheapest path on arrival,"
-                + " 10 s penalty for a server believed to lack cache, waiting on the server), run offline in"
-                + " optimizer.sim.Simulator with this fleet's true timings and the same token-driven service times and"
-                + " noise; the chainplan row is the closed loop's own measurement (estimated inputs, live re-planning).");
+        out.printf(Locale.ROOT, "  How: PETALS as its servers behave with their defaults: each reserves an attention cache of"
+                + " %d tokens per hosted block (%d requests' caches) and fills the rest of its memory with blocks; servers"
+                + " join in a seeded random order, each taking the least-served window of blocks; a request is routed on"
+                + " arrival by the cheapest path (10 s penalty for a server believed to lack cache) and waits on the"
+                + " server, with no central queue. Simulated offline with this fleet's true timings and the same"
+                + " token-driven service times and noise; the chainplan row is the closed loop's own measurement"
+                + " (estimated inputs, live re-planning).%n", fleet.model().petalsCacheTokens(),
+                fleet.model().petalsReservedRequestsPerBlock());
         out.println("  PETALS placement: " + p.describePlacement());
         if (options.scenario() == Scenario.FAILURE) {
             out.println("  Note: PETALS is simulated with every server up; the closed loop lost a server half way.");
         }
         return p;
+    }
+
+    /**
+     * Registers the value schema of every topic the loop writes before anything is written: the
+     * embedded registry stores each new schema in {@code _schemas} (a Kafka write), and a first
+     * registration inside the path from the first arrival to the first plan would delay that plan.
+     */
+    private static void registerSchemas(SchemaRegistry registry, Topics topics) {
+        registry.register(WireFormat.subject(topics.models(), false), ModelSpec.getClassSchema());
+        registry.register(WireFormat.subject(topics.telemetry(), false), ServerTelemetry.getClassSchema());
+        registry.register(WireFormat.subject(topics.requests(), false), RequestEvent.getClassSchema());
+        registry.register(WireFormat.subject(topics.serverEstimates(), false), ServerEstimate.getClassSchema());
+        registry.register(WireFormat.subject(topics.demandEstimates(), false), DemandEstimate.getClassSchema());
+        registry.register(WireFormat.subject(topics.plans(), false), ChainPlan.getClassSchema());
+        registry.register(WireFormat.subject(topics.leases(), false), DispatchLease.getClassSchema());
     }
 
     /** {@code --trace}: the paper's plan and chainplan's on the arrivals served after the first plan's backlog. */

@@ -11,18 +11,23 @@ import java.util.Optional;
  *
  * @param wall          wall-clock length of the run
  * @param speedup       virtual seconds per wall second
- * @param fleet         a fleet (read from a fleet file, DESIGN.md §4.1) instead of the paper's nine MIG slices
+ * @param fleet         a fleet (read from a fleet file, DESIGN.md §4.1) instead of the preset
+ * @param preset        the built-in fleet run when there is no fleet file
  * @param trace         an Azure-format trace to replay instead of Poisson arrivals
- * @param ratePerSecond Poisson rate before any shift; empty: the fleet's rate if positive, or 5 req/s
+ * @param ratePerSecond Poisson rate before any shift; empty: the fleet file's rate if positive, else the preset's
  * @param scenario      steady, shift or failure
  * @param comparePetals also run PETALS on the same arrivals
  * @param reportDir     where to write PNGs
  * @param seed          seed of arrivals and noise
  * @param dispatch      how the fleet's router dispatches: through the dispatch service or embedded
+ * @param metricsPort   first port of the Prometheus endpoints (ingest, optimizer and router on it and the next
+ *                      two; 0: free ports; -1: none), {@link LocalMetrics}
+ * @param pagePort      port of the live plan page ({@link PlanPage}; 0: a free port; -1: none)
  */
-public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, Optional<Path> trace,
+public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> fleet, FleetPreset preset,
+        Optional<Path> trace,
         Optional<Double> ratePerSecond, Scenario scenario, boolean comparePetals, Optional<Path> reportDir, long seed,
-        Dispatch dispatch) {
+        Dispatch dispatch, int metricsPort, int pagePort) {
     /** How the simulated fleet's router dispatches ({@code --dispatch}). */
     public enum Dispatch {
         /** Through the dispatch service over HTTP, leases on {@code chainplan.leases} (the default). */
@@ -36,8 +41,6 @@ public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> f
         }
     }
 
-    /** Default Poisson rate for the default fleet: about half of what PETALS' placement carries. */
-    public static final double DEFAULT_RATE = 5.0;
     /** Longest simulated span: below the 7-day retention of the event topics, as timestamps lie in the past. */
     public static final Duration MAX_VIRTUAL = Duration.ofDays(6);
 
@@ -46,6 +49,7 @@ public record ClosedLoopOptions(Duration wall, double speedup, Optional<Fleet> f
         Objects.requireNonNull(wall, "wall");
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(preset, "preset");
         Objects.requireNonNull(dispatch, "dispatch");
         if (wall.isNegative() || wall.toMillis() < 1000) {
             throw new IllegalArgumentException("--duration must be at least 1s, was " + wall);

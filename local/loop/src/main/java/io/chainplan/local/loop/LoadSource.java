@@ -29,4 +29,26 @@ public interface LoadSource {
      * @return e.g. "Poisson 4.0 req/s, x2 at 300 s"
      */
     String describe();
+
+    /**
+     * @return a source without arrivals (the fleet reporting before it takes traffic)
+     */
+    static LoadSource none() {
+        return new LoadSource() {
+            @Override
+            public Optional<Arrival> next() {
+                return Optional.empty();
+            }
+
+            @Override
+            public double trueRatePerSecond(double timeSeconds) {
+                return 0;
+            }
+
+            @Override
+            public String describe() {
+                return "no arrivals";
+            }
+        };
+    }
 }

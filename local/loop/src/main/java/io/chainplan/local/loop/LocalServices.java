@@ -1,8 +1,10 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.ingest.app.IngestApp;
 import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.ingest.app.KafkaDeadLetterSink;
-import io.chainplan.ingest.topology.IngestMetrics;
+import io.chainplan.ingest.app.MicrometerIngestMetrics;
+import io.chainplan.ingest.topology.DeadLetterExceptionHandlers;
 import io.chainplan.ingest.topology.IngestTopology;
 import io.chainplan.router.dispatch.Dispatcher;
 import io.chainplan.router.PlanSubscriber;
@@ -18,6 +20,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 /**
  * The services of the closed loop, started in-process on a {@link LocalStack}: telemetry-ingest's
@@ -43,22 +47,27 @@ public final class LocalServices implements ClosedLoop.Services {
     static final long TIMING_MIN_SAMPLES = 400;
 
     @Override
-    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock) {
-        return start(stack, clock, ingestConfig(stack, clock, Optional.empty()));
+    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters) {
+        return start(stack, clock, meters, ingestConfig(stack, clock, Optional.empty()));
     }
 
     @Override
-    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock, SimFleet fleet) {
-        return start(stack, clock, ingestConfig(stack, clock, Optional.of(fleet)));
+    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters, SimFleet fleet) {
+        return start(stack, clock, meters, ingestConfig(stack, clock, Optional.of(fleet)));
     }
 
-    private AutoCloseable start(LocalStack stack, VirtualClock clock, IngestConfig config) {
+    private AutoCloseable start(LocalStack stack, VirtualClock clock, MeterRegistry meters, IngestConfig config) {
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-local");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stack).toString());
-        KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(p, IngestMetrics.NOOP);
+        MicrometerIngestMetrics metrics = new MicrometerIngestMetrics(meters, clock);
+        metrics.declareInputs(IngestApp.inputTopics(config));
+        p.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
+        KafkaDeadLetterSink modelDeadLetters = KafkaDeadLetterSink.create(p, metrics);
         KafkaStreams streams = new KafkaStreams(IngestTopology.build(config.topics(), stack.schemaRegistryClient(),
-                config.settings(), IngestMetrics.NOOP, modelDeadLetters), p, new VirtualKafkaTime(clock));
+                config.settings(), metrics, modelDeadLetters), p, new VirtualKafkaTime(clock));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
         streams.start();
         try {
             awaitRunning(streams);
@@ -68,6 +77,7 @@ public final class LocalServices implements ClosedLoop.Services {
         }
         return () -> {
             streams.close(Duration.ofSeconds(10));
+            streamsMetrics.close();
             modelDeadLetters.close();
         };
     }
@@ -158,16 +168,18 @@ public final class LocalServices implements ClosedLoop.Services {
      */
     /** The dispatch service in-process on the stack, and a router that leases through it over HTTP. */
     @Override
-    public FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror) {
-        return ServiceRouter.start(stack, mirror, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    public FleetRouter startDispatchService(LocalStack stack, Dispatcher mirror, MeterRegistry meters) {
+        return ServiceRouter.start(stack, mirror, meters);
     }
 
     @Override
-    public AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher) {
+    public AutoCloseable startPlanFeed(LocalStack stack, Dispatcher dispatcher, Optional<MeterRegistry> meters) {
         Map<String, Object> props = new HashMap<>(stack.clientConfig().kafkaProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        PlanSubscriber subscriber = PlanSubscriber.builder(props, stack.schemaRegistryClient(),
-                PlanSubscriber.applyingTo(Map.of(dispatcher.modelId(), dispatcher))).topics(stack.topics()).build();
+        PlanSubscriber.Builder b = PlanSubscriber.builder(props, stack.schemaRegistryClient(),
+                PlanSubscriber.applyingTo(Map.of(dispatcher.modelId(), dispatcher))).topics(stack.topics());
+        meters.ifPresent(b::meterRegistry);
+        PlanSubscriber subscriber = b.build();
         subscriber.start();
         return subscriber;
     }

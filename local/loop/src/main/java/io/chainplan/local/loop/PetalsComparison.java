@@ -1,6 +1,7 @@
 package io.chainplan.local.loop;
 
 import io.chainplan.optimizer.baseline.BaselinePlacement;
+import io.chainplan.optimizer.baseline.CachePool;
 import io.chainplan.optimizer.baseline.HopCostRule;
 import io.chainplan.optimizer.baseline.PetalsBlockPlacement;
 import io.chainplan.optimizer.baseline.PooledRoutingModel;
@@ -19,8 +20,8 @@ import java.util.SplittableRandom;
 /**
  * {@code --compare petals}: the same arrivals (times and tokens) served by the same simulated servers
  * under PETALS' placement and routing, computed offline with the optimizer's discrete-event simulator:
- * {@link PetalsBlockPlacement} (4096-token cache reserved per block, seeded join order, least-served
- * windows) and {@link PooledRoutingModel} with {@link HopCostRule#petals PETALS' routing cost} (cheapest
+ * {@link PetalsBlockPlacement} (the attention cache a PETALS server reserves per block by default,
+ * {@link SimModel#petalsReservedRequestsPerBlock}, as its cache pool; seeded join order, least-served windows) and {@link PooledRoutingModel} with {@link HopCostRule#petals PETALS' routing cost} (cheapest
  * path on arrival, 10 s penalty for a server believed to lack cache, no central queue, waiting on the
  * server), with service times from {@link SimFleet#serviceModel} (the closed loop's physics and noise).
  * PETALS gets the true server timings, not estimates.
@@ -41,12 +42,14 @@ public final class PetalsComparison {
      */
     public record Result(int requests, BaselinePlacement placement, SimulationResult result) {
         /**
-         * @return one line describing PETALS' placement, e.g. "mig40-1 [0,32) pool 64, ..."
+         * @return one line describing PETALS' placement, e.g. "mig40-1 [0,32) 64 slots (2 at once), ...": each
+         *         server's blocks, its cache slots and how many requests they hold at once
          */
         public String describePlacement() {
             StringBuilder b = new StringBuilder();
-            placement.placement().servers().forEach(s -> b.append(String.format(Locale.ROOT, "%s [%d,%d) pool %d; ",
-                    s.serverId(), s.range().start(), s.range().end(), s.cacheSlots())));
+            placement.placement().servers().forEach(s -> b.append(String.format(Locale.ROOT, "%s [%d,%d) %d slots (%d at once); ",
+                    s.serverId(), s.range().start(), s.range().end(), s.cacheSlots(),
+                    s.cacheSlots() / Math.max(1, s.range().end() - s.range().start()))));
             return b.toString().trim();
         }
     }
@@ -66,7 +69,8 @@ public final class PetalsComparison {
             throw new IllegalArgumentException("no arrivals to replay");
         }
         Fleet f = toFleet(fleet, arrivals);
-        BaselinePlacement bp = new PetalsBlockPlacement().place(f, new SplittableRandom(seed));
+        BaselinePlacement bp = new PetalsBlockPlacement(fleet.model().petalsReservedRequestsPerBlock(), CachePool.RESERVED)
+                .place(f, new SplittableRandom(seed));
         if (!bp.coversAllBlocks()) {
             throw new IllegalArgumentException("PETALS' placement does not cover all " + fleet.model().blocks() + " blocks");
         }

@@ -3,12 +3,17 @@ package io.chainplan.local.loop;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.PlanChain;
+import io.chainplan.schemas.avro.PlanChange;
 import io.chainplan.schemas.avro.PlanHop;
 import io.chainplan.schemas.avro.PlanStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +52,8 @@ final class PlanLayout {
         } else {
             out.add("    placement " + plan.getPlacements().stream().map(PlanLayout::placement)
                     .collect(Collectors.joining(", ")));
+            previous.ifPresent(p -> out.add("    changed from plan " + p.getEpoch() + ": " + changes(p, plan)
+                    + (plan.getReplaces() == null ? "" : "; " + moved(plan.getReplaces()))));
         }
         if (plan.getStatus() == PlanStatus.OK || !plan.getChains().isEmpty()) {
             List<PlanChain> chains = plan.getChains();
@@ -56,6 +63,42 @@ final class PlanLayout {
             }
         }
         return out;
+    }
+
+    /**
+     * @param change a plan's summary of what it moved
+     * @return e.g. "80 blocks moved to 4 servers (136.9 GB loaded)"
+     */
+    static String moved(PlanChange change) {
+        return String.format(Locale.ROOT, "%d blocks moved to %d servers (%.1f GB loaded)", change.getBlocksMoved(),
+                change.getServersMoved(), change.getBytesMoved() / 1e9);
+    }
+
+    /** Each server whose range differs, e.g. {@code a100-40g-1 - -> [0,20)}; a server without blocks is "-". */
+    private static String changes(ChainPlan before, ChainPlan after) {
+        Map<String, String> was = ranges(before);
+        Map<String, String> now = ranges(after);
+        SortedSet<String> ids = new TreeSet<>(was.keySet());
+        ids.addAll(now.keySet());
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            String a = was.getOrDefault(id, "-");
+            String b = now.getOrDefault(id, "-");
+            if (!a.equals(b)) {
+                out.add(id + " " + a + " -> " + b);
+            }
+        }
+        return out.isEmpty() ? "cache slots only" : String.join(", ", out);
+    }
+
+    private static Map<String, String> ranges(ChainPlan plan) {
+        Map<String, String> m = new TreeMap<>();
+        for (BlockAssignment a : plan.getPlacements()) {
+            if (a.getEndBlock() > a.getStartBlock()) {
+                m.put(a.getServerId(), "[" + a.getStartBlock() + "," + a.getEndBlock() + ")");
+            }
+        }
+        return m;
     }
 
     private static String placement(BlockAssignment a) {

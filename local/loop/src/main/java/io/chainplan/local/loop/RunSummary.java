@@ -15,7 +15,9 @@ import java.util.Optional;
  * the requests that arrived under each plan against that plan's predicted band (Theorem 4 bounds).
  * <p>"In band" means the 95% confidence interval of the measured mean (batch means, {@link Stats})
  * overlaps {@code [lower, upper]} of the plan in force. Periods with fewer than
- * {@value #MIN_REQUESTS} requests are not judged.
+ * {@value #MIN_REQUESTS} requests are not judged, nor periods that began before the requests that waited
+ * for the first plan had been dispatched (the bounds are those of the steady state, not of a backlog
+ * draining).
  */
 public final class RunSummary {
     /** Fewest requests in a plan's period for the band check to count. */
@@ -61,12 +63,15 @@ public final class RunSummary {
      *                    true token mix (the mean tokens of the requests that arrived in it)
      * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate and mix
      * @param tolerance   relative uncertainty of the bounds from estimated inputs
+     * @param afterBacklog whether the period began after the requests that waited for the first plan had been
+     *                    dispatched
      * @param service     the measured service times (response less queueing) of the period's requests
      * @param trueServiceSeconds the mean service time the true cost model gives those requests (the chains
      *                    that served them, at the period's true mix), NaN if none
      */
     public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
-            double trueLower, double trueUpper, double tolerance, Stats service, double trueServiceSeconds) {
+            double trueLower, double trueUpper, double tolerance, boolean afterBacklog, Stats service,
+            double trueServiceSeconds) {
         /**
          * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
          */
@@ -117,10 +122,12 @@ public final class RunSummary {
         }
 
         /**
-         * @return true if the period has bounds and at least {@value RunSummary#MIN_REQUESTS} requests
+         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests and began
+         *         after the first plan's backlog
          */
         public boolean judged() {
-            return epoch >= 0 && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS && !Double.isNaN(stats.ci95());
+            return epoch >= 0 && afterBacklog && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
+                    && !Double.isNaN(stats.ci95());
         }
     }
 
@@ -240,7 +247,8 @@ public final class RunSummary {
             Stats service = Stats.of(served.stream().mapToDouble(c -> c.responseSeconds() - c.waitSeconds()).toArray());
             double trueService = served.stream().mapToDouble(c -> trueServiceSeconds(c, plans, truth, mix))
                     .average().orElse(Double.NaN);
-            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol, service, trueService));
+            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol,
+                    from >= recorder.backlogClearedSeconds(), service, trueService));
         }
         return rows;
     }
@@ -321,9 +329,7 @@ public final class RunSummary {
         for (PlanRow p : plans) {
             ChainPlan c = p.plan();
             String bounds = p.bounds().map(x -> String.format(Locale.ROOT, "%.3f .. %.3f", x[0], x[1])).orElse("-");
-            String change = c.getReplaces() == null ? ""
-                    : String.format(Locale.ROOT, "; %s, %d blocks moved", c.getReplaces().getDecision(),
-                            c.getReplaces().getBlocksMoved());
+            String change = c.getReplaces() == null ? "" : "; " + PlanLayout.moved(c.getReplaces());
             line(b, "  %5d %8.1f  %-22s %-8s %7.2f %4s %6d %8.2f  %-17s  %s%s", p.epoch(), p.receivedSeconds(),
                     c.getTrigger().getKind(), c.getStatus(), c.getArrivalRate(), c.getC() > 0 ? Integer.toString(c.getC())
                             : "kept", c.getChains().size(),
@@ -380,6 +386,7 @@ public final class RunSummary {
                 continue;
             }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
+                    : !r.afterBacklog() ? "not judged (began while the requests that waited for plan 1 drained)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"

@@ -63,7 +63,7 @@ public final class TopicObserver implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    private static <V> TopicReader<V> fromBeginning(Map<String, Object> kafka, String name, String topic,
+    static <V> TopicReader<V> fromBeginning(Map<String, Object> kafka, String name, String topic,
             org.apache.kafka.common.serialization.Deserializer<V> values) {
         Map<String, Object> p = new HashMap<>(kafka);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "chainplan-local-observer-" + name);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short {@code chainplan local --scenario mix} (issue 17 item 5): generated tokens per request grow ten-fold
+ * A short {@code chainplan local --fleet-preset mig --scenario mix} (issue 17 item 5): generated tokens per request grow ten-fold
  * half way at the same rate; the closed loop on the in-process broker for 25 s of wall time at 24x (600 s
  * simulated). One re-plan answers the change for the whole fleet, and its prediction holds.
  */
@@ -26,8 +26,9 @@ class ClosedLoopMixIT {
 
     @Test
     void shouldReplanOnceForTheNewMixAndBeInTheBandOfThatPlan() throws Exception {
-        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), Optional.empty(),
-                Optional.empty(), Scenario.MIX, false, Optional.empty(), SEED, ClosedLoopOptions.Dispatch.EMBEDDED);
+        ClosedLoopOptions options = new ClosedLoopOptions(Duration.ofSeconds(25), 24, Optional.empty(), FleetPreset.MIG,
+                Optional.empty(), Optional.empty(), Scenario.MIX, false, Optional.empty(), SEED,
+                ClosedLoopOptions.Dispatch.EMBEDDED, -1, -1);
         StringWriter out = new StringWriter();
         ClosedLoop.Result r;
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {

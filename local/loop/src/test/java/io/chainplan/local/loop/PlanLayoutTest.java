@@ -34,4 +34,16 @@ class PlanLayoutTest {
         assertThat(PlanLayout.lines(SampleRecords.chainPlan(), Optional.of(before)))
                 .contains("    placement s001 [0,16) 97 slots, s002 [16,32) 40 slots");
     }
+
+    @Test
+    void shouldNameEachMovedServerAndWhatTheMoveLoaded() {
+        ChainPlan before = ChainPlan.newBuilder(SampleRecords.chainPlan()).setEpoch(2)
+                .setPlacements(List.of(new BlockAssignment("s001", 0, 20, 12), new BlockAssignment("s002", 12, 32, 30),
+                        new BlockAssignment("s003", 0, 32, 1)))
+                .build();
+
+        assertThat(PlanLayout.lines(SampleRecords.chainPlan(), Optional.of(before))).contains(
+                "    changed from plan 2: s001 [0,20) -> [0,16), s002 [12,32) -> [16,32), s003 [0,32) -> -; "
+                        + "4 blocks moved to 1 servers (1.8 GB loaded)");
+    }
 }

@@ -12,7 +12,7 @@ class RunSummaryMissCauseTest {
 
     /** A plan predicting 1.0 .. 1.2 s, measured 7.2 +- 0.1 s, service measured as given, true model 7.0 s. */
     private static RunSummary.PeriodRow period(double trueLower, double trueUpper, double measuredService) {
-        return new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, trueLower, trueUpper, 0.05,
+        return new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, trueLower, trueUpper, 0.05, true,
                 stats(measuredService, 0.05), 7.0);
     }
 
@@ -33,7 +33,7 @@ class RunSummaryMissCauseTest {
 
     @Test
     void shouldExplainNothingInBand() {
-        RunSummary.PeriodRow in = new RunSummary.PeriodRow(3, 0, 100, stats(1.1, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05,
+        RunSummary.PeriodRow in = new RunSummary.PeriodRow(3, 0, 100, stats(1.1, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05, true,
                 stats(1.1, 0.05), 1.1);
         assertThat(in.missCause()).isEmpty();
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param millis wall-clock solve time in ms, measured by the caller (pure code reads no clock; 0 until set)
  * @param objective objective of the search over c
  * @param candidatesTried values of c considered (including those skipped because their placement
- *     repeated an earlier one)
+ *     repeated an earlier one, and those a run of c values with one GBP-CR result stands for)
  * @param placementsEvaluated distinct placements on which GCA and the bounds were run
  */
 public record SolverStats(double millis, Objective objective, int candidatesTried, int placementsEvaluated) {

@@ -24,6 +24,10 @@ import java.util.Objects;
  * at the target rate but goes on over every server, forming further chains the same way, so no server
  * is left idle (the last, incomplete chain keeps its blocks, as in step 4). Under bursty arrivals the
  * extra capacity drains bursts; whether it is worth it is the search's objective to judge.
+ * <p>Runs of c ({@link #placeRun}): the result changes with c only where some {@code m_j(c)} drops or
+ * the number of chains needed to reach the target rate does, so one placement answers a whole run of
+ * c values; the search over c evaluates runs, at most {@code J * L + J + 1} of them, however much
+ * memory a server reports.
  * <p>Deterministic: ties of the amortized time are broken by server id. Immutable and thread-safe.
  */
 public final class GbpCrBlockPlacement implements BlockPlacement {
@@ -49,8 +53,64 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
         this.extent = Objects.requireNonNull(extent, "extent");
     }
 
+    /**
+     * A run of cache reservations with one outcome.
+     *
+     * @param result               GBP-CR's result at the run's first c
+     * @param lastCacheReservation the run's last c: for every c from the first to this one the result
+     *                             equals {@code result} in every field but c (when infeasible: every such
+     *                             c is infeasible, with {@code coverableBlocks} at most the first's)
+     */
+    public record Run(PlacementResult result, int lastCacheReservation) {
+        /** Validates the fields. */
+        public Run {
+            Objects.requireNonNull(result, "result");
+            if (lastCacheReservation < result.cacheReservation()) {
+                throw new IllegalArgumentException("a run must end at or after its first c " + result.cacheReservation()
+                        + ", was " + lastCacheReservation);
+            }
+        }
+    }
+
     @Override
     public PlacementResult place(Fleet fleet, int cacheReservation) {
+        return walk(fleet, cacheReservation).result;
+    }
+
+    /**
+     * GBP-CR for {@code cacheReservation} and how far its result holds: the largest {@code c'} up to
+     * {@code maxCacheReservation} such that every c in between gives the same result (but for c). The
+     * run ends where the first server's {@code m_j(c)} drops (integer arithmetic), or where the chains
+     * needed to reach {@code lambda / (rho_bar c)} change (the same floating-point comparison as
+     * {@link #place}); an infeasible c starts a run to the end, since {@code m_j(c)} never grows with c.
+     * O(J log J + log(maxCacheReservation)).
+     *
+     * @param fleet               the fleet
+     * @param cacheReservation    the run's first c, {@code >= 1}
+     * @param maxCacheReservation the last c of interest, {@code >= cacheReservation}
+     * @return the result and the run's last c
+     */
+    public Run placeRun(Fleet fleet, int cacheReservation, int maxCacheReservation) {
+        if (maxCacheReservation < cacheReservation) {
+            throw new IllegalArgumentException("maxCacheReservation " + maxCacheReservation + " must be >= "
+                    + cacheReservation);
+        }
+        Walk w = walk(fleet, cacheReservation);
+        if (!w.result.feasible()) {
+            return new Run(w.result, maxCacheReservation);
+        }
+        int last = (int) Math.min(maxCacheReservation, lastSameBlocks(fleet.model(), w.sized));
+        if (extent == Extent.TARGET_RATE && w.result.reachedTarget()) {
+            if (w.result.completeChains() > 1) {
+                last = lastBelowTarget(fleet, w.rateBeforeLastChain, cacheReservation, last);
+            }
+        } else if (!w.result.reachedTarget()) {
+            last = lastBelowTarget(fleet, w.result.rateReached(), cacheReservation, last);
+        }
+        return new Run(w.result, last);
+    }
+
+    private Walk walk(Fleet fleet, int cacheReservation) {
         Objects.requireNonNull(fleet, "fleet");
         if (cacheReservation < 1) {
             throw new IllegalArgumentException("cacheReservation must be >= 1, was " + cacheReservation);
@@ -59,11 +119,44 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
         List<Sized> sized = blocksPerServer(fleet, cacheReservation);
         long coverable = sized.stream().mapToLong(Sized::blocks).sum();
         if (coverable < model.blocks()) {
-            return PlacementResult.infeasible(cacheReservation, coverable);
+            return new Walk(PlacementResult.infeasible(cacheReservation, coverable), sized, 0);
         }
         sized.sort(Comparator.comparingDouble(Sized::amortizedSeconds).thenComparing(s -> s.server.id()));
-        double targetRate = fleet.arrivalRatePerSecond() / (fleet.targetLoad() * cacheReservation);
-        return layOutChains(model, sized, cacheReservation, targetRate, coverable, extent == Extent.ALL_SERVERS);
+        return layOutChains(model, sized, cacheReservation, targetRate(fleet, cacheReservation), coverable,
+                extent == Extent.ALL_SERVERS);
+    }
+
+    /** lambda / (rho_bar c): the rate the chains must reach (step 3), computed one way everywhere. */
+    private static double targetRate(Fleet fleet, int c) {
+        return fleet.arrivalRatePerSecond() / (fleet.targetLoad() * c);
+    }
+
+    /**
+     * The last c at which every placed server still hosts as many blocks: {@code m_j(c) >= m} iff
+     * {@code s_m + s_c c <= floor(M_j / m)}; servers hosting nothing never host more.
+     */
+    private static long lastSameBlocks(ModelSpec model, List<Sized> sized) {
+        long last = Long.MAX_VALUE;
+        for (Sized s : sized) {
+            long perBlockLimit = s.server.memoryBytes() / s.blocks;
+            last = Math.min(last, (perBlockLimit - model.blockBytes()) / model.cacheBytesPerBlockPerJob());
+        }
+        return last;
+    }
+
+    /** The largest c in [from, to] with {@code rate < targetRate(c)}, which holds at {@code from}; the target falls with c. */
+    private static int lastBelowTarget(Fleet fleet, double rate, int from, int to) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (int) (((long) lo + hi + 1) >>> 1);
+            if (rate < targetRate(fleet, mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /**
@@ -90,13 +183,14 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
      * Step 3-4: walk the sorted servers, forming disjoint chains until the target rate is reached (or,
      * with {@code allServers}, over every server; the result still tells whether and where the target was met).
      */
-    private static PlacementResult layOutChains(ModelSpec model, List<Sized> sorted, int c, double targetRate,
+    private static Walk layOutChains(ModelSpec model, List<Sized> sorted, int c, double targetRate,
             long coverable, boolean allServers) {
         int blocks = model.blocks();
         List<ServerPlacement> placed = new ArrayList<>();
         int next = 0;
         double chainSeconds = 0;
         double rate = 0;
+        double rateBefore = 0;
         int chains = 0;
         boolean reached = false;
         for (Sized s : sorted) {
@@ -105,6 +199,7 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
             chainSeconds += s.hopSeconds;
             next = start + s.blocks;
             if (next == blocks) {
+                rateBefore = rate;
                 rate += 1.0 / chainSeconds;
                 chains++;
                 next = 0;
@@ -117,7 +212,15 @@ public final class GbpCrBlockPlacement implements BlockPlacement {
                 }
             }
         }
-        return new PlacementResult(c, true, new Placement(placed), chains, rate, reached, coverable);
+        return new Walk(new PlacementResult(c, true, new Placement(placed), chains, rate, reached, coverable), sorted,
+                rateBefore);
+    }
+
+    /**
+     * One walk: its result, the servers that can host a block, and the chains' rate before the last
+     * complete chain (what the last chain's addition had to beat).
+     */
+    private record Walk(PlacementResult result, List<Sized> sized, double rateBeforeLastChain) {
     }
 
     /** A server with its block count m_j(c) and time t_j(c). */

@@ -15,13 +15,26 @@ import java.util.Objects;
  * lower bound) and {@code nu_lo(n)} (all on the slowest; gives the upper bound), both equal to
  * {@code nu = sum c_k mu_k} for {@code n >= C}. The mean number in system {@code E} follows from
  * the stationary distribution; Little's law gives {@code E / lambda}.
- * <p>O(C + K log K) time, O(K) memory; the distribution is accumulated in log space with a
- * running maximum, so {@code C} in the thousands or millions neither overflows nor underflows.
+ * <p>O(min(C, N) + K log K) time, O(K) memory, where {@code N} is the number of requests in
+ * system beyond which the distribution's terms vanish in double precision (about
+ * {@code lambda * T + 40 sqrt(lambda * T)} for chains of service time {@code T}, see
+ * {@link #NEGLIGIBLE_LOG}), so the work depends on the load, not on how much cache a server
+ * offers: a chain of capacity {@link Integer#MAX_VALUE} costs what one of capacity {@code N} does.
+ * The distribution is accumulated in log space with a running maximum, so {@code C} in the
+ * thousands or millions neither overflows nor underflows. Stopping at {@code N} is exact: every
+ * term after it is 0.0 in double arithmetic and adds nothing.
  * <p>Edge cases: no chains or {@code lambda >= nu}: {@link Bounds#UNBOUNDED};
  * {@code lambda = 0}: the limits, the fastest and the slowest chain's service time.
  * <p>Stateless and thread-safe.
  */
 public final class JffcResponseTimeBounds {
+    /**
+     * How far (natural log) a state's weight may fall below the largest before it, and every later
+     * one, no longer counts: {@code exp(-746)} is 0.0 in double arithmetic (the smallest subnormal is
+     * about {@code exp(-744.4)}), so a term that far below the maximum adds exactly nothing.
+     */
+    static final double NEGLIGIBLE_LOG = 746;
+
     private JffcResponseTimeBounds() {
     }
 
@@ -85,7 +98,9 @@ public final class JffcResponseTimeBounds {
 
     /**
      * E / lambda of the birth-death chain whose death rate with n in service fills chains in the
-     * given order ({@code slowestFirst} false: nu_hi, true: nu_lo).
+     * given order ({@code slowestFirst} false: nu_hi, true: nu_lo). Once the death rate exceeds
+     * lambda the weights only fall; the sum stops when they are {@link #NEGLIGIBLE_LOG} below the
+     * maximum, since neither the remaining levels nor the tail beyond C can add anything then.
      */
     private static double meanResponse(double[] rates, long[] caps, boolean slowestFirst, double lambda, double nu) {
         int k = rates.length;
@@ -103,6 +118,9 @@ public final class JffcResponseTimeBounds {
                 double death = filledRate + i * mu;
                 logPhi += logLambda - Math.log(death);
                 n++;
+                if (death > lambda && logPhi < acc.max - NEGLIGIBLE_LOG) {
+                    return acc.mean() / lambda;
+                }
                 if (n < total) {
                     acc.add(logPhi, n);
                 }
@@ -126,7 +144,7 @@ public final class JffcResponseTimeBounds {
 
     /** Accumulates {@code sum phi_n} and {@code sum n phi_n} given {@code log phi_n}, rescaling as the maximum grows. */
     private static final class LogAccumulator {
-        private double max = Double.NEGATIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         private double mass;
         private double first;
 

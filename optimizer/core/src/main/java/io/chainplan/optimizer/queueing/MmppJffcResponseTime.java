@@ -21,13 +21,28 @@ import java.util.Objects;
  * {@code pi_0 (A1(0) + R_0 A2(1)) = 0}. Little's law gives the response time.
  * <p>For Poisson arrivals (or an MMPP whose phases have equal rates) the result is the paper's bounds,
  * computed by {@link JffcResponseTimeBounds}.
- * <p>O(C + K log K) time and O(C) memory with 2x2 blocks; the distribution is accumulated in log space,
- * so C in the millions is fine. Unstable (mean rate {@code >= nu}) or no chains: {@link Bounds#UNBOUNDED}.
+ * <p>O(N + K log K) time and O(N) memory with 2x2 blocks, where {@code N = min(C, levels with mass)}:
+ * levels above the point where the number in system of a Poisson process at the burst rate (which
+ * bounds the MMPP's, arrivals being a thinning of it) has fallen {@link #NEGLIGIBLE_LOG} below its
+ * peak, with every death rate from there on above the burst rate, carry less than {@code e^-900}
+ * of the mass and are solved as homogeneous levels (death rate {@code nu}): their mass, and the
+ * change they make to the levels below, vanish in double precision. So the work depends on the load,
+ * not on how much cache the servers offer. More than {@link #MAX_LEVELS} levels with mass (millions
+ * of requests in system at once): {@link Bounds#UNBOUNDED}. The distribution is accumulated in log
+ * space. Unstable (mean rate {@code >= nu}) or no chains: {@link Bounds#UNBOUNDED}.
  * <p>Stateless and thread-safe.
  */
 public final class MmppJffcResponseTime {
     private static final double EPSILON = 1e-12;
     private static final int MAX_REDUCTIONS = 64;
+    /**
+     * How far (natural log) the bounding Poisson chain's weight must fall below its peak before the
+     * levels above are solved as homogeneous: {@code e^-1000} leaves room for the up to {@code 2^40}
+     * levels and a geometric tail behind it while staying far below double precision.
+     */
+    static final double NEGLIGIBLE_LOG = 1000;
+    /** Most levels solved level by level (about 50 MB of 2x2 blocks). */
+    static final int MAX_LEVELS = 1 << 20;
 
     private MmppJffcResponseTime() {
     }
@@ -53,23 +68,61 @@ public final class MmppJffcResponseTime {
             nu += c.capacity() * c.serviceRatePerSecond();
             total += c.capacity();
         }
-        if (sorted.length == 0 || m.ratePerSecond() >= nu || total > Integer.MAX_VALUE - 2) {
+        if (sorted.length == 0 || m.ratePerSecond() >= nu) {
             return Bounds.UNBOUNDED;
         }
-        double lower = meanResponse(deathRates(sorted, (int) total, false), m, nu);
-        double upper = meanResponse(deathRates(sorted, (int) total, true), m, nu);
+        double peakRate = Math.max(m.burstRatePerSecond(), m.calmRatePerSecond());
+        long lowerLevels = levelsWithMass(sorted, false, peakRate, total);
+        long upperLevels = levelsWithMass(sorted, true, peakRate, total);
+        if (Math.max(lowerLevels, upperLevels) > MAX_LEVELS) {
+            return Bounds.UNBOUNDED;
+        }
+        double lower = meanResponse(deathRates(sorted, (int) lowerLevels, false), m, nu);
+        double upper = meanResponse(deathRates(sorted, (int) upperLevels, true), m, nu);
         return new Bounds(lower, Math.max(lower, upper));
     }
 
-    /** {@code d[n]} for {@code n = 0..C}: the service rate with n in service, chains filled in the given order. */
-    private static double[] deathRates(Chain[] fastestFirst, int total, boolean slowestFirst) {
-        double[] d = new double[total + 1];
-        int n = 0;
+    /**
+     * The levels that can carry mass, at most C: the first level past which the birth-death chain with
+     * birth rate {@code peakRate} and these death rates has weights {@link #NEGLIGIBLE_LOG} below its
+     * peak and falling (death rate above the birth rate), else C; the count stops just past
+     * {@link #MAX_LEVELS}.
+     */
+    static long levelsWithMass(Chain[] fastestFirst, boolean slowestFirst, double peakRate, long total) {
+        double logRate = Math.log(peakRate);
+        double logPhi = 0;
+        double peak = 0;
+        long n = 0;
         double filled = 0;
         for (int idx = 0; idx < fastestFirst.length; idx++) {
             Chain c = fastestFirst[slowestFirst ? fastestFirst.length - 1 - idx : idx];
             double mu = c.serviceRatePerSecond();
             for (int i = 1; i <= c.capacity(); i++) {
+                double death = filled + i * mu;
+                logPhi += logRate - Math.log(death);
+                n++;
+                peak = Math.max(peak, logPhi);
+                if (n > MAX_LEVELS || (death > peakRate && logPhi < peak - NEGLIGIBLE_LOG)) {
+                    return n;
+                }
+            }
+            filled += c.capacity() * mu;
+        }
+        return total;
+    }
+
+    /**
+     * {@code d[n]} for {@code n = 0..levels}: the service rate with n in service, chains filled in the
+     * given order (the level-dependent part; levels above are solved as homogeneous with rate nu).
+     */
+    private static double[] deathRates(Chain[] fastestFirst, int levels, boolean slowestFirst) {
+        double[] d = new double[levels + 1];
+        int n = 0;
+        double filled = 0;
+        for (int idx = 0; idx < fastestFirst.length && n < levels; idx++) {
+            Chain c = fastestFirst[slowestFirst ? fastestFirst.length - 1 - idx : idx];
+            double mu = c.serviceRatePerSecond();
+            for (int i = 1; i <= c.capacity() && n < levels; i++) {
                 d[++n] = filled + i * mu;
             }
             filled += c.capacity() * mu;

@@ -20,6 +20,7 @@ import io.chainplan.optimizer.queueing.MmppJffcResponseTime;
 import io.chainplan.optimizer.validate.PlanValidator;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +49,17 @@ import java.util.stream.IntStream;
  * If no candidate is stable the plan is {@link PlanStatus#UNSTABLE} and carries the candidate with
  * the largest total service rate nu; if no c lets the servers host all blocks it is
  * {@link PlanStatus#INFEASIBLE} with the reason.
- * <p>Speed: values of c whose GBP-CR placement equals an earlier one are not re-evaluated (GCA and
- * the bounds depend only on the placement); distinct placements are evaluated in parallel on a
- * private fork-join pool. Only scores are kept per candidate; the winner's chains are recomputed.
+ * <p>Speed: GBP-CR runs once per run of c values with the same result
+ * ({@link GbpCrBlockPlacement#placeRun}; within a run every score is the first c's or, for the
+ * surrogate, grows with c, so the run's first c stands for all of it and the choice is the one a
+ * walk over every c makes). Placements that equal an earlier one are not re-evaluated (GCA and the
+ * bounds depend only on the placement); distinct placements are evaluated in parallel on a private
+ * fork-join pool. Only scores are kept per candidate; the winner's chains are recomputed.
+ * <p>Bounded work: at most {@code J * L + J + 1} runs per placement variant (plus one per parallel
+ * chunk of the c range) and, per distinct placement, GCA ({@code O(L^2)} per chain) and bounds whose
+ * cost follows the load, not the cache a server offers. One server reporting absurd memory (a
+ * petabyte, {@link Long#MAX_VALUE} bytes) makes the range of c huge but adds only its own
+ * {@code L} runs.
  * <p>Deterministic: the result does not depend on the parallelism nor the order of the fleet's
  * servers. Every returned plan has passed {@link PlanValidator}. Pure: reads no clock, so
  * {@link SolverStats#millis()} is 0 and callers set it with {@link Plan#withSolverMillis}.
@@ -177,9 +186,7 @@ public final class CapacitySearch {
         }
         List<GbpCrBlockPlacement> placements = fleet.arrivals() instanceof ArrivalModel.Mmpp2
                 ? List.of(placement, everyServer) : List.of(placement);
-        int variants = placements.size();
-        Candidate[] candidates = parallel(tried * variants,
-                i -> summarize(fleet, from + i / variants, placements.get(i % variants)), Candidate[]::new);
+        Candidate[] candidates = candidates(fleet, from, to, placements);
         if (Arrays.stream(candidates).noneMatch(Candidate::feasible)) {
             return checked(fleet, Plan.infeasible(model.id(), "the servers can host at most "
                     + candidates[0].coverableBlocks + " of " + model.blocks() + " blocks with c = " + from,
@@ -196,10 +203,38 @@ public final class CapacitySearch {
         return checked(fleet, plan);
     }
 
-    /** Phase 1: GBP-CR for one c, keeping only a compact key of the placement. */
-    private static Candidate summarize(Fleet fleet, int c, GbpCrBlockPlacement algorithm) {
-        PlacementResult r = algorithm.place(fleet, c);
-        return new Candidate(c, algorithm, r, PlacementKey.of(r.placement()));
+    /**
+     * Phase 1: GBP-CR over every c in [from, to], once per run of c with the same result; the range is
+     * cut into chunks walked in parallel. Candidates come in order of c, then of placement variant.
+     */
+    private Candidate[] candidates(Fleet fleet, int from, int to, List<GbpCrBlockPlacement> algorithms) {
+        long span = (long) to - from + 1;
+        int chunks = (int) Math.min(span, parallelism == 1 ? 1 : 4L * parallelism);
+        int variants = algorithms.size();
+        @SuppressWarnings("unchecked")
+        List<Candidate>[] walks = parallel(chunks * variants, i -> {
+            long first = from + span * (i / variants) / chunks;
+            long last = from + span * (i / variants + 1) / chunks - 1;
+            return runs(fleet, (int) first, (int) last, algorithms.get(i % variants), i % variants);
+        }, List[]::new);
+        return Arrays.stream(walks).flatMap(List::stream)
+                .sorted(Comparator.comparingInt((Candidate k) -> k.c).thenComparingInt(k -> k.variant))
+                .toArray(Candidate[]::new);
+    }
+
+    /** The runs of c in [first, last] of one placement variant, each kept as a compact candidate. */
+    private static List<Candidate> runs(Fleet fleet, int first, int last, GbpCrBlockPlacement algorithm, int variant) {
+        List<Candidate> out = new ArrayList<>();
+        int c = first;
+        while (true) {
+            GbpCrBlockPlacement.Run run = algorithm.placeRun(fleet, c, last);
+            PlacementResult r = run.result();
+            out.add(new Candidate(c, variant, algorithm, r, PlacementKey.of(r.placement())));
+            if (run.lastCacheReservation() >= last) {
+                return out;
+            }
+            c = run.lastCacheReservation() + 1;
+        }
     }
 
     /** Phase 2: GCA and bounds once per distinct placement, in parallel; copies results to duplicates. */
@@ -298,17 +333,22 @@ public final class CapacitySearch {
         }
     }
 
-    /** One value of c: its GBP-CR summary and, once evaluated, its GCA rate and bounds. */
+    /**
+     * A run of c values starting at {@code c} (one placement variant): its GBP-CR summary and, once
+     * evaluated, its GCA rate and bounds.
+     */
     private static final class Candidate {
         final int c;
+        final int variant;
         final GbpCrBlockPlacement algorithm;
         final PlacementResult result;
         final PlacementKey key;
         final long coverableBlocks;
         Evaluation evaluation;
 
-        Candidate(int c, GbpCrBlockPlacement algorithm, PlacementResult r, PlacementKey key) {
+        Candidate(int c, int variant, GbpCrBlockPlacement algorithm, PlacementResult r, PlacementKey key) {
             this.c = c;
+            this.variant = variant;
             this.algorithm = algorithm;
             this.result = new PlacementResult(c, r.feasible(), Placement.empty(), r.feasible() ? r.completeChains() : 0,
                     r.rateReached(), r.reachedTarget(), r.coverableBlocks());

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class GbpCrBlockPlacementTest {
     private static final long SEED_INVARIANTS = 20260401L;
+    private static final long SEED_RUNS = 20260419L;
 
     private final GbpCrBlockPlacement gbp = new GbpCrBlockPlacement();
 
@@ -107,6 +108,64 @@ class GbpCrBlockPlacementTest {
                         .isLessThanOrEqualTo(s.memoryBytes());
                 assertThat((long) sp.cacheSlots()).isGreaterThanOrEqualTo((long) c * sp.range().size());
             }
+        }
+    }
+
+    @Test
+    void shouldGiveOneResultForEveryCOfARun() {
+        SplittableRandom rnd = new SplittableRandom(SEED_RUNS);
+        for (int run = 0; run < 120; run++) {
+            Fleet fleet = TestFleets.random(rnd, 1 + rnd.nextInt(30), 1 + rnd.nextInt(20));
+            int maxC = (int) Math.min(400, fleet.servers().stream().mapToLong(Server::memoryBytes).max().orElse(0));
+            for (GbpCrBlockPlacement.Extent extent : GbpCrBlockPlacement.Extent.values()) {
+                GbpCrBlockPlacement algorithm = new GbpCrBlockPlacement(extent);
+                int c = 1;
+                while (c <= maxC) {
+                    GbpCrBlockPlacement.Run r = algorithm.placeRun(fleet, c, maxC);
+                    assertThat(r.lastCacheReservation()).isBetween(c, maxC);
+                    for (int k = c; k <= r.lastCacheReservation(); k++) {
+                        PlacementResult each = algorithm.place(fleet, k);
+                        assertThat(each.feasible()).isEqualTo(r.result().feasible());
+                        if (each.feasible()) {
+                            assertThat(each.placement()).as("c = %s in run from %s", k, c)
+                                    .isEqualTo(r.result().placement());
+                            assertThat(each.completeChains()).isEqualTo(r.result().completeChains());
+                            assertThat(each.reachedTarget()).isEqualTo(r.result().reachedTarget());
+                            assertThat(each.rateReached()).isEqualTo(r.result().rateReached());
+                        }
+                    }
+                    c = r.lastCacheReservation() + 1;
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldCoverAHugeRangeOfCWithFewRunsWhenServersReportAbsurdMemory() {
+        ModelSpec model = new ModelSpec("llama-2-7b", 32, 437_500_000L, 33_600_000L);
+        List<Server> servers = new ArrayList<>();
+        servers.add(new Server("petabyte", 1_000_000_000_000_000L, 0.4, 0.0239));
+        servers.add(new Server("long-max", Long.MAX_VALUE, 0.4, 0.0239));
+        for (int i = 0; i < 7; i++) {
+            servers.add(new Server("mig20-" + i, 20_000_000_000L, 0.4, 0.0373));
+        }
+        Fleet fleet = new Fleet(model, servers, 5.0, 0.7);
+
+        for (GbpCrBlockPlacement.Extent extent : GbpCrBlockPlacement.Extent.values()) {
+            GbpCrBlockPlacement algorithm = new GbpCrBlockPlacement(extent);
+            int runs = 0;
+            int c = 1;
+            while (true) {
+                GbpCrBlockPlacement.Run r = algorithm.placeRun(fleet, c, Integer.MAX_VALUE);
+                runs++;
+                if (r.lastCacheReservation() == Integer.MAX_VALUE) {
+                    break;
+                }
+                c = r.lastCacheReservation() + 1;
+            }
+            // at most one run per (server, m_j) pair and per change of the chains needed
+            assertThat(runs).as("runs over c = 1 .. 2^31 - 1, %s", extent)
+                    .isLessThanOrEqualTo(servers.size() * model.blocks() + servers.size() + 1);
         }
     }
 }

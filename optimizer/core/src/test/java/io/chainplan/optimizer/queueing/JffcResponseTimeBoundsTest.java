@@ -144,4 +144,16 @@ class JffcResponseTimeBoundsTest {
         assertThatThrownBy(() -> JffcResponseTimeBounds.bounds(List.of(chain(1, 1)), -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arrivalRatePerSecond").hasMessageContaining("-1");
     }
+
+    @Test
+    void shouldCostWhatTheLoadNeedsNotWhatTheCapacityAllows() {
+        // the states past a few hundred requests in system weigh exactly 0.0: the sum stops there, so
+        // a chain that could hold 2^31 - 1 requests gives bit for bit the bounds of one holding 1000
+        double[] rates = {1 / 1.6, 1 / 2.5};
+        Bounds huge = JffcResponseTimeBounds.bounds(rates, new long[] {Integer.MAX_VALUE, Long.MAX_VALUE / 4}, 5.0);
+        Bounds modest = JffcResponseTimeBounds.bounds(rates, new long[] {1000, 1000}, 5.0);
+
+        assertThat(huge).isEqualTo(modest);
+        assertThat(huge.isFinite()).isTrue();
+    }
 }

@@ -88,6 +88,33 @@ class MmppJffcResponseTimeTest {
         assertThat(b.lowerSeconds()).isGreaterThan(10.0).isLessThanOrEqualTo(b.upperSeconds());
     }
 
+    @Test
+    void shouldCostWhatTheLoadNeedsNotWhatTheCapacityAllows() {
+        // a server offering cache for 2^31 - 1 requests: only the first few hundred levels carry mass
+        ArrivalModel.Mmpp2 m = new ArrivalModel.Mmpp2(12.0, 1.0, 0.2, 0.1);
+        Chain[] huge = {chain(Integer.MAX_VALUE, 1.6), chain(5, 2.5)};
+        long levels = MmppJffcResponseTime.levelsWithMass(huge, false, m.burstRatePerSecond(), Integer.MAX_VALUE + 5L);
+        Bounds b = MmppJffcResponseTime.bounds(List.of(huge), m);
+        Bounds modest = MmppJffcResponseTime.bounds(List.of(chain(50_000, 1.6), chain(5, 2.5)), m);
+
+        assertThat(levels).isLessThan(2_000);
+        assertThat(b.isFinite()).isTrue();
+        assertThat(b.lowerSeconds()).isCloseTo(modest.lowerSeconds(), within(1e-12 * modest.lowerSeconds()));
+        assertThat(b.upperSeconds()).isCloseTo(modest.upperSeconds(), within(1e-12 * modest.upperSeconds()));
+    }
+
+    @Test
+    void shouldSolveTheLevelsWithMassAsTheFullChainDoes() {
+        // truncated at the levels with mass (about 150 of 2000) versus the same QBD solved level by level
+        ArrivalModel.Mmpp2 m = new ArrivalModel.Mmpp2(6.0, 0.5, 0.3, 0.2);
+        List<Chain> chains = List.of(chain(1000, 2.0), chain(1000, 3.0));
+        long levels = MmppJffcResponseTime.levelsWithMass(chains.toArray(new Chain[0]), false, 6.0, 2000);
+        double expected = bruteForce(deathRates(chains), m, 2500) / m.ratePerSecond();
+
+        assertThat(levels).isLessThan(500);
+        assertThat(MmppJffcResponseTime.bounds(chains, m).lowerSeconds()).isCloseTo(expected, within(1e-6 * expected));
+    }
+
     /** Fastest-first death rates d[0..C]. */
     private static double[] deathRates(List<Chain> chains) {
         List<Chain> sorted = new ArrayList<>(chains);

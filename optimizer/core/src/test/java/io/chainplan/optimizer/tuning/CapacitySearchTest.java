@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class CapacitySearchTest {
     private static final long SEED_FAST_VS_PLAIN = 31337L;
     private static final long SEED_VALID = 2718L;
+    private static final long SEED_PER_C = 4242L;
 
     @Test
     void shouldSolvePaperExampleWithCOneIntoThreeChains() {
@@ -156,5 +157,63 @@ class CapacitySearchTest {
             }
         }
         assertThat(gbp.place(fleet, plan.c()).surrogate()).isEqualTo(best);
+    }
+
+    @Test
+    void shouldPlanAroundServersReportingAbsurdMemoryWithBoundedWork() {
+        ModelSpec model = new ModelSpec("llama-2-7b", 32, 437_500_000L, 33_600_000L);
+        List<Server> servers = new ArrayList<>();
+        servers.add(new Server("long-max", Long.MAX_VALUE, 0.4, 0.0239));
+        servers.add(new Server("hundred-tb", 100_000_000_000_000L, 0.4, 0.0239));
+        for (int i = 0; i < 7; i++) {
+            servers.add(new Server("mig20-" + i, 20_000_000_000L, 0.4, 0.0373));
+        }
+        Fleet poisson = new Fleet(model, servers, 5.0, 0.7);
+        Fleet bursty = poisson.withArrivals(new io.chainplan.optimizer.arrival.ArrivalModel.Mmpp2(20.0, 1.0, 0.2, 0.05));
+
+        for (Fleet fleet : List.of(poisson, bursty)) {
+            Plan plan = new CapacitySearch(Objective.LOWER_BOUND, 2).solve(fleet);
+
+            assertThat(plan.status()).isEqualTo(PlanStatus.OK);
+            assertThat(PlanValidator.violations(fleet, plan)).isEmpty();
+            assertThat(plan.solver().candidatesTried()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(plan.solver().placementsEvaluated()).as("distinct placements evaluated")
+                    .isLessThanOrEqualTo(2 * (servers.size() * model.blocks() + servers.size() + 1));
+        }
+    }
+
+    @Test
+    void shouldChooseTheCThatSolvingEveryCSeparatelyChooses() {
+        SplittableRandom rnd = new SplittableRandom(SEED_PER_C);
+        for (int run = 0; run < 40; run++) {
+            Fleet fleet = TestFleets.random(rnd, 2 + rnd.nextInt(20), 1 + rnd.nextInt(12));
+            for (Objective o : List.of(Objective.LOWER_BOUND, Objective.UPPER_BOUND)) {
+                CapacitySearch search = new CapacitySearch(o, 2);
+                Plan best = null;
+                for (int c = 1; c <= CapacitySearch.maxCacheReservation(fleet); c++) {
+                    Plan p = search.solve(fleet, c);
+                    if (p.status() != PlanStatus.INFEASIBLE && (best == null || better(o, p, best))) {
+                        best = p;
+                    }
+                }
+                Plan searched = search.solve(fleet);
+                if (best == null) {
+                    assertThat(searched.status()).isEqualTo(PlanStatus.INFEASIBLE);
+                } else {
+                    assertThat(searched.c()).as("run %s, %s", run, o).isEqualTo(best.c());
+                    assertThat(searched.chains()).isEqualTo(best.chains());
+                }
+            }
+        }
+    }
+
+    /** The search's rule: the lowest finite score wins, ties to the smaller c; else the largest nu. */
+    private static boolean better(Objective o, Plan p, Plan best) {
+        double score = o == Objective.LOWER_BOUND ? p.bounds().lowerSeconds() : p.bounds().upperSeconds();
+        double bestScore = o == Objective.LOWER_BOUND ? best.bounds().lowerSeconds() : best.bounds().upperSeconds();
+        if (p.bounds().isFinite() || best.bounds().isFinite()) {
+            return p.bounds().isFinite() && (!best.bounds().isFinite() || score < bestScore);
+        }
+        return p.totalServiceRatePerSecond() > best.totalServiceRatePerSecond();
     }
 }

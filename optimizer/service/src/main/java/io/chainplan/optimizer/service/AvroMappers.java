@@ -68,7 +68,7 @@ public final class AvroMappers {
     }
 
     /**
-     * @param spec a validated Avro model spec (see {@link InputChecks#modelSpec})
+     * @param spec a validated Avro model spec (see {@link io.chainplan.schemas.validate.RecordChecks#modelSpec})
      * @return the spec as the solver sees it, with the token fields a plan records
      */
     public static ModelInput modelInput(ModelSpec spec) {
@@ -89,7 +89,7 @@ public final class AvroMappers {
     }
 
     /**
-     * @param e a validated server estimate (see {@link InputChecks#serverEstimate})
+     * @param e a validated server estimate (see {@link io.chainplan.schemas.validate.RecordChecks#serverEstimate})
      * @return the server's M_j, tau_c, tau_p, whether it is up, its model, and its per-token coefficients
      *         (empty when the estimate carries none: an old writer, or nothing known) with the mix they were
      *         fitted to (its reference tokens)

@@ -10,6 +10,7 @@ import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.RecordRejection;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
+import io.chainplan.schemas.validate.RecordChecks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge of the optimizer's inputs: each record read from the models, server-estimates or
- * demand-estimates topic is decoded, validated ({@link InputChecks}), mapped to domain values once
+ * The edge of the optimizer's inputs: each record read from the models, accepted-models,
+ * server-estimates or demand-estimates topic is decoded, validated ({@link RecordChecks}, the rule telemetry-ingest applies too), mapped to domain values once
  * ({@link AvroMappers#modelInput}, {@link AvroMappers#serverInput}) and put into the
  * {@link ModelViews}; the models it touches are marked dirty in the {@link ReplanScheduler}.
  * <p>A bad record is handled by its topic's {@link FailureMode} through the shared
@@ -108,7 +109,7 @@ final class InputRecords {
         if (e == null) {
             return;
         }
-        Optional<String> problem = InputChecks.demandEstimate(key, e);
+        Optional<String> problem = RecordChecks.demandEstimate(key, e);
         if (problem.isPresent()) {
             reject(r, live, live, "validate", new IllegalArgumentException(problem.get()));
             return;
@@ -135,15 +136,25 @@ final class InputRecords {
         }
         badOnRestore.remove(r.topic() + '\u0000' + key);
         if (r.topic().equals(topics.models())) {
-            onModel(r, key, live, mine);
+            onModel(r, key, live, mine, false);
+        } else if (r.topic().equals(topics.acceptedModels())) {
+            onModel(r, key, live, mine, true);
         } else {
             onServer(r, key, live, mine);
         }
     }
 
-    private void onModel(ConsumerRecord<byte[], byte[]> r, String key, boolean live, boolean mine) {
+    /**
+     * @param accepted whether it was read from the accepted-models topic (telemetry-ingest's copy of each
+     *                 model's last good spec, see {@link ModelViews#putAccepted}) rather than the models topic
+     */
+    private void onModel(ConsumerRecord<byte[], byte[]> r, String key, boolean live, boolean mine, boolean accepted) {
         if (r.value() == null) {
-            views.removeModel(key);
+            if (accepted) {
+                views.removeAccepted(key);
+            } else {
+                views.removeModel(key);
+            }
             scheduler.markDirty(key);
             return;
         }
@@ -151,12 +162,16 @@ final class InputRecords {
         if (spec == null) {
             return;
         }
-        Optional<String> problem = InputChecks.modelSpec(key, spec);
+        Optional<String> problem = RecordChecks.modelSpec(key, spec);
         if (problem.isPresent()) {
             reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
             return;
         }
-        views.put(AvroMappers.modelInput(spec));
+        if (accepted) {
+            views.putAccepted(AvroMappers.modelInput(spec));
+        } else {
+            views.put(AvroMappers.modelInput(spec));
+        }
         scheduler.markDirty(key);
     }
 
@@ -170,7 +185,7 @@ final class InputRecords {
         if (e == null) {
             return;
         }
-        Optional<String> problem = InputChecks.serverEstimate(key, e);
+        Optional<String> problem = RecordChecks.serverEstimate(key, e);
         if (problem.isPresent()) {
             reject(r, live, mine, "validate", new IllegalArgumentException(problem.get()));
             return;
@@ -218,7 +233,7 @@ final class InputRecords {
     }
 
     private FailureMode modeOf(String topic) {
-        if (topic.equals(topics.models())) {
+        if (topic.equals(topics.models()) || topic.equals(topics.acceptedModels())) {
             return config.modelsFailureMode();
         }
         return topic.equals(topics.serverEstimates()) ? config.serversFailureMode() : config.demandFailureMode();

@@ -7,12 +7,15 @@ import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
+import io.chainplan.schemas.validate.InputLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The latest model specs, server estimates and demand estimates (latest record per key, as a
@@ -21,7 +24,9 @@ import java.util.TreeMap;
  * <p>Which servers serve a model: those whose estimate names the model; an estimate without a
  * model id belongs to the configured default model, or to every model when none is configured
  * (the natural reading for a single-model fleet). Only servers with status {@code UP} count;
- * {@code DRAINING} and {@code DOWN} servers are left out of new plans.
+ * {@code DRAINING} and {@code DOWN} servers are left out of new plans, and so are servers whose
+ * timings are implausible for the model ({@link InputLimits#serverForModel}: a request through the
+ * server alone would take more than a day), each with its reason ({@link #excluded}).
  * <p>A server with per-token coefficients is seen at the demand's measured token mix
  * ({@link InputView#atDemandMix}, issue 17): one change of the mix moves every server's timings at once.
  * Until a mix is measured, the model spec's declared token means stand for it, so that every plan records
@@ -30,6 +35,8 @@ import java.util.TreeMap;
  */
 public final class ModelViews {
     private final Map<String, ModelInput> models = new TreeMap<>();
+    /** Last good specs from the accepted-models topic: used for a model the models topic has no good spec of. */
+    private final Map<String, ModelInput> accepted = new TreeMap<>();
     private final Map<String, ServerInput> servers = new TreeMap<>();
     private final Map<String, DemandView> demand = new TreeMap<>();
     private final Optional<String> defaultModelId;
@@ -47,6 +54,20 @@ public final class ModelViews {
     /** @param model a validated model spec, replacing the previous one of its id */
     public void put(ModelInput model) {
         models.put(model.spec().id(), model);
+    }
+
+    /**
+     * @param model a validated spec read from the accepted-models topic (telemetry-ingest's record of
+     *              each model's last good spec): the model's spec while the models topic holds no good
+     *              one (after compaction left a bad spec as its only record)
+     */
+    public void putAccepted(ModelInput model) {
+        accepted.put(model.spec().id(), model);
+    }
+
+    /** @param modelId a model whose accepted spec was deleted (tombstone on the accepted-models topic) */
+    public void removeAccepted(String modelId) {
+        accepted.remove(modelId);
     }
 
     /** @param server a validated server estimate, replacing the previous one of its server */
@@ -112,12 +133,14 @@ public final class ModelViews {
      * @return its latest spec, if any
      */
     public Optional<ModelInput> model(String modelId) {
-        return Optional.ofNullable(models.get(modelId));
+        return Optional.ofNullable(spec(modelId));
     }
 
     /** @return the ids of all models with a spec, sorted */
     public List<String> modelIds() {
-        return List.copyOf(models.keySet());
+        Set<String> ids = new TreeSet<>(models.keySet());
+        ids.addAll(accepted.keySet());
+        return List.copyOf(ids);
     }
 
     /**
@@ -125,7 +148,7 @@ public final class ModelViews {
      * @return whether a spec is known for it
      */
     public boolean knowsModel(String modelId) {
-        return models.containsKey(modelId);
+        return spec(modelId) != null;
     }
 
     /**
@@ -136,7 +159,7 @@ public final class ModelViews {
      *         {@code INFEASIBLE} plan)
      */
     public Optional<InputView> view(String modelId) {
-        ModelInput model = models.get(modelId);
+        ModelInput model = spec(modelId);
         DemandView d = demand.get(modelId);
         if (model == null || d == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
             return Optional.empty();
@@ -145,7 +168,7 @@ public final class ModelViews {
         Map<String, TokenTimings> coefficients = new TreeMap<>();
         Map<String, TokenMix> fittedAt = new TreeMap<>();
         for (ServerInput s : servers.values()) {
-            if (s.up() && serves(s, modelId)) {
+            if (s.up() && serves(s, modelId) && exclusion(s.server(), model).isEmpty()) {
                 up.add(s.server());
                 s.tokenTimings().ifPresent(t -> {
                     coefficients.put(s.server().id(), t);
@@ -156,6 +179,34 @@ public final class ModelViews {
         TokenMix declared = new TokenMix(model.meanInputTokens(), model.meanOutputTokens());
         DemandView mixed = d.tokens().usable() || !declared.usable() ? d : d.withTokens(declared);
         return Optional.of(InputView.atDemandMix(model.spec(), up, coefficients, fittedAt, mixed));
+    }
+
+    /**
+     * @param modelId a model with a spec
+     * @return the servers of the model left out of its view, by id, with the reason
+     */
+    public Map<String, String> excluded(String modelId) {
+        ModelInput model = spec(modelId);
+        Map<String, String> out = new TreeMap<>();
+        if (model != null) {
+            for (ServerInput s : servers.values()) {
+                if (s.up() && serves(s, modelId)) {
+                    exclusion(s.server(), model).ifPresent(why -> out.put(s.server().id(), why));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The model's spec from the models topic, else its last accepted one, else null. */
+    private ModelInput spec(String modelId) {
+        ModelInput m = models.get(modelId);
+        return m != null ? m : accepted.get(modelId);
+    }
+
+    private static Optional<String> exclusion(Server s, ModelInput model) {
+        return InputLimits.serverForModel(s.id(), s.commSeconds(), s.perBlockComputeSeconds(), model.spec().id(),
+                model.spec().blocks());
     }
 
     private boolean serves(ServerInput s, String modelId) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code chainplan.optimizer.recovery.transaction.waiting} (gauge): 1 while a recovery waits for a
  *       transaction open on the plans topic to end (a crashed or fenced instance's), else 0</li>
  *   <li>{@code chainplan.optimizer.session.restarts} (counter): Kafka sessions restarted after an error</li>
+ *   <li>{@code chainplan.optimizer.solve.failures} (counter): solves of one model that threw; no plan was
+ *       published for it, the other models' planning went on</li>
+ *   <li>{@code chainplan.optimizer.servers.excluded} (counter): servers left out of a published plan
+ *       because their timings are implausible for its model (named in the plan's trigger detail)</li>
  *   <li>{@code chainplan.optimizer.registry.unavailable} (counter; tag {@code topic}): input records
  *       that could not be decoded because the schema registry was unavailable; each is read again,
  *       never skipped or dead-lettered</li>
@@ -92,6 +97,21 @@ public final class OptimizerMetrics {
         registry.counter("chainplan.optimizer.triggers", "kind", kind, "action", action).increment();
     }
 
+    /**
+     * Registers, at 0, the dead-letter and skip counters of each input topic for both stages
+     * ({@code deserialize}, {@code validate}), so that they are exported before the first bad record.
+     *
+     * @param topics the topics the optimizer reads
+     */
+    void declareInputs(List<String> topics) {
+        for (String topic : topics) {
+            for (String stage : List.of("deserialize", "validate")) {
+                registry.counter("chainplan.optimizer.dead.letters", "topic", topic, "stage", stage);
+                registry.counter("chainplan.optimizer.skipped.records", "topic", topic, "stage", stage);
+            }
+        }
+    }
+
     void deadLetter(String topic, String stage) {
         registry.counter("chainplan.optimizer.dead.letters", "topic", topic, "stage", stage).increment();
     }
@@ -110,6 +130,24 @@ public final class OptimizerMetrics {
 
     void waitingForTransactions(boolean waiting) {
         waitingForTransactions.set(waiting ? 1 : 0);
+    }
+
+    void solveFailed() {
+        registry.counter("chainplan.optimizer.solve.failures").increment();
+    }
+
+    void serversExcluded(int n) {
+        registry.counter("chainplan.optimizer.servers.excluded").increment(n);
+    }
+
+    /** @return sessions restarted after an error, so far */
+    public double sessionRestarts() {
+        return restarts.count();
+    }
+
+    /** @return solves that threw, so far */
+    public double solveFailures() {
+        return registry.counter("chainplan.optimizer.solve.failures").count();
     }
 
     void restarted() {

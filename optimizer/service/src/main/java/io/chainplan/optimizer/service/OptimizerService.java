@@ -4,18 +4,20 @@ import io.chainplan.optimizer.replan.Solver;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.FailureMode;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.InputFailureException;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +96,9 @@ import org.slf4j.LoggerFactory;
  * id took over, or a bad record met {@code fail}, the service stops and {@link #failure()} says why.
  * <p>An unavailable schema registry neither stops the service nor turns a record into a dead
  * letter (see {@link OptimizerSession}); one that refuses for good (401, 403, a wrong URL) stops it,
- * with the {@link RegistryUnavailableException} as {@link #failure()}.
+ * with the {@link RegistryUnavailableException} as {@link #failure()}. So does a Kafka cluster that
+ * refuses the credentials or access ({@link ClusterRefusal}: a wrong SASL password, missing ACLs):
+ * one error line saying what to check, no session restarts.
  */
 public final class OptimizerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerService.class);
@@ -153,6 +157,7 @@ public final class OptimizerService implements AutoCloseable {
         this.solver = Objects.requireNonNull(solver, "solver");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.declareInputs(List.of(topics.models(), topics.serverEstimates(), topics.demandEstimates()));
         this.crash = Objects.requireNonNull(crash, "crash");
     }
 
@@ -186,7 +191,18 @@ public final class OptimizerService implements AutoCloseable {
 
     /** @return false to stop the service */
     private boolean runSession() {
-        OptimizerSession s = new OptimizerSession(kafka, topics, config, registry, solver, clock, metrics, crash);
+        OptimizerSession s;
+        try {
+            s = new OptimizerSession(kafka, topics, config, registry, solver, clock, metrics, crash);
+        } catch (RuntimeException e) {
+            Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            LOG.error("optimizer {} stopped: {}", config.instanceId(), refused.get().message());
+            failure = new IllegalStateException(refused.get().message(), e);
+            return false;
+        }
         session = s;
         try {
             s.run(() -> running && !killed);
@@ -220,7 +236,7 @@ public final class OptimizerService implements AutoCloseable {
         } catch (WakeupException e) {
             end(s);
             return false;
-        } catch (ProducerFencedException | InvalidProducerEpochException | TransactionalIdAuthorizationException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
             LOG.error("instance {} was fenced by another instance with transactional.id {}; stopping",
                     config.instanceId(), config.transactionalId(), e);
             failure = e;
@@ -228,6 +244,13 @@ public final class OptimizerService implements AutoCloseable {
             return false;
         } catch (RuntimeException e) {
             if (killed) {
+                s.abandon();
+                return false;
+            }
+            Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+            if (refused.isPresent()) {
+                LOG.error("optimizer {} stopped: {}", config.instanceId(), refused.get().message());
+                failure = new IllegalStateException(refused.get().message(), e);
                 s.abandon();
                 return false;
             }

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -72,6 +74,7 @@ final class OptimizerSession implements AutoCloseable {
     private final PlanRecovery recovery;
     private final LastPlans plans = new LastPlans();
     private final PlanPublisher publisher;
+    private final Set<String> failing = new TreeSet<>();
     private long lastCommitNanos;
     private long lastRegistryLogNanos = System.nanoTime() - REGISTRY_LOG_EVERY_NANOS;
 
@@ -88,7 +91,7 @@ final class OptimizerSession implements AutoCloseable {
         this.scheduler = new ReplanScheduler(new ReplanPolicy(config.replan()), config.replan().maxAgeMillis());
         this.views = new ModelViews(config.defaultModelId(), config.minRatePerSecond());
         this.inputs = new InputRecords(topics, config, views, scheduler, ownership, metrics, registry);
-        this.broadcast = new BroadcastTopics(clients.broadcast, List.of(topics.models(), topics.serverEstimates()));
+        this.broadcast = new BroadcastTopics(clients.broadcast, List.of(topics.models(), topics.acceptedModels(), topics.serverEstimates()));
         this.recovery = new PlanRecovery(clients.admin, clients.plans, ownership, config.transactionTimeout(),
                 metrics);
         this.publisher = new PlanPublisher(clients.producer, topics.plans(), new AvroSerializer<>(registry, false),
@@ -221,7 +224,22 @@ final class OptimizerSession implements AutoCloseable {
         Fleet fleet = new Fleet(view.model(), view.upServers(), view.demand().arrivals(), config.targetLoad());
         Optional<Placement> current = plans.lastOk(modelId).map(p -> p.plan().placement());
         long t0 = System.nanoTime();
-        ReplanResult r = replanner.replan(fleet, objective, current);
+        ReplanResult r;
+        try {
+            r = replanner.replan(fleet, objective, current);
+        } catch (RuntimeException e) {
+            solveFailed(modelId, now, e);
+            return;
+        }
+        if (failing.remove(modelId)) {
+            LOG.info("solving model {} works again", modelId);
+        }
+        Map<String, String> excluded = views.excluded(modelId);
+        if (!excluded.isEmpty()) {
+            metrics.serversExcluded(excluded.size());
+            trigger = new Trigger(trigger.kind(), trigger.detail() + "; excluded " + excluded.entrySet().stream()
+                    .map(x -> x.getKey() + " (" + x.getValue() + ")").collect(Collectors.joining(", ")));
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         r = new ReplanResult(r.plan().withSolverMillis(took.toNanos() / 1e6), r.fixedPlacement(), r.diff(),
                 r.keepLowerSeconds(), r.replaceLowerSeconds(), r.decision());
@@ -239,6 +257,22 @@ final class OptimizerSession implements AutoCloseable {
         metrics.published(r.plan().status().name(), r.keptPlacement());
         LOG.info("published plan {} of {}: {} ({}), {}; {}", epoch, modelId, r.plan().status(), trigger.kind(),
                 trigger.detail(), r.decision());
+    }
+
+    /**
+     * A solve that throws is one model's problem: no plan is published for it (its routers keep the
+     * last plan), it is counted and logged (once until it works again), and it is due again when its
+     * inputs change or at its plan's maximum age; every other model is planned as before.
+     */
+    private void solveFailed(String modelId, long now, RuntimeException e) {
+        metrics.solveFailed();
+        scheduler.published(modelId, now);
+        if (failing.add(modelId)) {
+            LOG.error("solving model {} failed, no plan published for it (the last one stays in force; other models"
+                    + " are planned as before): {}", modelId, e.toString(), e);
+        } else {
+            LOG.debug("solving model {} failed again: {}", modelId, e.toString());
+        }
     }
 
     private void maybeCommit() {

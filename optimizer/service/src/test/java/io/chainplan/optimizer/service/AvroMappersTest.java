@@ -285,4 +285,15 @@ class AvroMappersTest {
         e.setTokenTimings(null);
         assertThat(AvroMappers.serverInput(e).tokenTimings()).isEmpty();
     }
+
+    @Test
+    void shouldMapTheMeasuredBurstinessOfADemandEstimate() {
+        io.chainplan.schemas.avro.DemandEstimate e = io.chainplan.schemas.avro.DemandEstimate.newBuilder().setModelId("m")
+                .setTimestampMillis(java.time.Instant.EPOCH).setArrivalRatePerSecond(1).setLowerPerSecond(0.9)
+                .setUpperPerSecond(1.1).setWindowSeconds(60).setArrivals(60)
+                .setDispersions(List.of(new io.chainplan.schemas.avro.IndexOfDispersion(60.0, 40.0, 10L)))
+                .setBurstinessArrivals(600L).build();
+        assertThat(AvroMappers.burstiness(e).dispersions()).singleElement()
+                .satisfies(d -> assertThat(d.index()).isEqualTo(40.0));
+    }
 }

@@ -139,6 +139,29 @@ class InputRecordsTest {
     }
 
     @Test
+    void shouldDeadLetterWhatTheIngestWouldAlsoRejectSoNoServerReachesTheSolverWithAbsurdValues() {
+        InputRecords in = inputs(Map.of());
+        in.onBroadcast(record(TOPICS.models(), MODEL, model(8)), false);
+        in.onBroadcast(record(TOPICS.serverEstimates(), "ok", server("ok", 100_000)), true);
+        in.onBroadcast(record(TOPICS.serverEstimates(), "max", server("max", Long.MAX_VALUE)), true);
+        in.onBroadcast(record(TOPICS.serverEstimates(), "pb", server("pb", 1_000_000_000_000_000L)), true);
+        in.onBroadcast(record(TOPICS.models(), "zero", ModelSpec.newBuilder(model(8)).setId("zero").setBlockBytes(0).build()), true);
+        in.onDemand(record(TOPICS.demandEstimates(), MODEL, demand(1e300)));
+
+        assertThat(in.pendingDeadLetters()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
+                .containsExactly(
+                        "memoryBytes of server max must be in [0, 17592186044416] (16 TiB), was " + Long.MAX_VALUE,
+                        "memoryBytes of server pb must be in [0, 17592186044416] (16 TiB), was 1000000000000000",
+                        "blockBytes of model zero must be in [1, 17592186044416] (16 TiB), was 0",
+                        "arrivalRatePerSecond of model m must be a finite number in [0, 1000000] requests per second, was 1.0E300");
+        assertThat(views.modelIds()).containsExactly(MODEL);
+        assertThat(views.view(MODEL)).isEmpty();
+        in.onDemand(record(TOPICS.demandEstimates(), MODEL, demand(0.5)));
+        assertThat(views.view(MODEL)).hasValueSatisfying(v -> assertThat(v.upServers()).extracting(x -> x.id())
+                .containsExactly("ok"));
+    }
+
+    @Test
     void shouldNeitherApplyNorRejectARecordTheRegistryCannotServeOnRestoreOrLive() {
         SwitchableRegistry down = new SwitchableRegistry();
         AvroSerializer<SpecificRecord> writer = new AvroSerializer<>(down.inner(), false);
@@ -166,5 +189,24 @@ class InputRecordsTest {
         assertThat(views.knowsModel(MODEL)).isTrue();
         assertThat(views.view(MODEL)).isPresent();
         assertThat(in.pendingDeadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldUseTheAcceptedSpecOnlyWhereTheModelsTopicHasNoGoodOne() {
+        InputRecords in = inputs(Map.of());
+        in.onBroadcast(record(TOPICS.acceptedModels(), MODEL, model(8)), false);
+        in.onBroadcast(record(TOPICS.models(), MODEL, model(0)), false);
+        assertThat(views.model(MODEL)).hasValueSatisfying(m -> assertThat(m.spec().blocks()).isEqualTo(8));
+
+        in.onBroadcast(record(TOPICS.models(), MODEL, model(16)), true);
+        in.onBroadcast(record(TOPICS.acceptedModels(), MODEL, model(12)), true);
+        assertThat(views.model(MODEL)).as("the models topic's good spec comes first")
+                .hasValueSatisfying(m -> assertThat(m.spec().blocks()).isEqualTo(16));
+
+        in.onBroadcast(raw(TOPICS.models(), MODEL, null), true);
+        assertThat(views.knowsModel(MODEL)).as("until the ingest deletes its accepted copy too").isTrue();
+        in.onBroadcast(raw(TOPICS.acceptedModels(), MODEL, null), true);
+        assertThat(views.knowsModel(MODEL)).isFalse();
+        assertThat(views.modelIds()).isEmpty();
     }
 }

@@ -53,7 +53,8 @@ final class OptimizerHarness implements AutoCloseable {
     static final int SERVERS = 12;
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    final EmbeddedKafkaBroker broker;
+    /** {@code bootstrap.servers} of the broker or cluster under test. */
+    final String bootstrap;
     final SchemaRegistry registry;
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     final Topics topics;
@@ -67,22 +68,35 @@ final class OptimizerHarness implements AutoCloseable {
 
     /** @param registry the registry producers (and {@link #service}) use, e.g. a REST client of a real server */
     OptimizerHarness(EmbeddedKafkaBroker broker, int partitions, SchemaRegistry registry) throws Exception {
-        this.broker = broker;
+        this(broker.bootstrapServers(), partitions, registry, (short) 1, Map.of());
+    }
+
+    /**
+     * @param bootstrap   {@code bootstrap.servers} of a broker or cluster
+     * @param partitions  demand-estimates partitions
+     * @param registry    the registry producers (and {@link #service}) use
+     * @param replication the topics' replication factor
+     * @param producerProps extra properties of the input producer (e.g. acks, retries for a fault test)
+     */
+    OptimizerHarness(String bootstrap, int partitions, SchemaRegistry registry, short replication,
+            Map<String, Object> producerProps) throws Exception {
+        this.bootstrap = bootstrap;
         this.registry = registry;
         int n = PREFIXES.incrementAndGet();
         this.topics = Topics.withPrefix("it" + n + "-" + System.nanoTime() % 100_000 + ".");
         this.group = "optimizer-" + topics.prefix();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<NewTopic> created = new ArrayList<>();
             for (Topics.Spec s : topics.all()) {
                 int p = s.name().equals(topics.demandEstimates()) ? partitions : 1;
-                created.add(new NewTopic(s.name(), p, (short) 1).configs(s.configs()));
+                created.add(new NewTopic(s.name(), p, replication).configs(s.configs()));
             }
             admin.createTopics(created).all().get();
         }
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.putAll(producerProps);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.ser = new AvroSerializer<>(registry, false);
     }
@@ -91,10 +105,11 @@ final class OptimizerHarness implements AutoCloseable {
         return client(Map.of());
     }
 
-    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms) */
+    /** @param kafka extra Kafka client properties (e.g. session.timeout.ms; bootstrap.servers overrides the broker's) */
     ClientConfig client(Map<String, String> kafka) {
-        Map<String, String> m = new HashMap<>(kafka);
-        m.put("bootstrap.servers", broker.bootstrapServers());
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap.servers", bootstrap);
+        m.putAll(kafka);
         m.put(Topics.TOPIC_PREFIX_CONFIG, topics.prefix());
         return ClientConfig.of(m);
     }
@@ -117,8 +132,13 @@ final class OptimizerHarness implements AutoCloseable {
 
     OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
                              OptimizerMetrics metrics) {
-        return new OptimizerService(client(kafka), config(instance, extra), registry, new PaperSolver(1), clock,
-                metrics, crash).start();
+        return service(instance, extra, kafka, crash, metrics, new PaperSolver(1));
+    }
+
+    OptimizerService service(String instance, Map<String, String> extra, Map<String, String> kafka, CrashHook crash,
+                             OptimizerMetrics metrics, io.chainplan.optimizer.replan.Solver solver) {
+        return new OptimizerService(client(kafka), config(instance, extra), registry, solver, clock, metrics, crash)
+                .start();
     }
 
     // ------------------------------------------------------------------ inputs
@@ -139,6 +159,11 @@ final class OptimizerHarness implements AutoCloseable {
 
     void model(ModelSpec spec) throws Exception {
         send(topics.models(), spec.getId(), ser.serialize(topics.models(), spec));
+    }
+
+    /** @param spec written to the accepted-models topic, as telemetry-ingest writes each good spec */
+    void acceptedModel(ModelSpec spec) throws Exception {
+        send(topics.acceptedModels(), spec.getId(), ser.serialize(topics.acceptedModels(), spec));
     }
 
     /** The fleet of {@link #fleet()} without model ids: every server serves every model. */
@@ -191,13 +216,13 @@ final class OptimizerHarness implements AutoCloseable {
     // ------------------------------------------------------------------ outputs
 
     List<ChainPlan> plans() {
-        return PlanLog.read(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.plans(),
+        return PlanLog.read(Map.of("bootstrap.servers", bootstrap), topics.plans(),
                 new AvroDeserializer<>(ChainPlan.class, registry), k -> true, WAIT).plans();
     }
 
     List<ConsumerRecord<byte[], byte[]>> deadLetters() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -215,11 +240,11 @@ final class OptimizerHarness implements AutoCloseable {
 
     /** @return whether the group has committed every demand estimate produced so far */
     boolean demandCommitted() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> done =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
-                    Map.of("bootstrap.servers", broker.bootstrapServers()), new ByteArrayDeserializer(),
+                    Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 List<TopicPartition> parts = c.partitionsFor(topics.demandEstimates()).stream()
                         .map(i -> new TopicPartition(topics.demandEstimates(), i.partition())).toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.local.EmbeddedKafkaBroker;
 import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerParameters;
@@ -156,6 +157,73 @@ class OptimizerServiceIT {
         assertThat(second.getChains()).flatExtracting(c -> c.getHops()).extracting(x -> x.getServerId())
                 .doesNotContain(down);
         assertThat(second.getStatus()).isEqualTo(PlanStatus.OK);
+    }
+
+    @Test
+    void shouldPlanEveryOtherModelWhenOneModelsSolveThrowsAndLeaveOutImplausibleServers() throws Exception {
+        String breaks = "a-model-whose-solve-throws";
+        h.model(breaks);
+        h.model();
+        h.fleet();
+        h.server(ServerEstimate.newBuilder().setServerId("b-gpu").setModelId(breaks)
+                .setTimestampMillis(Instant.ofEpochMilli(h.clock.millis())).setMemoryBytes(40_000_000_000L)
+                .setCommSeconds(0.05).setPerBlockComputeSeconds(0.1).setStatus(ServerStatus.UP)
+                .setLastSeenMillis(Instant.ofEpochMilli(h.clock.millis())).build());
+        // a day per block is a valid estimate, but 70 of them are not a server anyone plans with
+        h.server(ServerEstimate.newBuilder().setServerId("slow").setModelId(MODEL)
+                .setTimestampMillis(Instant.ofEpochMilli(h.clock.millis())).setMemoryBytes(40_000_000_000L)
+                .setCommSeconds(0.05).setPerBlockComputeSeconds(86_400).setStatus(ServerStatus.UP)
+                .setLastSeenMillis(Instant.ofEpochMilli(h.clock.millis())).build());
+        h.demand(breaks, 1.0, 0.9, 1.1);
+        h.demand(0.2, 0.01);
+        io.chainplan.optimizer.replan.Solver paper = new io.chainplan.optimizer.replan.PaperSolver(1);
+        io.chainplan.optimizer.replan.Solver throwing = new io.chainplan.optimizer.replan.Solver() {
+            @Override
+            public io.chainplan.optimizer.model.Plan solveFull(io.chainplan.optimizer.model.Fleet fleet,
+                                                               io.chainplan.optimizer.model.Objective objective) {
+                if (fleet.model().id().equals(breaks)) {
+                    throw new IllegalArgumentException("Stream size exceeds max array size");
+                }
+                return paper.solveFull(fleet, objective);
+            }
+
+            @Override
+            public io.chainplan.optimizer.model.Plan solveOnPlacement(io.chainplan.optimizer.model.Fleet fleet,
+                    io.chainplan.optimizer.model.Objective objective, io.chainplan.optimizer.model.Placement placement) {
+                return paper.solveOnPlacement(fleet, objective, placement);
+            }
+        };
+        OptimizerMetrics metrics = new OptimizerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        service = h.service("a", Map.of(), Map.of(), CrashHook.NONE, metrics, throwing);
+
+        ChainPlan p = h.awaitPlans(1).get(0);
+        assertThat(p.getModelId()).isEqualTo(MODEL);
+        assertThat(p.getStatus()).isEqualTo(PlanStatus.OK);
+        assertThat(p.getInputs().getServers()).extracting(ServerParameters::getServerId).doesNotContain("slow")
+                .hasSize(OptimizerHarness.SERVERS);
+        assertThat(p.getTrigger().getDetail()).contains("; excluded slow (server slow would take 6048000.05 s for one"
+                + " request on the 70 blocks of model " + MODEL);
+        assertThat(metrics.solveFailures()).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.sessionRestarts()).isZero();
+        assertThat(h.plans()).extracting(ChainPlan::getModelId).containsOnly(MODEL);
+    }
+
+    @Test
+    void shouldPlanAModelWhoseOnlySpecLeftOnTheModelsTopicIsBadFromItsAcceptedSpec() throws Exception {
+        // compaction of the models topic left one record of the model, a bad spec; the accepted-models
+        // topic (written by telemetry-ingest with every good spec) still holds the last good one
+        ModelSpec good = ModelSpec.newBuilder().setId(MODEL).setBlocks(70).setBlockBytes(1_320_000_000L)
+                .setCacheBytesPerBlockPerJob(110_000_000L).build();
+        h.acceptedModel(good);
+        h.model(ModelSpec.newBuilder(good).setBlockBytes(0).build());
+        h.fleet();
+        h.demand(0.2, 0.01);
+        service = h.service("a", Map.of(), CrashHook.NONE);
+
+        ChainPlan p = h.awaitPlans(1).get(0);
+        assertThat(p.getModelId()).isEqualTo(MODEL);
+        assertThat(p.getStatus()).isEqualTo(PlanStatus.OK);
+        assertThat(p.getInputs().getModel().getBlockBytes()).isEqualTo(1_320_000_000L);
     }
 
     @Test

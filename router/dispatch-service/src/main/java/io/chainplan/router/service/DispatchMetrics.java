@@ -58,8 +58,12 @@ public final class DispatchMetrics {
         Counter.builder(LEASES + name).tag("model", model).register(registry).increment();
     }
 
+    /** Counts a grant; the model's other lease counters exist from its first grant on, at 0 until they count. */
     void granted(String model) {
         count("granted", model);
+        for (String other : new String[] {"released", "renewed", "expired"}) {
+            Counter.builder(LEASES + other).tag("model", model).register(registry);
+        }
     }
 
     void released(String model) {
