@@ -55,7 +55,8 @@ public final class LocalCommand implements Callable<Integer> {
     private double speedup;
 
     @Option(names = "--scenario", paramLabel = "S", defaultValue = "shift",
-            description = "steady, shift (the arrival rate doubles half way) or failure (a server goes down half way)"
+            description = "steady, shift (the arrival rate doubles half way), failure (a server goes down half way) or"
+                    + " mix (generated tokens per request grow ten-fold half way, at the same rate)"
                     + " (default: ${DEFAULT-VALUE}).")
     private String scenario;
 
@@ -255,7 +256,7 @@ public final class LocalCommand implements Callable<Integer> {
         try {
             return Scenario.valueOf(scenario.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--scenario must be steady, shift or failure, was " + scenario);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scenario must be steady, shift, failure or mix, was " + scenario);
         }
     }
 

@@ -87,8 +87,8 @@ public final class SampleRecords {
 
     /** @return a plan with one two-hop chain, bounds and a change summary */
     public static ChainPlan chainPlan() {
-        ServerParameters s1 = new ServerParameters("s001", 40_000_000_000L, 0.25, 0.109);
-        ServerParameters s2 = new ServerParameters("s002", 20_000_000_000L, 0.30, 0.175);
+        ServerParameters s1 = new ServerParameters("s001", 40_000_000_000L, 0.25, 0.109, null);
+        ServerParameters s2 = new ServerParameters("s002", 20_000_000_000L, 0.30, 0.175, null);
         PlanInputs inputs = PlanInputs.newBuilder().setModel(modelSpec()).setServers(List.of(s1, s2))
                 .setArrivalRatePerSecond(2.57).setTargetLoad(0.7).setObjective("lower-bound")
                 .setFixedPlacement(List.of()).build();

@@ -38,6 +38,9 @@ import java.util.Objects;
  * <p><b>Deviation from a textbook CUSUM.</b> {@code mu0} is estimated (the regime's clipped mean);
  * after a change point the detector rests until the new regime has half a window of data, so
  * two changes less than that apart show as one.
+ * <p><b>Token means.</b> The mean prompt and generated lengths are those of the newest token regime within the
+ * rate regime ({@link TokenMeans}: after the most significant change of the mean, if there is one), so a change
+ * of the request mix shows in one step.
  * <p><b>Burstiness.</b> Each estimate also carries the burstiness of the arrivals since the last
  * change ({@link BurstinessTracker}: the index of dispersion of the bucket counts), updated once per
  * closed bucket, so the per-event path is unchanged.
@@ -213,12 +216,8 @@ public final class ArrivalRateEstimator {
         double span = regime.size() * settings.stepMillis() / 1000.0;
         PoissonInterval interval = PoissonInterval.garwood(clipped, span, settings.confidence());
         return new DemandEstimateValue(state.evaluatedUntilMillis(), clipped / span, interval, span, sum.arrivals(),
-                mean(sum.inputTokenSum(), sum.inputTokenCount()), mean(sum.outputTokenSum(), sum.outputTokenCount()),
+                TokenMeans.input(regime), TokenMeans.output(regime),
                 changePoint, burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis()));
-    }
-
-    private static double mean(long sum, long count) {
-        return count == 0 ? 0 : (double) sum / count;
     }
 
     private static List<ClosedBucket> regimeOf(List<ClosedBucket> buckets, long regimeStart) {

@@ -11,8 +11,8 @@ import io.chainplan.stats.PoissonInterval;
  * @param spanSeconds       length of the data behind the estimate: the current regime, at most
  *                          the horizon
  * @param arrivals          arrivals in that span (before burst clipping)
- * @param meanInputTokens   mean prompt length of arrivals in the span, 0 if none reported one
- * @param meanOutputTokens  mean generated length of completions in the span, 0 if none reported one
+ * @param meanInputTokens   mean prompt length of arrivals in the span's newest token regime ({@link TokenMeans}), 0 if none reported one
+ * @param meanOutputTokens  mean generated length of completions in that token regime, 0 if none reported one
  * @param changePoint       whether a change point was detected at this step
  * @param burstiness        how bursty the arrivals of the current regime are
  */

@@ -1,5 +1,6 @@
 package io.chainplan.ingest.estimate;
 
+import io.chainplan.optimizer.model.TokenMix;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
 package io.chainplan.ingest.estimate;
 
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.model.TokenTimings;
 import java.util.Objects;
 

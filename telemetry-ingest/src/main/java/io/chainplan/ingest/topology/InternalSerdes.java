@@ -16,7 +16,7 @@ import io.chainplan.ingest.estimate.ServerTiming;
 import io.chainplan.ingest.estimate.TelemetryReport;
 import io.chainplan.ingest.estimate.TimingSummary;
 import io.chainplan.ingest.estimate.TokenFit;
-import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.schemas.validate.ModelBounds;

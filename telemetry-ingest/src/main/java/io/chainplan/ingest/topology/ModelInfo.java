@@ -1,6 +1,6 @@
 package io.chainplan.ingest.topology;
 
-import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.schemas.validate.ModelBounds;
 import java.util.Objects;
 

@@ -4,7 +4,7 @@ import io.chainplan.ingest.estimate.LivenessClock;
 import io.chainplan.ingest.estimate.ServerEstimateValue;
 import io.chainplan.ingest.estimate.ServerEstimator;
 import io.chainplan.ingest.estimate.ServerState;
-import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.schemas.avro.ServerEstimate;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.chainplan.ingest.estimate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.chainplan.optimizer.model.TokenMix;
 import org.junit.jupiter.api.Test;
 
 class ServerEstimatorTest {

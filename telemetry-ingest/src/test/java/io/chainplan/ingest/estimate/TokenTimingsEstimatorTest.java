@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.model.TokenTimings;
 import org.junit.jupiter.api.Test;
 

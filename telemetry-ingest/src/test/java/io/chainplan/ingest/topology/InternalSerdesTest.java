@@ -25,7 +25,7 @@ import io.chainplan.ingest.estimate.TimingPrior;
 import io.chainplan.ingest.estimate.ServerEstimateValue;
 import io.chainplan.ingest.estimate.TimingSummary;
 import io.chainplan.ingest.estimate.TokenFit;
-import io.chainplan.ingest.estimate.TokenMix;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.ingest.estimate.TokenRegression;
 import java.nio.ByteBuffer;

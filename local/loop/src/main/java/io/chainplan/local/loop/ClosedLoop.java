@@ -88,6 +88,21 @@ public final class ClosedLoop {
         AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters);
 
         /**
+         * Starts telemetry-ingest for a simulated fleet, so that it can split the servers' declared timings
+         * into per-token coefficients as the fleet's benchmark would (the prior of its per-token fits).
+         * By default the fleet is not used.
+         *
+         * @param stack the stack
+         * @param clock the run's clock
+         * @param meters where its meters go
+         * @param fleet  the simulated fleet
+         * @return a handle that stops it
+         */
+        default AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters, SimFleet fleet) {
+            return startIngest(stack, clock, meters);
+        }
+
+        /**
          * Starts feeding plans from {@code chainplan.plans} to the dispatcher.
          *
          * @param stack      the stack
@@ -163,7 +178,7 @@ public final class ClosedLoop {
             LocalMetrics metrics = push(running, LocalMetrics.start(options.metricsPort()));
             out.println("chainplan local: " + metrics.describe());
             push(running, startOptimizer(stack.clientConfig(), registry, clock, metrics.optimizer()));
-            push(running, services.startIngest(stack, clock, metrics.ingest()));
+            push(running, services.startIngest(stack, clock, metrics.ingest(), fleet));
             awaitOptimizer(metrics.optimizer());
             // the router's meters: the dispatch service's own dispatcher and plan feed, or the embedded router's
             boolean embedded = options.dispatch() == ClosedLoopOptions.Dispatch.EMBEDDED;
@@ -207,6 +222,11 @@ public final class ClosedLoop {
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
                 estimateTolerance(recorder.completions(), simSettings));
         out.print(summary.render());
+        List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, 60, 300, 600);
+        if (!coefficients.isEmpty()) {
+            out.println();
+            coefficients.forEach(out::println);
+        }
         Optional<PetalsComparison.Result> petals = Optional.empty();
         if (options.comparePetals()) {
             petals = Optional.of(comparePetals(fleet, simSettings, recorder, summary, out));
@@ -270,6 +290,9 @@ public final class ClosedLoop {
         if (options.scenario() == Scenario.SHIFT) {
             recorder.scenario(new RunRecorder.ScenarioEvent(at, "shift", String.format(Locale.ROOT,
                     "rate %.2f -> %.2f req/s", load.trueRatePerSecond(at - 1e-6), load.trueRatePerSecond(at + SHIFT_RATE_LAG))));
+        } else if (options.scenario() == Scenario.MIX) {
+            recorder.scenario(new RunRecorder.ScenarioEvent(at, "mix", String.format(Locale.ROOT,
+                    "generated tokens per request x%.0f at the same rate", Scenario.MIX_OUTPUT_FACTOR)));
         } else if (options.scenario() == Scenario.FAILURE) {
             String victim = dispatcher.currentPlan().filter(p -> p.chainCount() > 0)
                     .map(p -> p.chains().get(fastest(p)).hops().get(0).serverId())
@@ -359,11 +382,15 @@ public final class ClosedLoop {
     }
 
     private LoadSource load(SimFleet fleet, double start, double end, double changeAt) throws IOException {
-        double shiftAt = options.scenario() == Scenario.SHIFT ? changeAt : Double.POSITIVE_INFINITY;
+        boolean mix = options.scenario() == Scenario.MIX;
+        double shiftAt = options.scenario() == Scenario.SHIFT || mix ? changeAt : Double.POSITIVE_INFINITY;
+        double rateFactor = mix ? 1 : 2.0;
+        double outputFactor = mix ? Scenario.MIX_OUTPUT_FACTOR : 1;
         if (options.trace().isPresent()) {
-            return TraceLoad.read(options.trace().get(), start, shiftAt, 2.0, end);
+            return TraceLoad.read(options.trace().get(), start, shiftAt, rateFactor, outputFactor, end);
         }
-        return new PoissonLoad(start, rate(), shiftAt, 2.0, end, fleet.model(), new SplittableRandom(options.seed()));
+        return new PoissonLoad(start, rate(), shiftAt, rateFactor, outputFactor, end, fleet.model(),
+                new SplittableRandom(options.seed()));
     }
 
     private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {

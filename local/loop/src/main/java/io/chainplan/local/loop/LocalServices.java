@@ -48,7 +48,15 @@ public final class LocalServices implements ClosedLoop.Services {
 
     @Override
     public AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters) {
-        IngestConfig config = ingestConfig(stack, clock);
+        return start(stack, clock, meters, ingestConfig(stack, clock, Optional.empty()));
+    }
+
+    @Override
+    public AutoCloseable startIngest(LocalStack stack, VirtualClock clock, MeterRegistry meters, SimFleet fleet) {
+        return start(stack, clock, meters, ingestConfig(stack, clock, Optional.of(fleet)));
+    }
+
+    private AutoCloseable start(LocalStack stack, VirtualClock clock, MeterRegistry meters, IngestConfig config) {
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "chainplan-ingest-local");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stack).toString());
@@ -80,20 +88,53 @@ public final class LocalServices implements ClosedLoop.Services {
      * ({@link VirtualKafkaTime}), so every time setting is in simulated time and keeps its default
      * (DOWN after 30 s of silence, checked every 5 s, ...), except: no memory reserve (the simulated
      * servers report exactly the memory they have), a longer timing window trusted from 400 samples on,
-     * and a commit interval of 100 ms of wall time.
+     * and a commit interval of 100 ms of wall time. With a fleet, the prior of the per-token fits splits each
+     * server's declared {@code tau_p} as the fleet's benchmark does ({@link #priorSplit}) rather than by the
+     * paper's default share: the requests' token counts vary too little (a quarter around the means) to tell
+     * prefill from decode, so until a mix change the fit keeps the prior's split, and a wrong split would make
+     * every server's estimate jump, one at a time, once requests of the new mix arrive.
      *
      * @param stack the stack
      * @param clock the run's clock
+     * @param fleet the simulated fleet, if known
      * @return the config
      */
-    static IngestConfig ingestConfig(LocalStack stack, VirtualClock clock) {
+    static IngestConfig ingestConfig(LocalStack stack, VirtualClock clock, Optional<SimFleet> fleet) {
         ClientConfig c = stack.clientConfig()
                 .with(IngestConfig.MEMORY_RESERVE_BYTES_CONFIG, "0")
                 .with(IngestConfig.TIMING_WINDOW_SAMPLES_CONFIG, Integer.toString(TIMING_WINDOW_SAMPLES))
                 .with(IngestConfig.TIMING_MIN_SAMPLES_CONFIG, Long.toString(TIMING_MIN_SAMPLES))
                 .with(IngestConfig.METRICS_PORT_CONFIG, "-1")
                 .with(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.round(100 * clock.speedup()))));
+        if (fleet.isPresent()) {
+            double[] split = priorSplit(fleet.get());
+            c = c.with(IngestConfig.TIMING_PRIOR_BLOCK_OVERHEAD_CONFIG, Double.toString(split[0]))
+                    .with(IngestConfig.TIMING_PRIOR_PREFILL_SHARE_CONFIG, Double.toString(split[1]));
+        }
         return IngestConfig.of(c);
+    }
+
+    /**
+     * The split of a declared {@code tau_p} that the fleet's servers have on average: {@code t_o} and the
+     * share {@code kappa} of {@code tau_p - t_o} that prefill takes in a request of the model's mean tokens
+     * ({@link io.chainplan.optimizer.model.TokenTimings#fromReference}).
+     *
+     * @param fleet the simulated fleet
+     * @return {t_o seconds, kappa}
+     */
+    static double[] priorSplit(SimFleet fleet) {
+        double in = fleet.model().meanInputTokens();
+        double out = Math.max(0, fleet.model().meanOutputTokens() - 1);
+        double overhead = 0;
+        double share = 0;
+        for (SimServer s : fleet.servers()) {
+            double prefill = s.timings().prefillSecondsPerToken() * in;
+            double decode = s.timings().decodeSecondsPerToken() * out;
+            overhead += s.timings().blockOverheadSeconds();
+            share += prefill + decode > 0 ? prefill / (prefill + decode) : 0.5;
+        }
+        int n = fleet.servers().size();
+        return new double[] {overhead / n, share / n};
     }
 
     private static Path stateDir(LocalStack stack) {

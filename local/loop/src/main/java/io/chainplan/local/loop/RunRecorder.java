@@ -1,6 +1,7 @@
 package io.chainplan.local.loop;
 
 import io.chainplan.schemas.avro.ChainPlan;
+import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.IndexOfDispersion;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ public final class RunRecorder {
     private final List<ObservedPlan> plans = new ArrayList<>();
     private final List<ObservedDemand> demand = new ArrayList<>();
     private final List<ScenarioEvent> scenarioEvents = new ArrayList<>();
+    private final List<ObservedServer> servers = new ArrayList<>();
     private final double[] recent = new double[RECENT];
     private int recentCount;
     private long failedAttempts;
@@ -34,6 +36,15 @@ public final class RunRecorder {
      * @param plan            the plan
      */
     public record ObservedPlan(double receivedSeconds, ChainPlan plan) {
+    }
+
+    /**
+     * A server estimate seen on {@code chainplan.server-estimates}.
+     *
+     * @param atSeconds virtual time it was seen, seconds since the start
+     * @param estimate  the estimate
+     */
+    public record ObservedServer(double atSeconds, ServerEstimate estimate) {
     }
 
     /**
@@ -153,6 +164,20 @@ public final class RunRecorder {
      */
     public synchronized List<ObservedDemand> demand() {
         return List.copyOf(demand);
+    }
+
+    /**
+     * @param e a server estimate seen
+     */
+    public synchronized void server(ObservedServer e) {
+        servers.add(e);
+    }
+
+    /**
+     * @return the server estimates seen, in order
+     */
+    public synchronized List<ObservedServer> servers() {
+        return List.copyOf(servers);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.chainplan.local.loop;
 
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.TopicReader;
 import io.chainplan.schemas.serde.Topics;
@@ -17,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches {@code chainplan.plans} and {@code chainplan.demand-estimates} for the console and the
- * summary (the router itself gets its plans from the router library's subscriber): records every
- * plan with the virtual time it was seen, and every demand estimate with the true rate at its time.
+ * Watches {@code chainplan.plans}, {@code chainplan.demand-estimates} and {@code chainplan.server-estimates}
+ * for the console and the summary (the router itself gets its plans from the router library's subscriber):
+ * records every plan and server estimate with the virtual time it was seen, and every demand estimate with
+ * the true rate at its time.
  * Reads each topic from its beginning through the one reader of the plans topic
  * ({@link TopicReader}: committed records only, as plans are published in transactions); a record
  * that does not decode is logged and skipped. Runs on its own daemon thread; {@link #close()} stops it.
@@ -31,6 +33,7 @@ public final class TopicObserver implements AutoCloseable {
 
     private final TopicReader<ChainPlan> plans;
     private final TopicReader<DemandEstimate> demand;
+    private final TopicReader<ServerEstimate> servers;
     private final RunRecorder recorder;
     private final VirtualClock clock;
     private final LoadSource load;
@@ -51,6 +54,8 @@ public final class TopicObserver implements AutoCloseable {
                 Topics.valueSerde(ChainPlan.class, registry).deserializer());
         this.demand = fromBeginning(kafka, "demand", topics.demandEstimates(),
                 Topics.valueSerde(DemandEstimate.class, registry).deserializer());
+        this.servers = fromBeginning(kafka, "servers", topics.serverEstimates(),
+                Topics.valueSerde(ServerEstimate.class, registry).deserializer());
         this.recorder = recorder;
         this.clock = clock;
         this.load = load;
@@ -83,12 +88,18 @@ public final class TopicObserver implements AutoCloseable {
             while (running) {
                 drain(plans, p -> recorder.plan(new RunRecorder.ObservedPlan(clock.elapsedSeconds(), p)));
                 drain(demand, d -> recorder.demand(RunRecorder.observe(d, clock, load)));
+                drain(servers, e -> {
+                    if (e != null) {
+                        recorder.server(new RunRecorder.ObservedServer(clock.elapsedSeconds(), e));
+                    }
+                });
             }
         } catch (WakeupException e) {
             // closing
         } finally {
             plans.close(Duration.ofSeconds(2));
             demand.close(Duration.ofSeconds(2));
+            servers.close(Duration.ofSeconds(2));
         }
     }
 
@@ -112,6 +123,7 @@ public final class TopicObserver implements AutoCloseable {
         running = false;
         plans.wakeup();
         demand.wakeup();
+        servers.wakeup();
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

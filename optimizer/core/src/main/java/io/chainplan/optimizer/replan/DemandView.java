@@ -1,19 +1,25 @@
 package io.chainplan.optimizer.replan;
 
 import io.chainplan.optimizer.arrival.ArrivalModel;
+import io.chainplan.optimizer.model.TokenMix;
 import java.util.Objects;
+
 /**
- * The latest arrival-rate estimate of a model: lambda with its 95% interval, and the arrival process
- * fitted to the burstiness measured with it (Poisson when none was measured or the fit found none).
+ * The latest arrival-rate estimate of a model: lambda with its 95% interval, the arrival process
+ * fitted to the burstiness measured with it (Poisson when none was measured or the fit found none),
+ * and the token mix measured on the request stream (issue 17: the mix the plan's service times are
+ * evaluated at).
  *
  * @param ratePerSecond  lambda, requests per second, finite and &gt; 0
  * @param lowerPerSecond lower end of the 95% interval, finite, &gt;= 0 and &lt;= ratePerSecond
  * @param upperPerSecond upper end of the 95% interval, finite and &gt;= ratePerSecond
  * @param arrivals       the fitted arrival process, at mean rate {@code ratePerSecond}
  * @param fitReason      why that process (the fit's one-line reason; empty if none was fitted)
+ * @param tokens         mean prompt and generated tokens of the recent requests ({@link TokenMix#UNKNOWN}, or
+ *                       any mix that is not {@link TokenMix#usable()}, when none was measured)
  */
 public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
-        String fitReason) {
+        String fitReason, TokenMix tokens) {
     /** Validates the fields. */
     public DemandView {
         if (!(Double.isFinite(ratePerSecond) && ratePerSecond > 0)) {
@@ -29,10 +35,33 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
         }
         Objects.requireNonNull(arrivals, "arrivals");
         Objects.requireNonNull(fitReason, "fitReason");
+        Objects.requireNonNull(tokens, "tokens");
         if (Math.abs(arrivals.ratePerSecond() - ratePerSecond) > 1e-9 * ratePerSecond) {
             throw new IllegalArgumentException("the arrival process's mean rate " + arrivals.ratePerSecond()
                     + " must be ratePerSecond = " + ratePerSecond);
         }
+    }
+
+    /**
+     * An estimate without a measured token mix.
+     *
+     * @param ratePerSecond  lambda
+     * @param lowerPerSecond lower end of the 95% interval
+     * @param upperPerSecond upper end of the 95% interval
+     * @param arrivals       the fitted arrival process
+     * @param fitReason      why that process
+     */
+    public DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
+            String fitReason) {
+        this(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, TokenMix.UNKNOWN);
+    }
+
+    /**
+     * @param mix a token mix
+     * @return this estimate with that mix
+     */
+    public DemandView withTokens(TokenMix mix) {
+        return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix);
     }
 
     /**

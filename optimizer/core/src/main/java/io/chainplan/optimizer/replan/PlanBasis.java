@@ -4,8 +4,11 @@ import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +21,10 @@ import java.util.Objects;
  * @param servers              the server parameters it was solved for, sorted by id
  * @param arrivals             the arrival process it was solved for (its mean rate is lambda)
  * @param placements           its per-server block ranges, sorted by server id (empty if none)
+ * @param tokens               the token mix its servers' timings were evaluated at ({@link TokenMix#UNKNOWN}
+ *                             when they were per-request estimates: plans before issue 17, or no usable mix)
+ * @param tokenTimings         the per-token coefficients of the servers evaluated at {@code tokens}, by
+ *                             server id (empty when none were)
  */
 public record PlanBasis(
         long epoch,
@@ -25,7 +32,9 @@ public record PlanBasis(
         ModelSpec model,
         List<Server> servers,
         ArrivalModel arrivals,
-        List<ServerPlacement> placements) {
+        List<ServerPlacement> placements,
+        TokenMix tokens,
+        Map<String, TokenTimings> tokenTimings) {
 
     /** Validates the fields and sorts the lists by server id. */
     public PlanBasis {
@@ -37,6 +46,23 @@ public record PlanBasis(
         Objects.requireNonNull(arrivals, "arrivals");
         Objects.requireNonNull(placements, "placements");
         placements = placements.stream().sorted(Comparator.comparing(ServerPlacement::serverId)).toList();
+        Objects.requireNonNull(tokens, "tokens");
+        tokenTimings = InputView.copy(tokenTimings, servers, "tokenTimings");
+    }
+
+    /**
+     * A basis of a plan whose servers carry per-request values only.
+     *
+     * @param epoch           the plan's epoch
+     * @param createdAtMillis when the plan was made
+     * @param model           the model spec
+     * @param servers         the server parameters
+     * @param arrivals        the arrival process
+     * @param placements      the per-server block ranges
+     */
+    public PlanBasis(long epoch, long createdAtMillis, ModelSpec model, List<Server> servers, ArrivalModel arrivals,
+            List<ServerPlacement> placements) {
+        this(epoch, createdAtMillis, model, servers, arrivals, placements, TokenMix.UNKNOWN, Map.of());
     }
 
     /**

@@ -15,6 +15,8 @@ package io.chainplan.optimizer.replan;
  * @param burstRelativeThreshold     the fitted arrival process's index of dispersion at 60 s moved by more
  *                                   than this fraction of the plan's (or the process kind changed) triggers,
  *                                   &gt; 0
+ * @param mixRelativeThreshold       the measured mean prompt or generated tokens per request moved by more than
+ *                                   this fraction of the plan's mix triggers, &gt; 0
  */
 public record ReplanSettings(
         long minIntervalMillis,
@@ -22,10 +24,14 @@ public record ReplanSettings(
         double serverRelativeThreshold,
         double rateRelativeThreshold,
         double moveGainThreshold,
-        double burstRelativeThreshold) {
+        double burstRelativeThreshold,
+        double mixRelativeThreshold) {
 
-    /** Defaults: 30 s debounce, 1 h max age, 10% server and 20% rate thresholds, 5% gain to move. */
-    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05, 0.5);
+    /**
+     * Defaults: 30 s debounce, 1 h max age, 10% server and 20% rate thresholds, 5% gain to move, 50% burstiness
+     * and 25% token-mix thresholds.
+     */
+    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05, 0.5, 0.25);
 
     /** Validates the fields. */
     public ReplanSettings {
@@ -41,10 +47,27 @@ public record ReplanSettings(
             throw new IllegalArgumentException("moveGainThreshold must be in [0, 1), was " + moveGainThreshold);
         }
         requirePositive("burstRelativeThreshold", burstRelativeThreshold);
+        requirePositive("mixRelativeThreshold", mixRelativeThreshold);
     }
 
     /**
-     * The settings with the default burstiness threshold.
+     * The settings with the default token-mix threshold.
+     *
+     * @param minIntervalMillis       debounce
+     * @param maxAgeMillis            maximum plan age
+     * @param serverRelativeThreshold server threshold
+     * @param rateRelativeThreshold   rate threshold
+     * @param moveGainThreshold       move threshold
+     * @param burstRelativeThreshold  burstiness threshold
+     */
+    public ReplanSettings(long minIntervalMillis, long maxAgeMillis, double serverRelativeThreshold,
+            double rateRelativeThreshold, double moveGainThreshold, double burstRelativeThreshold) {
+        this(minIntervalMillis, maxAgeMillis, serverRelativeThreshold, rateRelativeThreshold, moveGainThreshold,
+                burstRelativeThreshold, 0.25);
+    }
+
+    /**
+     * The settings with the default burstiness and token-mix thresholds.
      *
      * @param minIntervalMillis       debounce
      * @param maxAgeMillis            maximum plan age

@@ -2,6 +2,8 @@ package io.chainplan.optimizer.replan;
 
 import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +17,14 @@ import java.util.stream.Collectors;
 /**
  * Decides whether the latest view of a model differs enough from what its plan was solved for to
  * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
- * that holds: no plan; model spec changed; up-server set changed; a server's M_j, tau_c or tau_p
- * moved by more than {@link ReplanSettings#serverRelativeThreshold()}; lambda moved by more than
+ * that holds: no plan; model spec changed; up-server set changed; the measured token mix's mean prompt or
+ * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's (issue 17,
+ * when both the plan and the view have a usable mix); a server's M_j, tau_c or tau_p moved by more than
+ * {@link ReplanSettings#serverRelativeThreshold()}, compared at the plan's mix (a server with coefficients is
+ * evaluated at the mix the plan was solved for, so that a change of the mix alone, which moves every server
+ * at once, never reads as one server's estimate moving; and a server whose coefficients were fitted to requests
+ * of a mix beyond the mix threshold from the plan's is passed over: its coefficients are still following the
+ * mix, which the demand's mix, and {@code MIX_SHIFT}, will show for the whole fleet); lambda moved by more than
  * {@link ReplanSettings#rateRelativeThreshold()} of the planned rate <em>and</em> the estimate's
  * 95% interval no longer contains the planned rate; the fitted arrival process changed kind, or its index
  * of dispersion at {@value #BURST_WINDOW_SECONDS} s moved by more than
@@ -52,6 +60,7 @@ public final class TriggerDetector {
         PlanBasis b = basis.get();
         return modelChanged(b, view)
                 .or(() -> serversChanged(b, view))
+                .or(() -> mixShifted(b, view))
                 .or(() -> serverMoved(b, view))
                 .or(() -> demandShifted(b, view))
                 .or(() -> burstinessShifted(b, view))
@@ -79,16 +88,61 @@ public final class TriggerDetector {
                 "up " + String.join(",", added) + "; down " + String.join(",", removed)));
     }
 
+    private Optional<Trigger> mixShifted(PlanBasis b, InputView view) {
+        TokenMix was = b.tokens();
+        TokenMix now = view.demand().tokens();
+        if (!was.usable() || !now.usable()) {
+            return Optional.empty();
+        }
+        double t = settings.mixRelativeThreshold();
+        if (relativeChange(was.inputTokens(), now.inputTokens()) <= t
+                && relativeChange(was.outputTokens(), now.outputTokens()) <= t) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.MIX_SHIFT, String.format(Locale.ROOT,
+                "tokens per request in %.4g -> %.4g, out %.4g -> %.4g", was.inputTokens(), now.inputTokens(),
+                was.outputTokens(), now.outputTokens())));
+    }
+
     private Optional<Trigger> serverMoved(PlanBasis b, InputView view) {
         Map<String, Server> old = byId(b.servers());
-        for (Server now : view.upServers()) {
-            Server was = old.get(now.id());
+        for (Server current : view.upServers()) {
+            if (followingAnotherMix(b, view, current.id())) {
+                continue;
+            }
+            Server was = old.get(current.id());
+            Server now = atPlanMix(b, view, current);
             Optional<String> moved = firstMoved(was, now);
             if (moved.isPresent()) {
                 return Optional.of(new Trigger(TriggerKind.SERVER_ESTIMATE_MOVED, now.id() + " " + moved.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the server's coefficients were fitted to a mix beyond the mix threshold from the plan's. */
+    private boolean followingAnotherMix(PlanBasis b, InputView view, String id) {
+        TokenMix fitted = view.fittedAt().get(id);
+        TokenMix planned = b.tokens();
+        if (fitted == null || !fitted.usable() || !planned.usable()) {
+            return false;
+        }
+        double t = settings.mixRelativeThreshold();
+        return relativeChange(planned.inputTokens(), fitted.inputTokens()) > t
+                || relativeChange(planned.outputTokens(), fitted.outputTokens()) > t;
+    }
+
+    /**
+     * The server as the plan saw it, like for like: its coefficients at the plan's mix when the plan evaluated
+     * this server from coefficients; its coefficients at the mix they were fitted to (its per-request estimate,
+     * as the plan took it) when the plan used its per-request estimate; else the view's value.
+     */
+    private static Server atPlanMix(PlanBasis b, InputView view, Server now) {
+        TokenTimings t = view.tokenTimings().get(now.id());
+        TokenMix mix = b.tokenTimings().containsKey(now.id()) ? b.tokens()
+                : view.fittedAt().getOrDefault(now.id(), TokenMix.UNKNOWN);
+        return InputView.evaluates(t, mix) ? t.server(now.id(), now.memoryBytes(), mix.inputTokens(),
+                mix.outputTokens()) : now;
     }
 
     private Optional<String> firstMoved(Server was, Server now) {

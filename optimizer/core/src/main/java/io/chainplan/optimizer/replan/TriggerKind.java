@@ -11,7 +11,12 @@ public enum TriggerKind {
     MODEL_CHANGED,
     /** The set of up servers differs from the plan's. */
     SERVERS_CHANGED,
-    /** A server's M_j, tau_c or tau_p moved beyond the relative threshold. */
+    /**
+     * The measured token mix (mean prompt or generated tokens per request) moved beyond the relative threshold
+     * from the plan's: every server's tau_c and tau_p moves with it, so one plan answers it for the whole fleet.
+     */
+    MIX_SHIFT,
+    /** A server's M_j, tau_c or tau_p (at the plan's token mix) moved beyond the relative threshold. */
     SERVER_ESTIMATE_MOVED,
     /** The arrival rate left the band around the plan's rate. */
     DEMAND_SHIFT,

@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainplan.optimizer.arrival.ArrivalModel;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,113 @@ class TriggerDetectorTest {
         ArrivalModel.Mmpp2 longer = new ArrivalModel.Mmpp2(4.0, 0, 1 / 90.0, 1 / 270.0);
         InputView longerNow = new InputView(Fixtures.MODEL, List.of(A), new DemandView(1.0, 0.9, 1.1, longer, "bursty: ..."));
         assertThat(kind(Optional.of(burstyPlan), longerNow, T0)).contains(TriggerKind.BURSTINESS_SHIFT);
+    }
+
+    /** a: 1 ms per block, 7.3 us per prompt token, 0.44 ms per generated token; 20 ms per hop per token. */
+    private static final TokenTimings A_TOKENS = new TokenTimings(0.001, 7.3e-6, 4.4e-4, 0.02, 0.02);
+    /** b: twice as slow at decoding as a. */
+    private static final TokenTimings B_TOKENS = new TokenTimings(0.001, 1.1e-5, 8.8e-4, 0.02, 0.02);
+    private static final TokenMix DECLARED = new TokenMix(2000, 20);
+
+    private static InputView atMix(TokenMix mix, Map<String, TokenTimings> coefficients) {
+        DemandView d = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", mix);
+        return InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), coefficients, d);
+    }
+
+    private static PlanBasis planFor(InputView v) {
+        return new PlanBasis(3, T0, Fixtures.MODEL, v.upServers(), v.demand().arrivals(), List.of(),
+                v.demand().tokens(), v.evaluatedTimings());
+    }
+
+    @Test
+    void shouldReportOneMixShiftForTheWholeFleetNotAServerMove() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        InputView longer = atMix(new TokenMix(2000, 200), both);
+        // every server's tau_c and tau_p moved far beyond the 10% server threshold ...
+        assertThat(longer.upServers().get(0).commSeconds()).isGreaterThan(plan.servers().get(0).commSeconds() * 5);
+        // ... and the one trigger is the mix, reported with the means
+        assertThat(detector.detect(Optional.of(plan), longer, T0)).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(TriggerKind.MIX_SHIFT);
+            assertThat(t.detail()).isEqualTo("tokens per request in 2000 -> 2000, out 20.00 -> 200.0");
+        });
+        // prompts a third shorter: beyond the default 25% as well
+        assertThat(kind(Optional.of(plan), atMix(new TokenMix(1300, 20), both), T0)).contains(TriggerKind.MIX_SHIFT);
+    }
+
+    @Test
+    void shouldCompareServersAtThePlansMixSoASmallMixDriftMovesNoServer() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        // 20% more output tokens: under the mix threshold; each server's tau_c moved by ~20% at the new mix,
+        // but at the plan's mix nothing moved
+        InputView drift = atMix(new TokenMix(2000, 24), both);
+        assertThat(drift.upServers().get(0).commSeconds() / plan.servers().get(0).commSeconds()).isGreaterThan(1.15);
+        assertThat(kind(Optional.of(plan), drift, T0)).isEmpty();
+        // a coefficient that moved is still one server's estimate moving, at the plan's mix
+        TokenTimings slowerDecode = new TokenTimings(0.001, 1.1e-5, 8.8e-4 * 1.5, 0.02, 0.02);
+        assertThat(detector.detect(Optional.of(plan), atMix(new TokenMix(2000, 24),
+                Map.of("a", A_TOKENS, "b", slowerDecode)), T0)).hasValueSatisfying(t -> {
+                    assertThat(t.kind()).isEqualTo(TriggerKind.SERVER_ESTIMATE_MOVED);
+                    assertThat(t.detail()).startsWith("b perBlockComputeSeconds");
+                });
+    }
+
+    @Test
+    void shouldPassOverAServerWhoseCoefficientsFollowAMixThePlanWasNotMadeFor() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        // b's first hops of ten times longer outputs moved its fit before the demand's mix shows the change
+        TokenTimings refitted = new TokenTimings(0.001, 1.1e-5, 8.8e-4 * 1.5, 0.02, 0.02);
+        DemandView stillDeclared = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", DECLARED);
+        InputView early = InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), Map.of("a", A_TOKENS, "b", refitted),
+                Map.of("a", DECLARED, "b", new TokenMix(2000, 60)), stillDeclared);
+        assertThat(kind(Optional.of(plan), early, T0)).isEmpty();
+        // fitted to the plan's mix, the same move is b's own
+        InputView settled = InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), Map.of("a", A_TOKENS, "b", refitted),
+                Map.of("a", DECLARED, "b", new TokenMix(2000, 22)), stillDeclared);
+        assertThat(kind(Optional.of(plan), settled, T0)).contains(TriggerKind.SERVER_ESTIMATE_MOVED);
+    }
+
+    @Test
+    void shouldCompareAServerThePlanTookPerRequestWithItsPerRequestValueOnceItHasCoefficients() {
+        // the plan was made before b's estimate carried coefficients: b entered it with its per-request timings
+        Server bPerRequest = B_TOKENS.server("b", B.memoryBytes(), 2000, 20);
+        Map<String, TokenTimings> onlyA = Map.of("a", A_TOKENS);
+        DemandView planned = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 23));
+        PlanBasis plan = planFor(InputView.atDemandMix(Fixtures.MODEL, List.of(A, bPerRequest), onlyA, planned));
+        assertThat(plan.tokenTimings()).containsOnlyKeys("a");
+        // now b's coefficients are known (fitted at 2000 / 20): at the plan's 23 tokens its tau_c is 14% higher,
+        // but like for like, at the mix its per-request value stood for, nothing moved
+        InputView now = InputView.atDemandMix(Fixtures.MODEL, List.of(A, bPerRequest), Map.of("a", A_TOKENS,
+                "b", B_TOKENS), Map.of("a", new TokenMix(2000, 23), "b", DECLARED), planned);
+        assertThat(now.upServers().get(1).commSeconds() / bPerRequest.commSeconds()).isGreaterThan(1.1);
+        assertThat(kind(Optional.of(plan), now, T0)).isEmpty();
+    }
+
+    @Test
+    void shouldNotReportAMixShiftWhenEitherMixIsUnknown() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis oldPlan = basis(1.0, A, B);
+        InputView unknown = atMix(TokenMix.UNKNOWN, both);
+        assertThat(unknown.evaluatedTimings()).isEmpty();
+        assertThat(unknown.upServers()).containsExactly(A, B);
+        assertThat(kind(Optional.of(oldPlan), unknown, T0)).isEmpty();
+        // a plan for a mix, then a window that measured none: the servers compare at the plan's mix
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        assertThat(kind(Optional.of(plan), atMix(new TokenMix(0, 0), both), T0)).isEmpty();
+    }
+
+    @Test
+    void shouldCheckTheMixBeforeTheServersAndAfterTheServerSet() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(DECLARED, both));
+        TokenTimings slower = new TokenTimings(0.002, 1.1e-5, 8.8e-4 * 2, 0.02, 0.02);
+        assertThat(kind(Optional.of(plan), atMix(new TokenMix(2000, 200), Map.of("a", A_TOKENS, "b", slower)), T0))
+                .contains(TriggerKind.MIX_SHIFT);
+        DemandView d = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 200));
+        InputView lostB = InputView.atDemandMix(Fixtures.MODEL, List.of(A), Map.of("a", A_TOKENS), d);
+        assertThat(kind(Optional.of(plan), lostB, T0)).contains(TriggerKind.SERVERS_CHANGED);
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.chainplan.optimizer.audit;
 
 import io.chainplan.optimizer.model.Fleet;
 import io.chainplan.optimizer.model.Plan;
+import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.PlacementDiff;
 import io.chainplan.optimizer.replan.ReplanResult;
 import io.chainplan.optimizer.replan.Solver;
@@ -143,6 +146,9 @@ public final class PlanAudit {
      * Solves a plan's recorded inputs again: GCA on {@code inputs.fixedPlacement} if it is not
      * empty, else the full search with {@code inputs.objective}; then compares every solved field
      * (status, reason, c, placements, chains, nu, bounds, objective, candidates tried) exactly.
+     * A server recorded with per-token coefficients (issue 17) is checked first: its coefficients at the
+     * recorded token mix must give exactly its recorded {@code tau_c} and {@code tau_p}. Plans without
+     * coefficients or mix (older ones) replay from their recorded timings alone.
      * The solve time and the {@code replaces} summary (which depends on the previous plan) are not
      * compared.
      *
@@ -160,8 +166,35 @@ public final class PlanAudit {
                         AvroMappers.placement(in.getFixedPlacement()));
         ChainPlan again = AvroMappers.chainPlan(plan.getEpoch(), plan.getCreatedAtMillis(),
                 new Trigger(TriggerKind.MANUAL, "replay"), in, ReplanResult.alone(solved), OptionalLong.empty());
-        List<String> diffs = compare(recorded(plan), recorded(again));
+        List<String> diffs = new ArrayList<>(timingsAtMix(in));
+        diffs.addAll(compare(recorded(plan), recorded(again)));
         return new Replay(plan.getEpoch(), diffs.isEmpty(), diffs);
+    }
+
+    /** Each server with coefficients, evaluated at the recorded mix, against its recorded timings. */
+    private static List<String> timingsAtMix(PlanInputs in) {
+        Map<String, TokenTimings> timings = AvroMappers.tokenTimings(in);
+        TokenMix mix = AvroMappers.tokens(in);
+        List<String> out = new ArrayList<>();
+        if (!timings.isEmpty() && !mix.usable()) {
+            out.add("inputs.tokens: servers carry tokenTimings but the recorded mix " + in.getTokens()
+                    + " is not usable");
+            return out;
+        }
+        for (Server s : AvroMappers.fleet(in).servers()) {
+            TokenTimings t = timings.get(s.id());
+            if (t == null) {
+                continue;
+            }
+            double comm = t.commSeconds(mix.outputTokens());
+            double compute = t.perBlockSeconds(mix.inputTokens(), mix.outputTokens());
+            if (comm != s.commSeconds() || compute != s.perBlockComputeSeconds()) {
+                out.add(String.format(Locale.ROOT, "inputs.servers[%s]: recorded tau_c %s tau_p %s, its tokenTimings"
+                        + " at the recorded mix give %s, %s", s.id(), s.commSeconds(), s.perBlockComputeSeconds(),
+                        comm, compute));
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> recorded(ChainPlan p) {

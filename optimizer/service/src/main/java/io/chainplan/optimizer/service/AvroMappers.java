@@ -13,6 +13,8 @@ import io.chainplan.optimizer.model.Placement;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanResult;
@@ -28,16 +30,22 @@ import io.chainplan.schemas.avro.PlanHop;
 import io.chainplan.schemas.avro.PlanInputs;
 import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.avro.PlanTrigger;
+import io.chainplan.schemas.avro.RequestTokens;
 import io.chainplan.schemas.avro.ResponseTimeBounds;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.ServerParameters;
 import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.schemas.avro.SolverStats;
+import io.chainplan.schemas.avro.TokenCoefficients;
+import io.chainplan.schemas.avro.TokenTimingEstimate;
 import io.chainplan.schemas.avro.TriggerKind;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * The optimizer's one mapper between the Avro records of its topics and the domain model, both
@@ -82,11 +90,30 @@ public final class AvroMappers {
 
     /**
      * @param e a validated server estimate (see {@link io.chainplan.schemas.validate.RecordChecks#serverEstimate})
-     * @return the server's M_j, tau_c, tau_p, whether it is up, and its model
+     * @return the server's M_j, tau_c, tau_p, whether it is up, its model, and its per-token coefficients
+     *         (empty when the estimate carries none: an old writer, or nothing known) with the mix they were
+     *         fitted to (its reference tokens)
      */
     public static ServerInput serverInput(ServerEstimate e) {
+        TokenTimingEstimate t = e.getTokenTimings();
+        Optional<TokenTimings> timings = t == null ? Optional.empty() : Optional.of(new TokenTimings(
+                t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
+                t.getCommSecondsPerRequest(), t.getCommSecondsPerToken()));
+        TokenMix fittedAt = t == null ? TokenMix.UNKNOWN
+                : new TokenMix(t.getReferenceInputTokens(), t.getReferenceOutputTokens());
         return new ServerInput(server(e), e.getStatus() == ServerStatus.UP, e.getModelId() == null ? ""
-                : e.getModelId());
+                : e.getModelId(), timings, fittedAt);
+    }
+
+    /**
+     * The token mix a demand estimate measured ({@link TokenMix#usable()} is false when it saw no prompt or no
+     * completion: an old writer's 0).
+     *
+     * @param e a demand estimate
+     * @return its mean prompt and generated tokens per request
+     */
+    public static TokenMix tokens(DemandEstimate e) {
+        return new TokenMix(e.getMeanInputTokens(), e.getMeanOutputTokens());
     }
 
     /**
@@ -106,20 +133,63 @@ public final class AvroMappers {
     }
 
     /**
-     * @param s a server
+     * @param s a server whose timings are its per-request estimate
      * @return its parameters as recorded in plan inputs
      */
     public static ServerParameters parameters(Server s) {
-        return new ServerParameters(s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds());
+        return parameters(s, null);
+    }
+
+    /**
+     * @param s a server
+     * @param t the coefficients its timings were evaluated from, or null if they are its per-request estimate
+     * @return its parameters as recorded in plan inputs
+     */
+    public static ServerParameters parameters(Server s, TokenTimings t) {
+        TokenCoefficients c = t == null ? null : new TokenCoefficients(t.blockOverheadSeconds(),
+                t.prefillSecondsPerToken(), t.decodeSecondsPerToken(), t.commSecondsPerRequest(),
+                t.commSecondsPerToken());
+        return new ServerParameters(s.id(), s.memoryBytes(), s.commSeconds(), s.perBlockComputeSeconds(), c);
     }
 
     /**
      * @param inputs recorded plan inputs
-     * @return the fleet they describe
+     * @return the fleet they describe: the servers' recorded timings
      */
     public static Fleet fleet(PlanInputs inputs) {
         List<Server> servers = inputs.getServers().stream().map(AvroMappers::server).toList();
         return new Fleet(model(inputs.getModel()), servers, arrivals(inputs), inputs.getTargetLoad());
+    }
+
+    /**
+     * The token mix recorded in plan inputs.
+     *
+     * @param inputs recorded inputs
+     * @return the mix the servers' coefficients were evaluated at; {@link TokenMix#UNKNOWN} if none was
+     *         (older plans, or no usable measured mix)
+     */
+    public static TokenMix tokens(PlanInputs inputs) {
+        RequestTokens t = inputs.getTokens();
+        return t == null ? TokenMix.UNKNOWN : new TokenMix(t.getMeanInputTokens(), t.getMeanOutputTokens());
+    }
+
+    /**
+     * The per-token coefficients recorded in plan inputs.
+     *
+     * @param inputs recorded inputs
+     * @return by server id, the coefficients of the servers that carry them (empty for older plans)
+     * @throws IllegalArgumentException if a coefficient is negative or not finite
+     */
+    public static Map<String, TokenTimings> tokenTimings(PlanInputs inputs) {
+        Map<String, TokenTimings> out = new TreeMap<>();
+        for (ServerParameters p : inputs.getServers()) {
+            TokenCoefficients c = p.getTokenTimings();
+            if (c != null) {
+                out.put(p.getServerId(), new TokenTimings(c.getBlockOverheadSeconds(), c.getPrefillSecondsPerToken(),
+                        c.getDecodeSecondsPerToken(), c.getCommSecondsPerRequest(), c.getCommSecondsPerToken()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -154,11 +224,12 @@ public final class AvroMappers {
         PlanInputs in = plan.getInputs();
         return new PlanBasis(plan.getEpoch(), plan.getCreatedAtMillis().toEpochMilli(), model(in.getModel()),
                 in.getServers().stream().map(AvroMappers::server).toList(), arrivals(in),
-                placement(plan.getPlacements()).servers());
+                placement(plan.getPlacements()).servers(), tokens(in), tokenTimings(in));
     }
 
     /**
-     * The inputs of a solve exactly as a plan records them.
+     * The inputs of a solve exactly as a plan records them: with the token mix and each server's coefficients
+     * when the view evaluated them ({@link InputView#evaluatedTimings()}).
      *
      * @param model          the model as read
      * @param view           the view solved (its up servers and rate)
@@ -169,14 +240,17 @@ public final class AvroMappers {
      */
     public static PlanInputs inputs(ModelInput model, InputView view, double targetLoad, String objective,
                                     Placement fixedPlacement) {
+        Map<String, TokenTimings> used = view.evaluatedTimings();
+        TokenMix mix = view.demand().tokens();
         return PlanInputs.newBuilder()
                 .setModel(recorded(model))
-                .setServers(view.upServers().stream().map(AvroMappers::parameters).toList())
+                .setServers(view.upServers().stream().map(s -> parameters(s, used.get(s.id()))).toList())
                 .setArrivalRatePerSecond(view.demand().ratePerSecond())
                 .setTargetLoad(targetLoad)
                 .setObjective(objective)
                 .setFixedPlacement(assignments(fixedPlacement))
                 .setArrivals(process(view.demand().arrivals(), view.demand().fitReason()))
+                .setTokens(used.isEmpty() ? null : new RequestTokens(mix.inputTokens(), mix.outputTokens()))
                 .build();
     }
 

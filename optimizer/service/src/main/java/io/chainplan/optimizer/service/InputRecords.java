@@ -119,7 +119,7 @@ final class InputRecords {
                     "unknown model " + key + " (no model spec); kept until one arrives"));
         }
         views.putDemand(key, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
-                AvroMappers.burstiness(e));
+                AvroMappers.burstiness(e), AvroMappers.tokens(e));
         scheduler.markDirty(key);
     }
 

@@ -3,6 +3,8 @@ package io.chainplan.optimizer.service;
 import io.chainplan.optimizer.arrival.Burstiness;
 import io.chainplan.optimizer.arrival.Mmpp2Fit;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.schemas.validate.InputLimits;
@@ -25,6 +27,10 @@ import java.util.TreeSet;
  * {@code DRAINING} and {@code DOWN} servers are left out of new plans, and so are servers whose
  * timings are implausible for the model ({@link InputLimits#serverForModel}: a request through the
  * server alone would take more than a day), each with its reason ({@link #excluded}).
+ * <p>A server with per-token coefficients is seen at the demand's measured token mix
+ * ({@link InputView#atDemandMix}, issue 17): one change of the mix moves every server's timings at once.
+ * Until a mix is measured, the model spec's declared token means stand for it, so that every plan records
+ * the mix its servers were evaluated at and the triggers compare like with like.
  * <p>Not thread-safe: owned by the service's loop thread.
  */
 public final class ModelViews {
@@ -73,19 +79,38 @@ public final class ModelViews {
      * A validated demand estimate, replacing the previous one of its model. The rate is raised to
      * the minimum rate, and the interval widened to contain it. The arrival process is fitted to its
      * burstiness ({@link Mmpp2Fit}: Poisson when none was measured or the fit finds none) at that rate.
+     * A token mix that is not {@link TokenMix#usable()} (a window without completions, an old writer) leaves
+     * the model's last usable mix in place.
      *
      * @param modelId        the model
      * @param ratePerSecond  lambda, finite and &gt;= 0
      * @param lowerPerSecond lower end of its 95% interval, finite, &gt;= 0
      * @param upperPerSecond upper end, finite, &gt;= lowerPerSecond
      * @param burstiness     what was measured of the arrivals (its rate is the estimate's)
+     * @param tokens         the measured mean prompt and generated tokens per request
+     */
+    public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
+            Burstiness burstiness, TokenMix tokens) {
+        double rate = Math.max(ratePerSecond, minRatePerSecond);
+        Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
+        TokenMix mix = tokens.usable() ? tokens
+                : Optional.ofNullable(demand.get(modelId)).map(DemandView::tokens).orElse(TokenMix.UNKNOWN);
+        demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
+                fit.model().withRate(rate), fit.reason(), mix));
+    }
+
+    /**
+     * A demand estimate without a token mix (see the full form).
+     *
+     * @param modelId        the model
+     * @param ratePerSecond  lambda
+     * @param lowerPerSecond lower end of its 95% interval
+     * @param upperPerSecond upper end
+     * @param burstiness     what was measured of the arrivals
      */
     public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
             Burstiness burstiness) {
-        double rate = Math.max(ratePerSecond, minRatePerSecond);
-        Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
-        demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
-                fit.model().withRate(rate), fit.reason()));
+        putDemand(modelId, ratePerSecond, lowerPerSecond, upperPerSecond, burstiness, TokenMix.UNKNOWN);
     }
 
     /** @param modelId a model whose spec was deleted (tombstone) */
@@ -139,7 +164,21 @@ public final class ModelViews {
         if (model == null || d == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
             return Optional.empty();
         }
-        return Optional.of(new InputView(model.spec(), upServers(modelId), d));
+        List<Server> up = new ArrayList<>();
+        Map<String, TokenTimings> coefficients = new TreeMap<>();
+        Map<String, TokenMix> fittedAt = new TreeMap<>();
+        for (ServerInput s : servers.values()) {
+            if (s.up() && serves(s, modelId) && exclusion(s.server(), model).isEmpty()) {
+                up.add(s.server());
+                s.tokenTimings().ifPresent(t -> {
+                    coefficients.put(s.server().id(), t);
+                    fittedAt.put(s.server().id(), s.fittedAt());
+                });
+            }
+        }
+        TokenMix declared = new TokenMix(model.meanInputTokens(), model.meanOutputTokens());
+        DemandView mixed = d.tokens().usable() || !declared.usable() ? d : d.withTokens(declared);
+        return Optional.of(InputView.atDemandMix(model.spec(), up, coefficients, fittedAt, mixed));
     }
 
     /**
@@ -157,17 +196,6 @@ public final class ModelViews {
             }
         }
         return out;
-    }
-
-    private List<Server> upServers(String modelId) {
-        ModelInput model = spec(modelId);
-        List<Server> up = new ArrayList<>();
-        for (ServerInput s : servers.values()) {
-            if (s.up() && serves(s, modelId) && exclusion(s.server(), model).isEmpty()) {
-                up.add(s.server());
-            }
-        }
-        return up;
     }
 
     /** The model's spec from the models topic, else its last accepted one, else null. */

@@ -100,6 +100,13 @@ public record OptimizerConfig(
     public static final String BURST_THRESHOLD_DOC = "Re-solve when the arrival process fitted to the measured burstiness"
             + " changed kind (Poisson, bursty) or its index of dispersion at 60 s moved by more than this fraction of the"
             + " plan's.";
+    /** Token-mix threshold key. */
+    public static final String MIX_THRESHOLD_CONFIG = PREFIX + "mix.relative.threshold";
+    /** Doc of {@link #MIX_THRESHOLD_CONFIG}. */
+    public static final String MIX_THRESHOLD_DOC = "Re-solve (trigger MIX_SHIFT) when the demand estimate's mean prompt"
+            + " or generated tokens per request moved by more than this fraction of the plan's mix. The plan evaluates"
+            + " every server's per-token coefficients at the measured mix, so one plan answers a mix change for the"
+            + " whole fleet.";
     /** Move threshold key. */
     public static final String MOVE_GAIN_CONFIG = PREFIX + "move.gain.threshold";
     /** Doc of {@link #MOVE_GAIN_CONFIG}. */
@@ -198,6 +205,8 @@ public record OptimizerConfig(
                     Importance.MEDIUM, MOVE_GAIN_DOC)
             .define(BURST_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.burstRelativeThreshold(),
                     ConfigValidators.finiteAbove(0), Importance.MEDIUM, BURST_THRESHOLD_DOC)
+            .define(MIX_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.mixRelativeThreshold(),
+                    ConfigValidators.finiteAbove(0), Importance.MEDIUM, MIX_THRESHOLD_DOC)
             .define(TARGET_LOAD_CONFIG, Type.DOUBLE, Fleet.DEFAULT_TARGET_LOAD, ConfigValidators.open(0, 1),
                     Importance.HIGH, TARGET_LOAD_DOC)
             .define(OBJECTIVE_CONFIG, Type.STRING, Objective.LOWER_BOUND.cliName(),
@@ -303,7 +312,8 @@ public record OptimizerConfig(
         Map<String, Object> v = CONFIG.parse(values);
         ReplanSettings replan = new ReplanSettings((Long) v.get(MIN_INTERVAL_MS_CONFIG), (Long) v.get(MAX_AGE_MS_CONFIG),
                 (Double) v.get(SERVER_THRESHOLD_CONFIG), (Double) v.get(RATE_THRESHOLD_CONFIG),
-                (Double) v.get(MOVE_GAIN_CONFIG), (Double) v.get(BURST_THRESHOLD_CONFIG));
+                (Double) v.get(MOVE_GAIN_CONFIG), (Double) v.get(BURST_THRESHOLD_CONFIG),
+                (Double) v.get(MIX_THRESHOLD_CONFIG));
         return new OptimizerConfig(
                 (String) v.get(INSTANCE_ID_CONFIG),
                 (String) v.get(GROUP_ID_CONFIG),

@@ -251,8 +251,8 @@ final class OptimizerSession implements AutoCloseable {
                         r.fixedPlacement()),
                 r, previous.map(p -> OptionalLong.of(p.epoch())).orElse(OptionalLong.empty()));
         commit(Optional.of(new PlanPublisher.Outgoing(avro, ownership.planPartition(modelId))));
-        plans.published(new PublishedPlan(new PlanBasis(epoch, now, view.model(), view.upServers(),
-                view.demand().ratePerSecond(), r.plan().placement().servers()), r.plan()));
+        // the basis as recovery reads it back from the log: arrivals, token mix and coefficients included
+        plans.published(new PublishedPlan(AvroMappers.basis(avro), r.plan()));
         scheduler.published(modelId, now);
         metrics.published(r.plan().status().name(), r.keptPlacement());
         LOG.info("published plan {} of {}: {} ({}), {}; {}", epoch, modelId, r.plan().status(), trigger.kind(),

@@ -10,6 +10,11 @@ import io.chainplan.optimizer.model.Objective;
 import io.chainplan.optimizer.model.Placement;
 import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.optimizer.replan.DemandView;
+import io.chainplan.optimizer.replan.InputView;
+import io.chainplan.optimizer.service.ModelInput;
 import io.chainplan.optimizer.replan.PaperSolver;
 import io.chainplan.optimizer.replan.PlacementDiff;
 import io.chainplan.optimizer.replan.ReplanResult;
@@ -25,7 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -203,5 +210,58 @@ class PlanAuditTest {
 
         assertThat(PlanAudit.replay(kept, SOLVER).identical()).isTrue();
         assertThat(PlanAudit.replay(asIfFull, SOLVER).differences()).anySatisfy(d -> assertThat(d).startsWith("c:"));
+    }
+
+    /**
+     * A plan solved for a measured mix (issue 17) as the optimizer records it: servers a and b evaluated from
+     * their coefficients at 1155 in / 211 out tokens, c and d from their per-request estimates.
+     */
+    private static ChainPlan atMix() {
+        Map<String, TokenTimings> coefficients = Map.of(
+                "a", new TokenTimings(0.001, 7.3e-6, 4.4e-4, 0.02, 0.002),
+                "b", new TokenTimings(0.001, 1.1e-5, 8.8e-4, 0.02, 0.002));
+        DemandView demand = new DemandView(0.3, 0.25, 0.35, new io.chainplan.optimizer.arrival.ArrivalModel.Poisson(0.3),
+                "", new TokenMix(1155, 211));
+        InputView view = InputView.atDemandMix(MODEL, SERVERS, coefficients, demand);
+        ModelInput model = new ModelInput(MODEL, 2048, 2000, 20, T0.toEpochMilli());
+        PlanInputs in = AvroMappers.inputs(model, view, 0.7, "lower-bound", Placement.empty());
+        Plan solved = SOLVER.solveFull(AvroMappers.fleet(in), Objective.LOWER_BOUND);
+        return AvroMappers.chainPlan(5, T0, new Trigger(TriggerKind.MIX_SHIFT, "mix"), in, ReplanResult.alone(solved),
+                OptionalLong.empty());
+    }
+
+    @Test
+    void shouldReplayAPlanWithTokenMeansAndCoefficientsExactly() {
+        ChainPlan p = atMix();
+        assertThat(p.getInputs().getTokens().getMeanOutputTokens()).isEqualTo(211);
+        assertThat(p.getInputs().getServers()).extracting(s -> s.getTokenTimings() != null)
+                .containsExactly(true, true, false, false);
+        assertThat(p.getInputs().getServers().get(0).getCommSeconds()).isEqualTo(0.02 + 0.002 * 210);
+
+        PlanAudit.Replay r = PlanAudit.replay(p, SOLVER);
+
+        assertThat(r.differences()).isEmpty();
+        assertThat(r.identical()).isTrue();
+    }
+
+    @Test
+    void shouldReportRecordedTimingsThatTheRecordedCoefficientsDoNotGive() {
+        ChainPlan p = atMix();
+        p.getInputs().getTokens().setMeanOutputTokens(200.0);
+
+        PlanAudit.Replay r = PlanAudit.replay(p, SOLVER);
+
+        assertThat(r.identical()).isFalse();
+        assertThat(r.differences()).anySatisfy(d -> assertThat(d).startsWith("inputs.servers[a]: recorded tau_c"))
+                .anySatisfy(d -> assertThat(d).startsWith("inputs.servers[b]: recorded tau_c"))
+                .allSatisfy(d -> assertThat(d).startsWith("inputs.servers["));
+    }
+
+    @Test
+    void shouldReplayAPlanWrittenBeforeTokenMeansFromItsRecordedTimings() {
+        ChainPlan old = plans.get(1);
+        assertThat(old.getInputs().getTokens()).isNull();
+        assertThat(old.getInputs().getServers()).allSatisfy(s -> assertThat(s.getTokenTimings()).isNull());
+        assertThat(PlanAudit.replay(old, SOLVER).identical()).isTrue();
     }
 }

@@ -17,6 +17,8 @@ import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.model.SolverStats;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlacementDiff;
@@ -31,6 +33,7 @@ import io.chainplan.schemas.serde.AvroDeserializer;
 import io.chainplan.schemas.serde.AvroSerializer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -235,6 +238,52 @@ class AvroMappersTest {
         e.setStatus(io.chainplan.schemas.avro.ServerStatus.UP);
         assertThat(AvroMappers.serverInput(e).model()).contains("m");
         assertThat(AvroMappers.serverInput(e).up()).isTrue();
+    }
+
+    @Test
+    void shouldRecordTheTokenMixAndCoefficientsAndRecoverTheBasisThePlanWasSolvedFor() {
+        ModelInput model = new ModelInput(MODEL, 2048, 2000, 20, AT.toEpochMilli());
+        TokenTimings s1 = new TokenTimings(0.001, 2e-5, 1e-3, 0.02, 0.01);
+        DemandView demand = new DemandView(0.5, 0.4, 0.6, new ArrivalModel.Poisson(0.5), "", new TokenMix(1000, 101));
+        InputView view = InputView.atDemandMix(MODEL, List.of(S1, S2), Map.of("s1", s1), demand);
+        PlanInputs in = AvroMappers.inputs(model, view, 0.7, "lower-bound", Placement.empty());
+        ChainPlan p = throughTheWire(AvroMappers.chainPlan(7, AT, new Trigger(TriggerKind.MIX_SHIFT, "mix"), in,
+                ReplanResult.alone(ok()), OptionalLong.empty()));
+
+        assertThat(p.getTrigger().getKind()).isEqualTo(io.chainplan.schemas.avro.TriggerKind.MIX_SHIFT);
+        assertThat(p.getInputs().getServers().get(0).getCommSeconds()).isEqualTo(0.02 + 0.01 * 100);
+        assertThat(p.getInputs().getServers().get(0).getPerBlockComputeSeconds()).isEqualTo(0.001 + 0.02 + 0.1);
+        assertThat(p.getInputs().getServers().get(1).getTokenTimings()).isNull();
+        assertThat(AvroMappers.tokens(p.getInputs())).isEqualTo(new TokenMix(1000, 101));
+        assertThat(AvroMappers.tokenTimings(p.getInputs())).isEqualTo(Map.of("s1", s1));
+        PlanBasis b = AvroMappers.basis(p);
+        assertThat(b.tokens()).isEqualTo(new TokenMix(1000, 101));
+        assertThat(b.tokenTimings()).isEqualTo(Map.of("s1", s1));
+        assertThat(b.servers()).isEqualTo(view.upServers());
+        // no usable mix: nothing is evaluated, and nothing but the per-request timings is recorded
+        InputView noMix = InputView.atDemandMix(MODEL, List.of(S1, S2), Map.of("s1", s1), new DemandView(0.5, 0.4, 0.6));
+        PlanInputs plain = AvroMappers.inputs(model, noMix, 0.7, "lower-bound", Placement.empty());
+        assertThat(plain.getTokens()).isNull();
+        assertThat(plain.getServers()).allSatisfy(x -> assertThat(x.getTokenTimings()).isNull());
+        assertThat(AvroMappers.tokens(plain)).isEqualTo(TokenMix.UNKNOWN);
+    }
+
+    @Test
+    void shouldMapAServerEstimatesTokenTimings() {
+        io.chainplan.schemas.avro.ServerEstimate e = io.chainplan.schemas.avro.ServerEstimate.newBuilder()
+                .setServerId("s1").setModelId("m").setTimestampMillis(AT).setMemoryBytes(S1.memoryBytes())
+                .setCommSeconds(S1.commSeconds()).setPerBlockComputeSeconds(S1.perBlockComputeSeconds())
+                .setLastSeenMillis(AT).setTokenTimings(io.chainplan.schemas.avro.TokenTimingEstimate.newBuilder()
+                        .setBlockOverheadSeconds(0.001).setPrefillSecondsPerToken(2e-5).setDecodeSecondsPerToken(1e-3)
+                        .setCommSecondsPerRequest(0.02).setCommSecondsPerToken(0.01).setBlockOverheadStdErr(0)
+                        .setPrefillPerTokenStdErr(0).setDecodePerTokenStdErr(0).setCommPerRequestStdErr(0)
+                        .setCommPerTokenStdErr(0).setComputeSamples(60).setCommSamples(60)
+                        .setReferenceInputTokens(2000).setReferenceOutputTokens(20).build())
+                .build();
+
+        assertThat(AvroMappers.serverInput(e).tokenTimings()).contains(new TokenTimings(0.001, 2e-5, 1e-3, 0.02, 0.01));
+        e.setTokenTimings(null);
+        assertThat(AvroMappers.serverInput(e).tokenTimings()).isEmpty();
     }
 
     @Test

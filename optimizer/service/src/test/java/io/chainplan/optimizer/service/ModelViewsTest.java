@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainplan.optimizer.arrival.Burstiness;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
+import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.model.TokenTimings;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,31 @@ class ModelViewsTest {
         views.put(new ServerInput(S1, true, "other"));
 
         assertThat(views.view("m")).isEmpty();
+    }
+
+    @Test
+    void shouldSeeAServerWithCoefficientsAtTheMeasuredMixAndKeepTheLastUsableMix() {
+        ModelViews views = withModelAndDemand();
+        TokenTimings t = new TokenTimings(0.001, 2e-5, 1e-3, 0.02, 0.01);
+        views.put(new ServerInput(S1, true, "", Optional.of(t), new TokenMix(1000, 200)));
+        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()), new TokenMix(1000, 201));
+        Server at = t.server("s1", S1.memoryBytes(), 1000, 201);
+        assertThat(views.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.upServers()).containsExactly(at);
+            assertThat(v.evaluatedTimings()).containsEntry("s1", t);
+        });
+        // a window without completions (0 generated tokens) does not forget the mix; before any was measured, the
+        // spec's declared means (2000 / 20) stand for it
+        ModelViews fresh = withModelAndDemand();
+        fresh.put(new ServerInput(S1, true, "", Optional.of(t), new TokenMix(2000, 20)));
+        assertThat(fresh.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.demand().tokens()).isEqualTo(new TokenMix(2000, 20));
+            assertThat(v.upServers()).containsExactly(t.server("s1", S1.memoryBytes(), 2000, 20));
+        });
+        views.putDemand("m", 1.1, 0.5, 1.5, new Burstiness(1.1, 0, List.of()), new TokenMix(1000, 0));
+        assertThat(views.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.demand().tokens()).isEqualTo(new TokenMix(1000, 201));
+            assertThat(v.upServers()).containsExactly(at);
+        });
     }
 }

@@ -1,0 +1,101 @@
+package io.chainplan.local.loop;
+
+import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.TokenTimingEstimate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * How far telemetry-ingest's per-token coefficients ({@code ServerEstimate.tokenTimings}) are from the
+ * simulated fleet's true ones (issue 17, goals): at given times, each server's latest estimate against its
+ * {@link SimServer#timings()}, per coefficient the median and the largest relative error over the servers,
+ * and how many servers' compute and communication parts were fitted (not the declared split). Only a
+ * simulation knows the truth.
+ */
+public final class CoefficientErrors {
+    private static final List<String> NAMES = List.of("t_o", "t_in", "t_out", "c_req", "c_tok");
+    private static final List<ToDoubleFunction<TokenTimings>> TRUE = List.of(TokenTimings::blockOverheadSeconds,
+            TokenTimings::prefillSecondsPerToken, TokenTimings::decodeSecondsPerToken,
+            TokenTimings::commSecondsPerRequest, TokenTimings::commSecondsPerToken);
+    private static final List<ToDoubleFunction<TokenTimingEstimate>> ESTIMATED = List.of(
+            TokenTimingEstimate::getBlockOverheadSeconds, TokenTimingEstimate::getPrefillSecondsPerToken,
+            TokenTimingEstimate::getDecodeSecondsPerToken, TokenTimingEstimate::getCommSecondsPerRequest,
+            TokenTimingEstimate::getCommSecondsPerToken);
+
+    private CoefficientErrors() {
+    }
+
+    /**
+     * The table, one row per time.
+     *
+     * @param fleet         the simulated fleet (true coefficients)
+     * @param estimates     the server estimates seen, in order
+     * @param startSeconds  virtual time the load started
+     * @param afterSeconds  times after the start to report at, e.g. 60, 300, 600
+     * @return lines of text, empty if no estimate carried coefficients
+     */
+    public static List<String> lines(SimFleet fleet, List<RunRecorder.ObservedServer> estimates, double startSeconds,
+            double... afterSeconds) {
+        List<String> out = new ArrayList<>();
+        out.add("Per-token coefficients estimated by telemetry-ingest vs the fleet's true values (relative error,"
+                + " median / max over servers):");
+        out.add(String.format(Locale.ROOT, "  %8s %-15s %-15s %-15s %-15s %-15s %s", "after", NAMES.get(0),
+                NAMES.get(1), NAMES.get(2), NAMES.get(3), NAMES.get(4), "fitted (compute, comm)"));
+        boolean any = false;
+        for (double after : afterSeconds) {
+            Map<String, TokenTimingEstimate> latest = latest(estimates, startSeconds + after);
+            if (latest.isEmpty()) {
+                continue;
+            }
+            any = true;
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %6.0f s", after));
+            for (int k = 0; k < NAMES.size(); k++) {
+                double[] e = errors(fleet, latest, k);
+                row.append(String.format(Locale.ROOT, " %6.1f%% /%5.1f%%", 100 * median(e), 100 * max(e)));
+            }
+            long compute = latest.values().stream().filter(t -> t.getComputeSamples() > 0).count();
+            long comm = latest.values().stream().filter(t -> t.getCommSamples() > 0).count();
+            row.append(String.format(Locale.ROOT, "  %d, %d of %d", compute, comm, latest.size()));
+            out.add(row.toString());
+        }
+        return any ? out : List.of();
+    }
+
+    private static Map<String, TokenTimingEstimate> latest(List<RunRecorder.ObservedServer> estimates, double at) {
+        Map<String, TokenTimingEstimate> out = new TreeMap<>();
+        for (RunRecorder.ObservedServer o : estimates) {
+            ServerEstimate e = o.estimate();
+            if (o.atSeconds() <= at && e.getTokenTimings() != null) {
+                out.put(e.getServerId().toString(), e.getTokenTimings());
+            }
+        }
+        return out;
+    }
+
+    private static double[] errors(SimFleet fleet, Map<String, TokenTimingEstimate> latest, int k) {
+        List<Double> e = new ArrayList<>();
+        latest.forEach((id, t) -> {
+            int j = fleet.indexOf(id);
+            if (j >= 0) {
+                double truth = TRUE.get(k).applyAsDouble(fleet.servers().get(j).timings());
+                double est = ESTIMATED.get(k).applyAsDouble(t);
+                e.add(truth == 0 ? Math.abs(est) : Math.abs(est - truth) / truth);
+            }
+        });
+        return e.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    private static double median(double[] sorted) {
+        return sorted.length == 0 ? Double.NaN : sorted[(sorted.length - 1) / 2];
+    }
+
+    private static double max(double[] sorted) {
+        return Arrays.stream(sorted).max().orElse(Double.NaN);
+    }
+}

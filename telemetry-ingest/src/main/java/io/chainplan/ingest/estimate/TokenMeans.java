@@ -1,0 +1,134 @@
+package io.chainplan.ingest.estimate;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.ToLongFunction;
+import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
+
+/**
+ * The mean prompt or generated length of a model's requests over its newest <i>token regime</i> (issue 17):
+ * the buckets after the most significant change of the mean within the rate regime, or all of them if there
+ * is none. A change of the request mix (outputs ten times as long, at the same rate) then moves the estimate
+ * in one step, once enough requests of the new mix have been seen, instead of blending the two mixes over the
+ * horizon for minutes, which would trigger one re-plan per step of the blend.
+ * <p><b>Method.</b> A single change point of a mean (binary segmentation, Scott and Knott 1974): for each split
+ * of the buckets into an older part L and a newer part R, both with at least {@value #MIN_REQUESTS} requests and
+ * two buckets with requests, {@code z = |m_R - m_L| / (s sqrt(1/n_L + 1/n_R))}, where {@code s^2} is the
+ * per-request variance estimated from the spread of the bucket means around their part's mean
+ * ({@code sum_i c_i (m_i - m_part)^2 / (buckets - 2)}: a bucket mean of {@code c_i} requests has variance
+ * {@code s^2 / c_i}), so no per-request sum of squares needs to be kept. The split with the largest {@code z}
+ * counts if {@code z > }{@value #Z} (conservative for the largest of some 36 splits), the means differ by more
+ * than {@value #MIN_RELATIVE_CHANGE} of {@code m_L}, and R is one mix: its bucket means agree with {@code m_R}
+ * at the older part's coefficient of variation ({@code sum_R c_i (m_i - m_R)^2 / (m_R^2 cv_L^2)} below the
+ * {@value #HOMOGENEITY_QUANTILE} quantile of chi-squared with {@code buckets_R - 1} degrees of freedom), so
+ * that a part holding both the last old bucket and the first new one is no regime. The estimate is then
+ * {@code m_R}: one step from the old mix to the new one. Until then, while the newest one or two buckets
+ * already differ that much from the older ones, the estimate stays the older part's mean (a pending change:
+ * the blend of the two mixes is never reported).
+ * <p>O(buckets); pure and deterministic.
+ */
+final class TokenMeans {
+    /** Fewest requests with a token count on each side of a split. */
+    static final int MIN_REQUESTS = 30;
+    /** Smallest standardized difference of the two means that counts as a change. */
+    static final double Z = 5;
+    /** Smallest relative difference of the two means that counts as a change. */
+    static final double MIN_RELATIVE_CHANGE = 0.1;
+    /** Quantile of the chi-squared test that the newer part is one mix. */
+    static final double HOMOGENEITY_QUANTILE = 0.999;
+
+    private TokenMeans() {
+    }
+
+    /**
+     * @param buckets the regime's buckets, oldest first
+     * @return mean prompt tokens per arrival in the newest token regime, 0 if none reported one
+     */
+    static double input(List<ClosedBucket> buckets) {
+        return newest(buckets, b -> b.totals().inputTokenCount(), b -> b.totals().inputTokenSum());
+    }
+
+    /**
+     * @param buckets the regime's buckets, oldest first
+     * @return mean generated tokens per completion in the newest token regime, 0 if none reported one
+     */
+    static double output(List<ClosedBucket> buckets) {
+        return newest(buckets, b -> b.totals().outputTokenCount(), b -> b.totals().outputTokenSum());
+    }
+
+    static double newest(List<ClosedBucket> buckets, ToLongFunction<ClosedBucket> count,
+            ToLongFunction<ClosedBucket> sum) {
+        int n = buckets.size();
+        // prefix sums over buckets: requests, token sums, sum of s_i^2 / c_i, buckets with requests
+        double[] c = new double[n + 1];
+        double[] s = new double[n + 1];
+        double[] q = new double[n + 1];
+        int[] used = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            long ci = count.applyAsLong(buckets.get(i));
+            long si = sum.applyAsLong(buckets.get(i));
+            c[i + 1] = c[i] + ci;
+            s[i + 1] = s[i] + si;
+            q[i + 1] = q[i] + (ci > 0 ? (double) si * si / ci : 0);
+            used[i + 1] = used[i] + (ci > 0 ? 1 : 0);
+        }
+        if (c[n] == 0) {
+            return 0;
+        }
+        double best = Z;
+        double mean = s[n] / c[n];
+        for (int k = 1; k < n; k++) {
+            double nl = c[k];
+            double nr = c[n] - c[k];
+            if (nl < MIN_REQUESTS || nr < MIN_REQUESTS || used[k] < 2 || used[n] - used[k] < 2) {
+                continue;
+            }
+            double ml = s[k] / nl;
+            double mr = (s[n] - s[k]) / nr;
+            double within = (q[k] - s[k] * s[k] / nl) + (q[n] - q[k] - (s[n] - s[k]) * (s[n] - s[k]) / nr);
+
+            int df = used[n] - 2;
+            double variance = df > 0 ? Math.max(within, 0) / df : 0;
+            double diff = Math.abs(mr - ml);
+            double z = variance > 0 ? diff / Math.sqrt(variance * (1 / nl + 1 / nr)) : diff > 0 ? Double.MAX_VALUE : 0;
+            double withinL = q[k] - s[k] * s[k] / nl;
+            double withinR = q[n] - q[k] - (s[n] - s[k]) * (s[n] - s[k]) / nr;
+            if (z > best && diff > MIN_RELATIVE_CHANGE * ml && oneMix(withinL, used[k], ml, withinR, used[n] - used[k], mr)) {
+                best = z;
+                mean = mr;
+            }
+        }
+        return best > Z ? mean : pending(c, s, q, used, n).orElse(mean);
+    }
+
+    /**
+     * While a change is pending (the newest one or two buckets differ from the older ones by more than
+     * {@value #Z} standard errors at the older part's spread, but do not yet make a regime of their own), the
+     * older part's mean: the blend of the two mixes is never reported, so a mix change moves the estimate once.
+     */
+    private static OptionalDouble pending(double[] c, double[] s, double[] q, int[] used, int n) {
+        for (int k = n - 1; k >= Math.max(1, n - 2); k--) {
+            double nl = c[k];
+            double nr = c[n] - c[k];
+            if (nl < MIN_REQUESTS || used[k] < 2 || nr == 0) {
+                continue;
+            }
+            double ml = s[k] / nl;
+            double mr = (s[n] - s[k]) / nr;
+            double variance = Math.max(q[k] - s[k] * s[k] / nl, 0) / (used[k] - 1);
+            double diff = Math.abs(mr - ml);
+            double z = variance > 0 ? diff / Math.sqrt(variance * (1 / nl + 1 / nr)) : diff > 0 ? Double.MAX_VALUE : 0;
+            if (z > Z && diff > MIN_RELATIVE_CHANGE * ml) {
+                return OptionalDouble.of(ml);
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** Whether the newer part's bucket means agree with one mean at the older part's coefficient of variation. */
+    private static boolean oneMix(double withinL, int bucketsL, double ml, double withinR, int bucketsR, double mr) {
+        double cv2 = Math.max(withinL, 0) / (bucketsL - 1) / (ml * ml);
+        double h = Math.max(withinR, 0) / (mr * mr * Math.max(cv2, 1e-9));
+        return h <= ChiSquaredDistribution.of(bucketsR - 1).inverseSurvivalProbability(1 - HOMOGENEITY_QUANTILE);
+    }
+}
