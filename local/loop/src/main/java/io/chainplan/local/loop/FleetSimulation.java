@@ -209,7 +209,7 @@ public final class FleetSimulation {
 
     private void pullArrival() {
         Optional<Arrival> a = load.next();
-        nextArrival = a.orElse(null);
+        nextArrival = a.map(x -> x.fittedTo(fleet.model().contextTokens())).orElse(null);
     }
 
     private void arrive(Arrival a) {
