@@ -90,7 +90,9 @@ public final class RecordChecks {
     /**
      * A request event ({@code chainplan.requests}): request and model id present, the model id equal to
      * the key and known; event time not negative nor more than the skew ahead; token counts at least 0 and
-     * together within the model's context; wait and response times, when present, finite and within a
+     * together at most {@link InputLimits#MAX_CONTEXT_TOKENS} (not the model's {@code contextTokens}: a spec
+     * that leaves it at its Avro default of 2048 would turn a fleet's good long requests into dead
+     * letters); wait and response times, when present, finite and within a
      * day; at most {@code L} hops, each naming a server, covering {@code [start, end)} with
      * {@code 0 <= start < end <= L}, with compute time in {@code (0, 1 day]} and network time in
      * {@code [0, 1 day]}. (Whether a hop's server belongs to the fleet is not the event's fault: a
@@ -128,9 +130,9 @@ public final class RecordChecks {
         if (in < 0 || out < 0) {
             return Optional.of("token counts" + of(e) + " must be >= 0, were input " + in + ", output " + out);
         }
-        if ((long) in + out > model.contextTokens()) {
-            return Optional.of("inputTokens + outputTokens" + of(e) + " must be within the model's context of "
-                    + model.contextTokens() + " tokens, were " + in + " + " + out);
+        if ((long) in + out > InputLimits.MAX_CONTEXT_TOKENS) {
+            return Optional.of("inputTokens + outputTokens" + of(e) + " must be at most " + InputLimits.MAX_CONTEXT_TOKENS
+                    + " tokens (the longest context), were " + in + " + " + out);
         }
         Double wait = e.getWaitSeconds();
         if (wait != null && !withinDay(wait)) {

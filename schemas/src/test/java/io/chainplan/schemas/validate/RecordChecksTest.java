@@ -67,8 +67,10 @@ class RecordChecksTest {
 
     @Test
     void shouldRejectRequestEventsOutsideTheirModelAndFleet() {
-        assertThat(request(b -> b.setInputTokens(2040))).contains(
-                "inputTokens + outputTokens of request r-1 must be within the model's context of 2048 tokens, were 2040 + 20");
+        assertThat(request(b -> b.setInputTokens(4000))).as("beyond the spec's (default) context: a good long request")
+                .isEmpty();
+        assertThat(request(b -> b.setInputTokens(1 << 24))).contains(
+                "inputTokens + outputTokens of request r-1 must be at most 16777216 tokens (the longest context), were 16777216 + 20");
         assertThat(request(b -> b.setOutputTokens(-1))).hasValueSatisfying(p -> p.startsWith("token counts of request r-1"));
         assertThat(request(b -> b.setWaitSeconds(Double.NaN))).hasValueSatisfying(p -> p.startsWith("waitSeconds of request r-1"));
         assertThat(request(b -> b.setResponseSeconds(1e6))).hasValueSatisfying(p -> p.startsWith("responseSeconds"));

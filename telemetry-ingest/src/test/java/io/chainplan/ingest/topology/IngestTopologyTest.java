@@ -434,7 +434,7 @@ class IngestTopologyTest {
         telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, Long.MAX_VALUE, 0.02, 0.109), T0);
         telemetry.pipeInput("s2", telemetry("s2", MODEL, T0, 100_000_000_000_000L, 0.02, 0.109), T0);
         telemetry.pipeInput("s3", telemetry("s3", MODEL, T0, 40 * GIB, 0.02, 0.0), T0);
-        requests.pipeInput(MODEL, completed(MODEL, "long", T0, 9000, 20, List.of()), T0);
+        requests.pipeInput(MODEL, completed(MODEL, "long", T0, 20_000_000, 20, List.of()), T0);
         requests.pipeInput(MODEL, completed(MODEL, "slow", T0, 20, 20, List.of(hop("s1", 0, 32, 1e6, 0.1))), T0);
 
         assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_EXCEPTION_MESSAGE))
@@ -442,7 +442,7 @@ class IngestTopologyTest {
                         m -> assertThat(m).startsWith("totalMemoryBytes of server s1 must be in [1, 17592186044416] (16 TiB)"),
                         m -> assertThat(m).startsWith("totalMemoryBytes of server s2"),
                         m -> assertThat(m).startsWith("declaredPerBlockComputeSeconds of server s3"),
-                        m -> assertThat(m).startsWith("inputTokens + outputTokens of request long must be within the model's context"),
+                        m -> assertThat(m).startsWith("inputTokens + outputTokens of request long must be at most 16777216 tokens"),
                         m -> assertThat(m).startsWith("hop 0 of request slow (s1): computeSeconds must be a finite number in (0, 86400]"));
         assertThat(servers.isEmpty()).isTrue();
     }
