@@ -18,19 +18,4 @@ public record Arrival(double timeSeconds, int inputTokens, int outputTokens) {
             throw new IllegalArgumentException("token counts must be >= 1, were " + inputTokens + ", " + outputTokens);
         }
     }
-
-    /**
-     * The request as a frontend admits it to a model whose KV cache is sized for {@code contextTokens}
-     * (DESIGN.md §1.1, {@code s_c}): at most {@code contextTokens - 1} generated tokens, and the prompt
-     * truncated to the rest of the context, as serving stacks truncate long prompts. telemetry-ingest
-     * dead-letters a request whose tokens exceed the model's context.
-     *
-     * @param contextTokens the model's context, {@code >= 2}
-     * @return this request if it fits, else the truncated one
-     */
-    public Arrival fittedTo(int contextTokens) {
-        int out = Math.min(outputTokens, contextTokens - 1);
-        int in = Math.min(inputTokens, contextTokens - out);
-        return in == inputTokens && out == outputTokens ? this : new Arrival(timeSeconds, in, out);
-    }
 }

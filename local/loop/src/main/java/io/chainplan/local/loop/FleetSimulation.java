@@ -209,7 +209,7 @@ public final class FleetSimulation {
 
     private void pullArrival() {
         Optional<Arrival> a = load.next();
-        nextArrival = a.map(x -> x.fittedTo(fleet.model().contextTokens())).orElse(null);
+        nextArrival = a.orElse(null);
     }
 
     private void arrive(Arrival a) {

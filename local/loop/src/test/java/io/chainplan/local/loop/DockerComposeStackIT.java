@@ -59,7 +59,8 @@ class DockerComposeStackIT {
                 try (KafkaEventSink sink = new KafkaEventSink(client.kafkaProperties(), registry, topics)) {
                     PipelineProbe.replayTwoMinutesOfFleet(sink, SEED);
                 }
-                ChainPlan plan = PipelineProbe.awaitOkPlan(client, registry, topics, PLAN_TIMEOUT);
+                ChainPlan plan = PipelineProbe.awaitOkPlan(client, registry, topics, PLAN_TIMEOUT,
+                        p -> p.getInputs().getServers().size() == 9);
                 assertThat(plan.getModelId()).isEqualTo(SimModel.LLAMA_2_7B.id());
                 assertThat(plan.getChains()).isNotEmpty();
                 assertThat(plan.getInputs().getServers()).hasSize(9);

@@ -62,6 +62,17 @@ final class PipelineProbe {
      * @return the last OK plan read
      */
     static ChainPlan awaitOkPlan(ClientConfig client, SchemaRegistry registry, Topics topics, Duration timeout) {
+        return awaitOkPlan(client, registry, topics, timeout, p -> true);
+    }
+
+    /**
+     * @param wanted what the OK plan must satisfy, e.g. that it saw the whole fleet (the first plan may cover
+     *               the servers the optimizer had read when the first demand estimate came, and
+     *               SERVERS_CHANGED add the rest)
+     * @return the newest OK plan read that satisfies it
+     */
+    static ChainPlan awaitOkPlan(ClientConfig client, SchemaRegistry registry, Topics topics, Duration timeout,
+            java.util.function.Predicate<ChainPlan> wanted) {
         Map<String, Object> p = new HashMap<>(client.kafkaProperties());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, ChainPlan> c = new KafkaConsumer<>(p, Topics.keySerde().deserializer(),
@@ -74,7 +85,7 @@ final class PipelineProbe {
             await("an OK plan on " + topics.plans()).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(10))
                     .until(() -> {
                         for (ConsumerRecord<String, ChainPlan> r : c.poll(Duration.ofMillis(500))) {
-                            if (r.value().getStatus() == PlanStatus.OK) {
+                            if (r.value().getStatus() == PlanStatus.OK && wanted.test(r.value())) {
                                 ok.add(r.value());
                             }
                         }
