@@ -43,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every good arrival is counted exactly once (exactly-once: the tasks that failed on the outage
  * were aborted and their records read again), the model spec published during the outage is in
  * the global store, and only the poison records are dead-lettered.
+ * <p>The awaits do not catch uncaught exceptions of other threads (Awaitility's default): a stream thread that
+ * fails for want of the registry is replaced by Kafka Streams, which is what this test checks, but its
+ * throwable also reaches the thread's end, and Awaitility would report it as this test's failure.
  */
 class IngestRegistryOutageIT {
     private static final String MODEL = "llama-outage";
@@ -76,7 +79,7 @@ class IngestRegistryOutageIT {
                 p.flush();
                 assertThat(app.awaitRunning(Duration.ofSeconds(90))).isTrue();
                 int before = good;
-                await("the records before the outage").atMost(WAIT)
+                await("the records before the outage").dontCatchUncaughtExceptions().atMost(WAIT)
                         .until(() -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.requests()) >= before);
                 int requestId = FreshSchemaIds.register(producers, topics.requests(), RequestEvent.getClassSchema(), "outage IT");
                 int modelId = FreshSchemaIds.register(producers, topics.models(), ModelSpec.getClassSchema(), "outage IT");
@@ -93,7 +96,7 @@ class IngestRegistryOutageIT {
                     }
                 }
                 p.flush();
-                await("the ingest finding the registry down for longer than its retries").atMost(WAIT)
+                await("the ingest finding the registry down for longer than its retries").dontCatchUncaughtExceptions().atMost(WAIT)
                         .until(ingestRegistry::outlastedRetries);
                 assertThat(readAll(stack, topics.deadLetters())).as("nothing dead-lettered while down")
                         .extracting(r -> DeadLetters.header(r.record().headers(), DeadLetters.HEADER_TOPIC) + "@"
@@ -103,12 +106,12 @@ class IngestRegistryOutageIT {
                 send(p, topics.requests(), MODEL, FreshSchemaIds.encode(requestId, arrived(MODEL, "after", base + 85_000, 1000)));
                 good++;
                 p.flush();
-                await("the late model spec in the global store").atMost(WAIT)
+                await("the late model spec in the global store").dontCatchUncaughtExceptions().atMost(WAIT)
                         .until(() -> app.metrics().count("chainplan.ingest.records.in", "topic", topics.models()) >= 2);
                 int sent = good;
                 var deserializer = Topics.valueSerde(DemandEstimate.class, producers).deserializer();
                 List<DemandEstimate> estimates = new ArrayList<>();
-                await("an estimate counting the arrivals written during the outage").atMost(WAIT).until(() -> {
+                await("an estimate counting the arrivals written during the outage").dontCatchUncaughtExceptions().atMost(WAIT).until(() -> {
                     estimates.clear();
                     readAll(stack, topics.demandEstimates()).stream().filter(r -> MODEL.equals(r.key()))
                             .forEach(r -> estimates.add(deserializer.deserialize(r.record().topic(), r.record().value())));
@@ -122,7 +125,7 @@ class IngestRegistryOutageIT {
 
                 int expectedPoison = poison;
                 List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-                await("the poison records dead-lettered").atMost(WAIT).until(() -> {
+                await("the poison records dead-lettered").dontCatchUncaughtExceptions().atMost(WAIT).until(() -> {
                     dead.clear();
                     readAll(stack, topics.deadLetters()).forEach(r -> dead.add(r.record()));
                     return dead.size() >= expectedPoison;
