@@ -7,7 +7,6 @@ import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.PlanStatus;
 import io.chainplan.optimizer.sim.PolicyRoutingModel;
 import io.chainplan.optimizer.sim.RequestTrace;
-import io.chainplan.optimizer.sim.SimulationConfig;
 import io.chainplan.optimizer.sim.SimulationResult;
 import io.chainplan.optimizer.sim.Simulator;
 import io.chainplan.optimizer.sim.TraceArrivals;
@@ -134,27 +133,17 @@ public final class PaperPlanComparison {
         if (plan.status() == PlanStatus.INFEASIBLE) {
             throw new IllegalArgumentException("the fleet cannot host the model: " + plan.reason());
         }
-        SimulationConfig config = new SimulationConfig(trace.size(), 0, seed, Math.max(2, Math.min(20, trace.size() / 10)));
-        SimulationResult r = Simulator.run(config, new TraceArrivals(trace),
+        SimulationResult r = Simulator.run(PetalsComparison.replayConfig(trace.size(), seed), new TraceArrivals(trace),
                 fleet.serviceModel(settings.computeNoiseCv(), settings.networkNoiseCv()),
                 new PolicyRoutingModel(new JffcDispatchPolicy(), RoutingPlan.of(plan, 1)));
         return new Row(plan, r);
     }
 
     private static RequestTrace trace(List<Arrival> arrivals) {
-        int n = arrivals.size();
-        double t0 = arrivals.get(0).timeSeconds();
-        double[] times = new double[n];
-        int[] in = new int[n];
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            times[i] = arrivals.get(i).timeSeconds() - t0;
-            in[i] = arrivals.get(i).inputTokens();
-            out[i] = arrivals.get(i).outputTokens();
-        }
-        if (!(times[n - 1] > 0)) {
+        RequestTrace t = PetalsComparison.trace(arrivals);
+        if (!(t.arrivalTimes()[t.size() - 1] > 0)) {
             throw new IllegalArgumentException("the arrivals span no time");
         }
-        return new RequestTrace(times, in, out);
+        return t;
     }
 }

@@ -76,6 +76,17 @@ public final class PetalsComparison {
         }
         PooledRoutingModel routing = new PooledRoutingModel("petals", f, bp.placement(), HopCostRule.petals(PENALTY_SECONDS));
         int n = arrivals.size();
+        SimulationResult r = Simulator.run(replayConfig(n, seed), new TraceArrivals(trace(arrivals)),
+                fleet.serviceModel(settings.computeNoiseCv(), settings.networkNoiseCv()), routing);
+        return new Result(n, bp, r);
+    }
+
+    /**
+     * @param arrivals arrivals in time order
+     * @return them as a trace starting at the first one (times and tokens)
+     */
+    static RequestTrace trace(List<Arrival> arrivals) {
+        int n = arrivals.size();
         double t0 = arrivals.get(0).timeSeconds();
         double[] times = new double[n];
         int[] in = new int[n];
@@ -85,10 +96,16 @@ public final class PetalsComparison {
             in[i] = arrivals.get(i).inputTokens();
             out[i] = arrivals.get(i).outputTokens();
         }
-        SimulationConfig config = new SimulationConfig(n, 0, seed, Math.max(2, Math.min(20, n / 10)));
-        SimulationResult r = Simulator.run(config, new TraceArrivals(new RequestTrace(times, in, out)),
-                fleet.serviceModel(settings.computeNoiseCv(), settings.networkNoiseCv()), routing);
-        return new Result(n, bp, r);
+        return new RequestTrace(times, in, out);
+    }
+
+    /**
+     * @param requests requests replayed, all measured (no warm-up)
+     * @param seed     seed of the service noise
+     * @return the simulator's settings for replaying a run's arrivals
+     */
+    static SimulationConfig replayConfig(int requests, long seed) {
+        return new SimulationConfig(requests, 0, seed, Math.max(2, Math.min(20, requests / 10)));
     }
 
     /**
