@@ -38,6 +38,7 @@ public final class ChainplanCommand implements Runnable {
         CommandLine cl = new CommandLine(new ChainplanCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
+        cl.setHelpFactory(SpaceWrappingHelp.FACTORY);
         return cl;
     }
 
