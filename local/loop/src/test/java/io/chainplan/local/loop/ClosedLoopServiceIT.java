@@ -21,11 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * from the dispatch service over HTTP, which records them on {@code chainplan.leases}; 20 s of wall time
  * at 24x, steady load. Its Prometheus endpoints (ingest, optimizer, router, at the addresses it prints)
  * are scraped throughout the run: together they export every metric the Grafana dashboard queries. Its
- * live plan page (at the address it prints) serves the page and, once a plan is in force, its JSON.
+ * live plan page (at the address it prints) serves the page and, once a plan is in force, its JSON; the
+ * last such document, served again after the run, is drawn by headless Chromium (skipped without it):
+ * the rendered tables show every server's blocks, every chain and the plan history.
  */
 class ClosedLoopServiceIT {
     private static final long SEED = 7L;
@@ -54,11 +58,12 @@ class ClosedLoopServiceIT {
         Set<String> exported = ConcurrentHashMap.newKeySet();
         AtomicReference<String> pageHtml = new AtomicReference<>();
         AtomicReference<JsonNode> pageJson = new AtomicReference<>();
+        AtomicReference<String> pageDocument = new AtomicReference<>();
         AtomicBoolean done = new AtomicBoolean();
         Set<String> queried = DashboardMetrics.queried(DashboardMetrics.DASHBOARD);
         Thread scraper = new Thread(() -> scrapeUntil(done, out, queried, exported),
                 "metrics-scraper");
-        Thread viewer = new Thread(() -> viewPage(done, out, pageHtml, pageJson), "page-viewer");
+        Thread viewer = new Thread(() -> viewPage(done, out, pageHtml, pageJson, pageDocument), "page-viewer");
         try (LocalStack stack = LocalStack.start(LocalStack.Settings.ephemeral(dir.resolve("data")))) {
             scraper.start();
             viewer.start();
@@ -107,11 +112,43 @@ class ClosedLoopServiceIT {
         assertThat(page.get("history").get(0).get("trigger").asText()).isEqualTo("INITIAL");
         assertThat(exported).as("metrics exported by the run's endpoints")
                 .containsAll(queried);
+        assertDrawnInBrowser(pageDocument.get(), page);
+    }
+
+    /** Serves the page with the run's last document and checks what headless Chromium draws of it. */
+    private void assertDrawnInBrowser(String document, JsonNode page) throws Exception {
+        Optional<HeadlessChromium> chromium = HeadlessChromium.find(dir);
+        Assumptions.assumeTrue(chromium.isPresent(), "no Chromium (/usr/bin/chromium or $CHROMIUM): the page was "
+                + "checked over HTTP but not drawn in a browser");
+        String dom;
+        try (PlanPage replay = PlanPage.start(0, () -> document)) {
+            URI address = URI.create(replay.address());
+            dom = chromium.get().dumpDom(address);
+            chromium.get().screenshot(address, Path.of("target", "plan-page.png"));
+        }
+        assertThat(dom).contains("<span id=\"model\">llama-2-7b</span>");
+        assertThat(tableRows(dom, "placements")).as("a row per server").hasSize(FleetPreset.MIG.fleet().servers().size())
+                .allSatisfy(row -> assertThat(row).containsPattern("<td>[^<]+</td><td>(\\[\\d+,\\d+\\)|none)</td>"));
+        assertThat(String.join("", tableRows(dom, "placements"))).contains(FleetPreset.MIG.fleet().servers().stream()
+                .map(s -> "<td>" + s.id() + "</td>").toList());
+        assertThat(tableRows(dom, "chains")).as("a row per chain").hasSize(page.get("plan").get("chains").size())
+                .allSatisfy(row -> assertThat(row).containsPattern("\\[\\d+,\\d+\\)").containsPattern("(%|-)</td></tr>$"));
+        assertThat(tableRows(dom, "history")).as("a row per plan").hasSize(page.get("history").size())
+                .last().asString().contains("INITIAL").contains("first plan");
+        assertThat(dom).doesNotContain("waiting for the first plan").contains("solved for");
+    }
+
+    /** The rows of a table's body in a DOM, one string each. */
+    private static List<String> tableRows(String dom, String id) {
+        Matcher body = Pattern.compile("<table id=\"" + id + "\">.*?<tbody>(.*?)</tbody>", Pattern.DOTALL).matcher(dom);
+        assertThat(body.find()).as("table %s in the DOM", id).isTrue();
+        return Pattern.compile("<tr>.*?</tr>", Pattern.DOTALL).matcher(body.group(1)).results().map(MatchResult::group)
+                .toList();
     }
 
     /** Reads the plan page the run prints, once a second until the run is done, keeping what a plan showed. */
     private static void viewPage(AtomicBoolean done, StringWriter out, AtomicReference<String> html,
-            AtomicReference<JsonNode> json) {
+            AtomicReference<JsonNode> json, AtomicReference<String> document) {
         HttpClient http = HttpClient.newHttpClient();
         Pattern address = Pattern.compile("plan page (http://localhost:\\d+/)");
         while (!done.get()) {
@@ -120,10 +157,12 @@ class ClosedLoopServiceIT {
                 try {
                     URI page = URI.create(m.group(1));
                     html.set(http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString()).body());
-                    JsonNode j = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(page.resolve("plan.json"))
-                            .build(), HttpResponse.BodyHandlers.ofString()).body());
+                    String body = http.send(HttpRequest.newBuilder(page.resolve("plan.json")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    JsonNode j = new ObjectMapper().readTree(body);
                     if (!j.get("plan").isNull()) {
                         json.set(j);
+                        document.set(body);
                     }
                 } catch (java.io.IOException e) {
                     // the run is closing its page
