@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,16 @@ import org.slf4j.LoggerFactory;
  * restore keeps reading it again (each attempt waits out the deserializer's backoff) until it
  * decodes or the session stops, so no model spec or server estimate is missing once the session
  * is live; while following, the exception propagates to the session after the rewind.
+ * <p>When demand arrives the session first {@linkplain #catchUp catches up}: a plan made from a
+ * demand estimate sees every model spec and server estimate committed before it was read. Without
+ * that, a poll that does not wait could miss server estimates already in the log (their fetch still in
+ * flight), and a model's first plan covered part of its fleet until SERVERS_CHANGED.
  * <p>Used by the session's thread only.
  */
 final class BroadcastTopics {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastTopics.class);
     private static final Duration RESTORE_POLL = Duration.ofMillis(100);
+    private static final Duration CATCH_UP_POLL = Duration.ofMillis(20);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -85,6 +91,30 @@ final class BroadcastTopics {
      */
     void poll(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         RecordBatches.handle(consumer, consumer.poll(Duration.ZERO), handler);
+    }
+
+    /**
+     * Reads up to the topics' end as of now, so that what was committed before is handled. If the end
+     * cannot be learnt within {@code timeout} (the broker is away), handles what has arrived instead.
+     *
+     * @param running checked between polls
+     * @param timeout longest wait for the end offsets
+     * @param handler receives each record
+     * @throws RegistryUnavailableException as {@link #poll}
+     */
+    void catchUp(BooleanSupplier running, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        Map<TopicPartition, Long> end;
+        try {
+            end = consumer.endOffsets(consumer.assignment(), timeout);
+        } catch (TimeoutException e) {
+            LOG.warn("could not learn the end of {} within {} ms; planning with what has arrived", topics,
+                    timeout.toMillis());
+            poll(handler);
+            return;
+        }
+        do {
+            RecordBatches.handle(consumer, consumer.poll(CATCH_UP_POLL), handler);
+        } while (running.getAsBoolean() && !reached(end));
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * Used by one thread only, apart from {@link #wakeup()}.
  */
 final class OptimizerSession implements AutoCloseable {
+    /** Longest wait for the broadcast topics' end offsets when demand arrives ({@link BroadcastTopics#catchUp}). */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerSession.class);
     private static final long REGISTRY_LOG_EVERY_NANOS = 60_000_000_000L;
 
@@ -113,8 +116,13 @@ final class OptimizerSession implements AutoCloseable {
         lastCommitNanos = System.nanoTime();
         while (running.getAsBoolean()) {
             try {
-                RecordBatches.handle(clients.demand, clients.demand.poll(config.pollTimeout()), inputs::onDemand);
-                broadcast.poll(r -> inputs.onBroadcast(r, true));
+                ConsumerRecords<byte[], byte[]> demand = clients.demand.poll(config.pollTimeout());
+                RecordBatches.handle(clients.demand, demand, inputs::onDemand);
+                if (demand.isEmpty()) {
+                    broadcast.poll(r -> inputs.onBroadcast(r, true));
+                } else {
+                    broadcast.catchUp(running, CATCH_UP_TIMEOUT, r -> inputs.onBroadcast(r, true));
+                }
             } catch (RegistryUnavailableException e) {
                 if (!e.retriable()) {
                     throw e;
