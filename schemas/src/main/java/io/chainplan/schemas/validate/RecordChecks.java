@@ -254,6 +254,8 @@ public final class RecordChecks {
                 () -> InputLimits.nonNegative("arrivals" + of, e.getArrivals()),
                 () -> InputLimits.nonNegative("meanInputTokens" + of, e.getMeanInputTokens()),
                 () -> InputLimits.nonNegative("meanOutputTokens" + of, e.getMeanOutputTokens()),
+                () -> InputLimits.nonNegative("inputTokensStandardError" + of, e.getInputTokensStandardError()),
+                () -> InputLimits.nonNegative("outputTokensStandardError" + of, e.getOutputTokensStandardError()),
                 () -> InputLimits.nonNegative("burstinessArrivals" + of, e.getBurstinessArrivals()),
                 () -> InputLimits.nonNegative("burstinessSeconds" + of, e.getBurstinessSeconds()),
                 () -> InputLimits.nonNegative("peakRatePerSecond" + of, e.getPeakRatePerSecond()),

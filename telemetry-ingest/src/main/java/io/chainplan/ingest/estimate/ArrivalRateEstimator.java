@@ -215,9 +215,10 @@ public final class ArrivalRateEstimator {
         }
         double span = regime.size() * settings.stepMillis() / 1000.0;
         PoissonInterval interval = PoissonInterval.garwood(clipped, span, settings.confidence());
+        TokenMeans.Mean in = TokenMeans.input(state.buckets());
+        TokenMeans.Mean out = TokenMeans.output(state.buckets());
         return new DemandEstimateValue(state.evaluatedUntilMillis(), clipped / span, interval, span, sum.arrivals(),
-                TokenMeans.input(regime), TokenMeans.output(regime),
-                changePoint, burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis()));
+                in.mean(), out.mean(), in.standardError(), out.standardError(), changePoint, burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis()));
     }
 
     private static List<ClosedBucket> regimeOf(List<ClosedBucket> buckets, long regimeStart) {

@@ -13,11 +13,14 @@ import io.chainplan.stats.PoissonInterval;
  * @param arrivals          arrivals in that span (before burst clipping)
  * @param meanInputTokens   mean prompt length of arrivals in the span's newest token regime ({@link TokenMeans}), 0 if none reported one
  * @param meanOutputTokens  mean generated length of completions in that token regime, 0 if none reported one
+ * @param inputTokensError  standard error of {@code meanInputTokens}, 0 if unknown
+ * @param outputTokensError standard error of {@code meanOutputTokens}, 0 if unknown
  * @param changePoint       whether a change point was detected at this step
  * @param burstiness        how bursty the arrivals of the current regime are
  */
 public record DemandEstimateValue(long atMillis, double ratePerSecond, PoissonInterval interval, double spanSeconds,
-                                  long arrivals, double meanInputTokens, double meanOutputTokens, boolean changePoint,
+                                  long arrivals, double meanInputTokens, double meanOutputTokens, double inputTokensError,
+                                  double outputTokensError, boolean changePoint,
                                   BurstinessEstimate burstiness) {
     /** Validates the numbers. */
     public DemandEstimateValue {
@@ -27,9 +30,11 @@ public record DemandEstimateValue(long atMillis, double ratePerSecond, PoissonIn
         if (burstiness == null) {
             throw new NullPointerException("burstiness");
         }
-        if (!(ratePerSecond >= 0) || !(spanSeconds > 0) || arrivals < 0 || !(meanInputTokens >= 0) || !(meanOutputTokens >= 0)) {
+        if (!(ratePerSecond >= 0) || !(spanSeconds > 0) || arrivals < 0 || !(meanInputTokens >= 0) || !(meanOutputTokens >= 0)
+                || !(inputTokensError >= 0) || !(outputTokensError >= 0)) {
             throw new IllegalArgumentException("invalid demand estimate: rate " + ratePerSecond + ", span " + spanSeconds
-                    + ", arrivals " + arrivals + ", tokens " + meanInputTokens + "/" + meanOutputTokens);
+                    + ", arrivals " + arrivals + ", tokens " + meanInputTokens + "/" + meanOutputTokens + " +- "
+                    + inputTokensError + "/" + outputTokensError);
         }
     }
 }

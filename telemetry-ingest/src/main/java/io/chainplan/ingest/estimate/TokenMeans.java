@@ -1,13 +1,13 @@
 package io.chainplan.ingest.estimate;
 
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.function.ToLongFunction;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
 /**
  * The mean prompt or generated length of a model's requests over its newest <i>token regime</i> (issue 17):
- * the buckets after the most significant change of the mean within the rate regime, or all of them if there
+ * the buckets after the most significant change of the mean within the horizon, or all of them if there
  * is none. A change of the request mix (outputs ten times as long, at the same rate) then moves the estimate
  * in one step, once enough requests of the new mix have been seen, instead of blending the two mixes over the
  * horizon for minutes, which would trigger one re-plan per step of the blend.
@@ -25,6 +25,12 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  * {@code m_R}: one step from the old mix to the new one. Until then, while the newest one or two buckets
  * already differ that much from the older ones, the estimate stays the older part's mean (a pending change:
  * the blend of the two mixes is never reported).
+ * <p><b>Standard error.</b> Each mean comes with its standard error {@code s_P / sqrt(n_P)} over the part P it
+ * is taken from, {@code s_P^2} estimated from P's bucket means as above (0, unknown, with fewer than two
+ * buckets with requests), so the optimizer can tell a change of the mix from the noise of heavy-tailed token
+ * counts (a code trace's generated tokens have a coefficient of variation above 2).
+ * <p>The buckets are the whole horizon, not the rate regime: the mix does not follow the rate, and on bursty
+ * arrivals the rate regime restarts at every burst, which left the mean a few buckets of requests.
  * <p>O(buckets); pure and deterministic.
  */
 final class TokenMeans {
@@ -41,22 +47,32 @@ final class TokenMeans {
     }
 
     /**
-     * @param buckets the regime's buckets, oldest first
+     * A mean token count with its standard error.
+     *
+     * @param mean          mean tokens per request, 0 if no request reported one
+     * @param standardError its standard error, 0 if unknown
+     */
+    record Mean(double mean, double standardError) {
+        static final Mean NONE = new Mean(0, 0);
+    }
+
+    /**
+     * @param buckets the horizon's buckets, oldest first
      * @return mean prompt tokens per arrival in the newest token regime, 0 if none reported one
      */
-    static double input(List<ClosedBucket> buckets) {
+    static Mean input(List<ClosedBucket> buckets) {
         return newest(buckets, b -> b.totals().inputTokenCount(), b -> b.totals().inputTokenSum());
     }
 
     /**
-     * @param buckets the regime's buckets, oldest first
+     * @param buckets the horizon's buckets, oldest first
      * @return mean generated tokens per completion in the newest token regime, 0 if none reported one
      */
-    static double output(List<ClosedBucket> buckets) {
+    static Mean output(List<ClosedBucket> buckets) {
         return newest(buckets, b -> b.totals().outputTokenCount(), b -> b.totals().outputTokenSum());
     }
 
-    static double newest(List<ClosedBucket> buckets, ToLongFunction<ClosedBucket> count,
+    static Mean newest(List<ClosedBucket> buckets, ToLongFunction<ClosedBucket> count,
             ToLongFunction<ClosedBucket> sum) {
         int n = buckets.size();
         // prefix sums over buckets: requests, token sums, sum of s_i^2 / c_i, buckets with requests
@@ -73,10 +89,10 @@ final class TokenMeans {
             used[i + 1] = used[i] + (ci > 0 ? 1 : 0);
         }
         if (c[n] == 0) {
-            return 0;
+            return Mean.NONE;
         }
         double best = Z;
-        double mean = s[n] / c[n];
+        int from = 0;
         for (int k = 1; k < n; k++) {
             double nl = c[k];
             double nr = c[n] - c[k];
@@ -95,18 +111,34 @@ final class TokenMeans {
             double withinR = q[n] - q[k] - (s[n] - s[k]) * (s[n] - s[k]) / nr;
             if (z > best && diff > MIN_RELATIVE_CHANGE * ml && oneMix(withinL, used[k], ml, withinR, used[n] - used[k], mr)) {
                 best = z;
-                mean = mr;
+                from = k;
             }
         }
-        return best > Z ? mean : pending(c, s, q, used, n).orElse(mean);
+        if (best > Z) {
+            return part(c, s, q, used, from, n);
+        }
+        OptionalInt older = pending(c, s, q, used, n);
+        return older.isPresent() ? part(c, s, q, used, 0, older.getAsInt()) : part(c, s, q, used, 0, n);
+    }
+
+    /** The mean of buckets {@code [a, b)} with its standard error, from the prefix sums. */
+    private static Mean part(double[] c, double[] s, double[] q, int[] used, int a, int b) {
+        double np = c[b] - c[a];
+        double sp = s[b] - s[a];
+        int buckets = used[b] - used[a];
+        double within = Math.max(q[b] - q[a] - sp * sp / np, 0);
+        double variance = buckets > 1 ? within / (buckets - 1) : 0;
+        return new Mean(sp / np, Math.sqrt(variance / np));
     }
 
     /**
      * While a change is pending (the newest one or two buckets differ from the older ones by more than
      * {@value #Z} standard errors at the older part's spread, but do not yet make a regime of their own), the
      * older part's mean: the blend of the two mixes is never reported, so a mix change moves the estimate once.
+     *
+     * @return the end of the older part, if a change is pending
      */
-    private static OptionalDouble pending(double[] c, double[] s, double[] q, int[] used, int n) {
+    private static OptionalInt pending(double[] c, double[] s, double[] q, int[] used, int n) {
         for (int k = n - 1; k >= Math.max(1, n - 2); k--) {
             double nl = c[k];
             double nr = c[n] - c[k];
@@ -119,10 +151,10 @@ final class TokenMeans {
             double diff = Math.abs(mr - ml);
             double z = variance > 0 ? diff / Math.sqrt(variance * (1 / nl + 1 / nr)) : diff > 0 ? Double.MAX_VALUE : 0;
             if (z > Z && diff > MIN_RELATIVE_CHANGE * ml) {
-                return OptionalDouble.of(ml);
+                return OptionalInt.of(k);
             }
         }
-        return OptionalDouble.empty();
+        return OptionalInt.empty();
     }
 
     /** Whether the newer part's bucket means agree with one mean at the older part's coefficient of variation. */

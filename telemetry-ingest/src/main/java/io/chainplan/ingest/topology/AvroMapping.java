@@ -32,6 +32,8 @@ final class AvroMapping {
                 .setArrivals(e.arrivals())
                 .setMeanInputTokens(e.meanInputTokens())
                 .setMeanOutputTokens(e.meanOutputTokens())
+                .setInputTokensStandardError(e.inputTokensError())
+                .setOutputTokensStandardError(e.outputTokensError())
                 .setDispersions(dispersions(e.burstiness().dispersions()))
                 .setBurstinessArrivals(e.burstiness().arrivals())
                 .setBurstinessSeconds(e.burstiness().spanSeconds())

@@ -9,7 +9,8 @@ class EmissionRuleTest {
     private static final EmissionRule RULE = EmissionRule.defaults();
 
     private static DemandEstimateValue estimate(long at, double rate, boolean change) {
-        return new DemandEstimateValue(at, rate, new PoissonInterval(0, 10), 60, 10, 100, 10, change, BurstinessEstimate.NONE);
+        return new DemandEstimateValue(at, rate, new PoissonInterval(0, 10), 60, 10, 100, 10, 0, 0, change,
+                BurstinessEstimate.NONE);
     }
 
     @Test

@@ -34,16 +34,16 @@ class TokenMeansTest {
         SplittableRandom random = new SplittableRandom(SEED);
         // the change 3 buckets (75 completions) before the newest: the whole-horizon mean would be 35
         List<ClosedBucket> b = buckets(20, 200, 33, 0.14, random);
-        assertThat(TokenMeans.output(b)).isCloseTo(200, within(10.0));
-        assertThat(TokenMeans.input(b)).isEqualTo(1000);
+        assertThat(TokenMeans.output(b).mean()).isCloseTo(200, within(10.0));
+        assertThat(TokenMeans.input(b).mean()).isEqualTo(1000);
         // one bucket of the new mix is not yet a regime (fewer than 30 requests), and a part holding the last old
         // bucket too is two mixes: the change is pending, and the estimate stays the old mix's, not the blend
         List<ClosedBucket> early = buckets(20, 200, 35, 0.14, random);
         double old = early.subList(0, 35).stream().mapToLong(x -> x.totals().outputTokenSum()).sum()
                 / (double) early.subList(0, 35).stream().mapToLong(x -> x.totals().outputTokenCount()).sum();
-        assertThat(TokenMeans.output(early)).isEqualTo(old).isCloseTo(20, within(1.0));
+        assertThat(TokenMeans.output(early).mean()).isEqualTo(old).isCloseTo(20, within(1.0));
         // two buckets of it: the new mix
-        assertThat(TokenMeans.output(buckets(20, 200, 34, 0.14, random))).isCloseTo(200, within(12.0));
+        assertThat(TokenMeans.output(buckets(20, 200, 34, 0.14, random)).mean()).isCloseTo(200, within(12.0));
     }
 
     @Test
@@ -54,7 +54,7 @@ class TokenMeansTest {
             List<ClosedBucket> b = buckets(200, 200, 36, 1.0, random);
             double all = b.stream().mapToLong(x -> x.totals().outputTokenSum()).sum()
                     / (double) b.stream().mapToLong(x -> x.totals().outputTokenCount()).sum();
-            if (TokenMeans.output(b) != all) {
+            if (TokenMeans.output(b).mean() != all) {
                 splits++;
             }
         }
@@ -63,8 +63,32 @@ class TokenMeansTest {
 
     @Test
     void shouldReportZeroWithoutTokenCountsAndTheMeanOfAShortRegime() {
-        assertThat(TokenMeans.output(List.of())).isZero();
+        assertThat(TokenMeans.output(List.of()).mean()).isZero();
         BucketTotals one = BucketTotals.EMPTY.withCompletion(30).withCompletion(10);
-        assertThat(TokenMeans.output(List.of(new ClosedBucket(0, one, 0)))).isEqualTo(20);
+        TokenMeans.Mean single = TokenMeans.output(List.of(new ClosedBucket(0, one, 0)));
+        assertThat(single.mean()).isEqualTo(20);
+        assertThat(single.standardError()).as("one bucket: the spread is unknown").isZero();
+    }
+
+    @Test
+    void shouldGiveTheStandardErrorOfTheMeanFromTheSpreadOfTheBucketMeans() {
+        SplittableRandom random = new SplittableRandom(SEED);
+        // exponential lengths (sd = mean = 200) over 36 x 25 = 900 completions: standard error 200 / 30 = 6.7
+        double sum = 0;
+        int covered = 0;
+        int runs = 50;
+        for (int run = 0; run < runs; run++) {
+            TokenMeans.Mean m = TokenMeans.output(buckets(200, 200, 36, 1.0, random));
+            sum += m.standardError();
+            if (Math.abs(m.mean() - 200) <= 1.96 * m.standardError()) {
+                covered++;
+            }
+        }
+        assertThat(sum / runs).isCloseTo(200 / 30.0, within(0.7));
+        assertThat(covered).as("95% intervals that contain the true mean, of 50").isBetween(42, 50);
+        // after a change, the error is the new part's: fewer requests, a larger mean
+        TokenMeans.Mean after = TokenMeans.output(buckets(20, 200, 24, 1.0, random));
+        assertThat(after.mean()).isCloseTo(200, within(40.0));
+        assertThat(after.standardError()).isCloseTo(200 / Math.sqrt(12 * 25), within(4.0));
     }
 }

@@ -17,9 +17,30 @@ import java.util.Objects;
  * @param fitReason      why that process (the fit's one-line reason; empty if none was fitted)
  * @param tokens         mean prompt and generated tokens of the recent requests ({@link TokenMix#UNKNOWN}, or
  *                       any mix that is not {@link TokenMix#usable()}, when none was measured)
+ * @param tokenErrors    the standard errors of those two means ({@link TokenErrors#UNKNOWN} when not measured)
  */
 public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
-        String fitReason, TokenMix tokens) {
+        String fitReason, TokenMix tokens, TokenErrors tokenErrors) {
+    /**
+     * The standard errors of a measured token mix's means (issue 17), so that a change of the mix can be told
+     * from the noise of heavy-tailed token counts.
+     *
+     * @param inputTokens  standard error of the mean prompt tokens, finite and &gt;= 0; 0 if unknown
+     * @param outputTokens standard error of the mean generated tokens, finite and &gt;= 0; 0 if unknown
+     */
+    public record TokenErrors(double inputTokens, double outputTokens) {
+        /** Not measured: a change of the mix is taken at its face value. */
+        public static final TokenErrors UNKNOWN = new TokenErrors(0, 0);
+
+        /** Validates the fields. */
+        public TokenErrors {
+            if (!(Double.isFinite(inputTokens) && inputTokens >= 0 && Double.isFinite(outputTokens) && outputTokens >= 0)) {
+                throw new IllegalArgumentException("token standard errors must be finite and >= 0, were " + inputTokens
+                        + ", " + outputTokens);
+            }
+        }
+    }
+
     /** Validates the fields. */
     public DemandView {
         if (!(Double.isFinite(ratePerSecond) && ratePerSecond > 0)) {
@@ -36,10 +57,26 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
         Objects.requireNonNull(arrivals, "arrivals");
         Objects.requireNonNull(fitReason, "fitReason");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(tokenErrors, "tokenErrors");
         if (Math.abs(arrivals.ratePerSecond() - ratePerSecond) > 1e-9 * ratePerSecond) {
             throw new IllegalArgumentException("the arrival process's mean rate " + arrivals.ratePerSecond()
                     + " must be ratePerSecond = " + ratePerSecond);
         }
+    }
+
+    /**
+     * An estimate with a token mix of unknown error.
+     *
+     * @param ratePerSecond  lambda
+     * @param lowerPerSecond lower end of the 95% interval
+     * @param upperPerSecond upper end of the 95% interval
+     * @param arrivals       the fitted arrival process
+     * @param fitReason      why that process
+     * @param tokens         the token mix
+     */
+    public DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
+            String fitReason, TokenMix tokens) {
+        this(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, tokens, TokenErrors.UNKNOWN);
     }
 
     /**
@@ -57,11 +94,12 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
     }
 
     /**
-     * @param mix a token mix
-     * @return this estimate with that mix
+     * @param mix a token mix, e.g. the model's declared one
+     * @return this estimate with that mix, of unknown error
      */
     public DemandView withTokens(TokenMix mix) {
-        return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix);
+        return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix,
+                TokenErrors.UNKNOWN);
     }
 
     /**

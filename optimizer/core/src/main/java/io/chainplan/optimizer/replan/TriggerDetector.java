@@ -18,8 +18,10 @@ import java.util.stream.Collectors;
  * Decides whether the latest view of a model differs enough from what its plan was solved for to
  * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
  * that holds: no plan; model spec changed; up-server set changed; the measured token mix's mean prompt or
- * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's (issue 17,
- * when both the plan and the view have a usable mix); a server's M_j, tau_c or tau_p moved by more than
+ * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's <em>and</em> the
+ * planned mean is outside the 95% interval of the measured one (its standard error, when known: heavy-tailed
+ * token counts make the mean of a few minutes' requests noisy) (issue 17, when both the plan and the view have a
+ * usable mix); a server's M_j, tau_c or tau_p moved by more than
  * {@link ReplanSettings#serverRelativeThreshold()}, compared at the plan's mix (a server with coefficients is
  * evaluated at the mix the plan was solved for, so that a change of the mix alone, which moves every server
  * at once, never reads as one server's estimate moving; and a server whose coefficients were fitted to requests
@@ -36,6 +38,8 @@ import java.util.stream.Collectors;
 public final class TriggerDetector {
     /** The window whose index of dispersion the burstiness trigger compares, seconds. */
     static final double BURST_WINDOW_SECONDS = 60;
+    /** Standard errors of a 95% interval: a planned token mean inside the measured mean's is no change of the mix. */
+    static final double Z95 = 1.96;
     private final ReplanSettings settings;
 
     /**
@@ -94,14 +98,23 @@ public final class TriggerDetector {
         if (!was.usable() || !now.usable()) {
             return Optional.empty();
         }
-        double t = settings.mixRelativeThreshold();
-        if (relativeChange(was.inputTokens(), now.inputTokens()) <= t
-                && relativeChange(was.outputTokens(), now.outputTokens()) <= t) {
+        DemandView.TokenErrors error = view.demand().tokenErrors();
+        if (!mixMoved(was.inputTokens(), now.inputTokens(), error.inputTokens())
+                && !mixMoved(was.outputTokens(), now.outputTokens(), error.outputTokens())) {
             return Optional.empty();
         }
         return Optional.of(new Trigger(TriggerKind.MIX_SHIFT, String.format(Locale.ROOT,
                 "tokens per request in %.4g -> %.4g, out %.4g -> %.4g", was.inputTokens(), now.inputTokens(),
                 was.outputTokens(), now.outputTokens())));
+    }
+
+    /**
+     * Whether a mean token count moved beyond the mix threshold and, when its standard error is known, beyond
+     * the 95% interval of the measured mean ({@value #Z95} standard errors), as the rate must leave its interval.
+     */
+    private boolean mixMoved(double planned, double measured, double standardError) {
+        return relativeChange(planned, measured) > settings.mixRelativeThreshold()
+                && Math.abs(measured - planned) > Z95 * standardError;
     }
 
     private Optional<Trigger> serverMoved(PlanBasis b, InputView view) {

@@ -88,6 +88,27 @@ class TriggerDetectorTest {
     }
 
     @Test
+    void shouldTakeAMixMoveWithinTheMeasuredMeansIntervalForNoise() {
+        Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
+        PlanBasis plan = planFor(atMix(new TokenMix(2000, 28), both));
+        // a few minutes of a code trace: 37 generated tokens on average, +32% (beyond the 25% threshold), but
+        // with a standard error of 6 (cv 2 over some 100 completions): the plan's 28 is inside 37 +- 11.8
+        DemandView noisy = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 37),
+                new DemandView.TokenErrors(40, 6));
+        assertThat(kind(Optional.of(plan), InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), both, noisy), T0))
+                .isEmpty();
+        // ten times the outputs, measured as precisely: a change of the mix
+        DemandView longer = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 280),
+                new DemandView.TokenErrors(40, 40));
+        assertThat(kind(Optional.of(plan), InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), both, longer), T0))
+                .contains(TriggerKind.MIX_SHIFT);
+        // an old writer's estimate has no standard error: the threshold alone decides, as before
+        DemandView unknown = new DemandView(1.0, 0.9, 1.1, new ArrivalModel.Poisson(1.0), "", new TokenMix(2000, 37));
+        assertThat(kind(Optional.of(plan), InputView.atDemandMix(Fixtures.MODEL, List.of(A, B), both, unknown), T0))
+                .contains(TriggerKind.MIX_SHIFT);
+    }
+
+    @Test
     void shouldCompareServersAtThePlansMixSoASmallMixDriftMovesNoServer() {
         Map<String, TokenTimings> both = Map.of("a", A_TOKENS, "b", B_TOKENS);
         PlanBasis plan = planFor(atMix(DECLARED, both));

@@ -15,6 +15,7 @@ import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
 import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanResult;
@@ -114,6 +115,14 @@ public final class AvroMappers {
      */
     public static TokenMix tokens(DemandEstimate e) {
         return new TokenMix(e.getMeanInputTokens(), e.getMeanOutputTokens());
+    }
+
+    /**
+     * @param e a demand estimate
+     * @return the standard errors of its token means (unknown, 0, from an old writer)
+     */
+    public static DemandView.TokenErrors tokenErrors(DemandEstimate e) {
+        return new DemandView.TokenErrors(e.getInputTokensStandardError(), e.getOutputTokensStandardError());
     }
 
     /**

@@ -88,15 +88,18 @@ public final class ModelViews {
      * @param upperPerSecond upper end, finite, &gt;= lowerPerSecond
      * @param burstiness     what was measured of the arrivals (its rate is the estimate's)
      * @param tokens         the measured mean prompt and generated tokens per request
+     * @param tokenErrors    their standard errors
      */
     public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
-            Burstiness burstiness, TokenMix tokens) {
+            Burstiness burstiness, TokenMix tokens, DemandView.TokenErrors tokenErrors) {
         double rate = Math.max(ratePerSecond, minRatePerSecond);
         Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
-        TokenMix mix = tokens.usable() ? tokens
-                : Optional.ofNullable(demand.get(modelId)).map(DemandView::tokens).orElse(TokenMix.UNKNOWN);
+        Optional<DemandView> last = Optional.ofNullable(demand.get(modelId)).filter(d -> !tokens.usable());
+        TokenMix mix = last.map(DemandView::tokens).orElse(tokens.usable() ? tokens : TokenMix.UNKNOWN);
+        DemandView.TokenErrors errors = last.map(DemandView::tokenErrors).orElse(tokens.usable() ? tokenErrors
+                : DemandView.TokenErrors.UNKNOWN);
         demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
-                fit.model().withRate(rate), fit.reason(), mix));
+                fit.model().withRate(rate), fit.reason(), mix, errors));
     }
 
     /**
@@ -110,7 +113,8 @@ public final class ModelViews {
      */
     public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
             Burstiness burstiness) {
-        putDemand(modelId, ratePerSecond, lowerPerSecond, upperPerSecond, burstiness, TokenMix.UNKNOWN);
+        putDemand(modelId, ratePerSecond, lowerPerSecond, upperPerSecond, burstiness, TokenMix.UNKNOWN,
+                DemandView.TokenErrors.UNKNOWN);
     }
 
     /** @param modelId a model whose spec was deleted (tombstone) */

@@ -104,7 +104,8 @@ public record OptimizerConfig(
     public static final String MIX_THRESHOLD_CONFIG = PREFIX + "mix.relative.threshold";
     /** Doc of {@link #MIX_THRESHOLD_CONFIG}. */
     public static final String MIX_THRESHOLD_DOC = "Re-solve (trigger MIX_SHIFT) when the demand estimate's mean prompt"
-            + " or generated tokens per request moved by more than this fraction of the plan's mix. The plan evaluates"
+            + " or generated tokens per request moved by more than this fraction of the plan's mix and the plan's mean"
+            + " is outside the measured mean's 95% interval (its standard error, from ingest). The plan evaluates"
             + " every server's per-token coefficients at the measured mix, so one plan answers a mix change for the"
             + " whole fleet.";
     /** Move threshold key. */

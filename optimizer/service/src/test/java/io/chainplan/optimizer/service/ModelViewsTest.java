@@ -7,6 +7,7 @@ import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.optimizer.replan.DemandView;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,8 @@ class ModelViewsTest {
         ModelViews views = withModelAndDemand();
         TokenTimings t = new TokenTimings(0.001, 2e-5, 1e-3, 0.02, 0.01);
         views.put(new ServerInput(S1, true, "", Optional.of(t), new TokenMix(1000, 200)));
-        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()), new TokenMix(1000, 201));
+        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()), new TokenMix(1000, 201),
+                DemandView.TokenErrors.UNKNOWN);
         Server at = t.server("s1", S1.memoryBytes(), 1000, 201);
         assertThat(views.view("m")).hasValueSatisfying(v -> {
             assertThat(v.upServers()).containsExactly(at);
@@ -70,7 +72,8 @@ class ModelViewsTest {
             assertThat(v.demand().tokens()).isEqualTo(new TokenMix(2000, 20));
             assertThat(v.upServers()).containsExactly(t.server("s1", S1.memoryBytes(), 2000, 20));
         });
-        views.putDemand("m", 1.1, 0.5, 1.5, new Burstiness(1.1, 0, List.of()), new TokenMix(1000, 0));
+        views.putDemand("m", 1.1, 0.5, 1.5, new Burstiness(1.1, 0, List.of()), new TokenMix(1000, 0),
+                DemandView.TokenErrors.UNKNOWN);
         assertThat(views.view("m")).hasValueSatisfying(v -> {
             assertThat(v.demand().tokens()).isEqualTo(new TokenMix(1000, 201));
             assertThat(v.upServers()).containsExactly(at);
