@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code model}: counters {@code chainplan.router.leases.granted}, {@code .released}, {@code .renewed},
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
  * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.commit} (one
- * transaction of lease records) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
+ * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush, offsets,
+ * commit times its three broker round trips) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
  * {@code chainplan.dispatch.http.responses} (tags {@code status}, {@code error}).
  * <p>Thread-safe.
@@ -27,6 +30,7 @@ public final class DispatchMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger ownedModels = new AtomicInteger();
     private final Timer commit;
+    private final Map<String, Timer> phases = new TreeMap<>();
     private final DistributionSummary batch;
     private final Counter failed;
     private final Counter restarts;
@@ -40,6 +44,10 @@ public final class DispatchMetrics {
         registry.gauge("chainplan.dispatch.owned.models", ownedModels);
         commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        for (String phase : List.of("flush", "offsets", "commit")) {
+            phases.put(phase, Timer.builder("chainplan.dispatch.log.step").tag("step", phase)
+                    .description("one step of a lease-log transaction: flush, offsets or commit").register(registry));
+        }
         batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
                 .description("lease records per transaction").register(registry);
         failed = Counter.builder("chainplan.dispatch.log.failed").description("lease-record batches not recorded")
@@ -86,9 +94,20 @@ public final class DispatchMetrics {
         ownedModels.set(n);
     }
 
-    void committed(Duration took, int records) {
-        commit.record(took);
+    /**
+     * Records one committed transaction of the lease log and its three steps, each a round trip to the broker.
+     *
+     * @param records records in it
+     * @param flush   sending the records until the broker acknowledged them ({@code flush()})
+     * @param offsets {@code sendOffsetsToTransaction}: adding the offsets to the transaction, the fencing offset commit
+     * @param end     {@code commitTransaction}
+     */
+    void committed(int records, Duration flush, Duration offsets, Duration end) {
+        commit.record(flush.plus(offsets).plus(end));
         batch.record(records);
+        phases.get("flush").record(flush);
+        phases.get("offsets").record(offsets);
+        phases.get("commit").record(end);
     }
 
     /**
@@ -96,9 +115,11 @@ public final class DispatchMetrics {
      *         records per transaction (for the bench)
      */
     public String logSummary() {
-        return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms, %.1f records each",
-                commit.count(), commit.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-                commit.max(java.util.concurrent.TimeUnit.MILLISECONDS), batch.mean());
+        java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
+        return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms (records+flush %.2f,"
+                        + " offsets %.2f, commit %.2f ms), %.1f records each",
+                commit.count(), commit.mean(ms), commit.max(ms), phases.get("flush").mean(ms),
+                phases.get("offsets").mean(ms), phases.get("commit").mean(ms), batch.mean());
     }
 
     void failedBatch() {

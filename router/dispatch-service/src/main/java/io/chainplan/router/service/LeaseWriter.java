@@ -137,6 +137,8 @@ final class LeaseWriter {
             return;
         }
         long t0 = System.nanoTime();
+        long t1;
+        long t2;
         try {
             producer.beginTransaction();
             for (Write w : owned) {
@@ -145,7 +147,9 @@ final class LeaseWriter {
                         w.leaseId().getBytes(StandardCharsets.UTF_8), value));
             }
             producer.flush();
+            t1 = System.nanoTime();
             producer.sendOffsetsToTransaction(offsets, s.group());
+            t2 = System.nanoTime();
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException | UnsupportedVersionException e) {
@@ -156,7 +160,8 @@ final class LeaseWriter {
             producer.abortTransaction();
             return;
         }
-        metrics.committed(Duration.ofNanos(System.nanoTime() - t0), owned.size());
+        metrics.committed(owned.size(), Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1),
+                Duration.ofNanos(System.nanoTime() - t2));
         owned.forEach(w -> w.done().complete(null));
     }
 
