@@ -40,8 +40,9 @@ import java.util.Objects;
  * <p><b>Recurring level changes.</b> When the span restarted at least {@link #RECURRING_RESTARTS} times
  * within the burstiness history (three changes of the level in ten minutes: not a step of the rate, which
  * restarts it once), the changes are the bursts, and burstiness is measured over the whole history
- * instead (every bucket of it, restarts notwithstanding; {@code burstinessSeconds} says so). The rate
- * estimate still follows the levels; the optimizer then plans for a bursty process at that rate.
+ * instead (every bucket of it, restarts notwithstanding; {@code burstinessSeconds} says so), and the rate
+ * estimate is the long-run rate over the same history ({@link ArrivalRateEstimator}, "Bursty arrivals"): the
+ * optimizer plans for the bursty process at its mean rate, not for the level of the moment.
  * <p>Pure, deterministic, immutable and thread-safe.
  */
 public final class BurstinessTracker {
@@ -115,12 +116,21 @@ public final class BurstinessTracker {
     }
 
     /**
+     * @param state the state
+     * @return whether the level changes recur, so that they are the bursts and the whole history is measured
+     *         (class doc, "Recurring level changes")
+     */
+    public static boolean recurring(BurstinessState state) {
+        return state.restartCount() >= RECURRING_RESTARTS;
+    }
+
+    /**
      * @param state    the state
      * @param boundary the estimator's boundary (the end of the newest bucket)
      * @return the burstiness of the span's settled buckets
      */
     public BurstinessEstimate estimate(BurstinessState state, long boundary) {
-        if (state.restartCount() >= RECURRING_RESTARTS) {
+        if (recurring(state)) {
             ArrivalCounts history = state.history();
             return estimator.measure(history.oldest(history.size()));
         }

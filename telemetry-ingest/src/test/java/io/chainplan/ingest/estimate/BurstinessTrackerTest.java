@@ -113,6 +113,29 @@ class BurstinessTrackerTest {
     }
 
     @Test
+    void shouldEstimateTheLongRunRateWhenTheLevelChangesRecur() {
+        // 2 and 12 req/s by turns, a minute each: the long-run rate is 7 req/s
+        SplittableRandom random = new SplittableRandom(BURST_SEED);
+        List<DemandEstimateValue> steps = run(random, 240, b -> (b / 12) % 2 == 0 ? 2.0 : 12.0);
+        List<DemandEstimateValue> settled = steps.subList(150, steps.size());
+        assertThat(settled).as("once the changes recur, the rate is the long-run one, not the level of the moment")
+                .allSatisfy(e -> {
+                    assertThat(e.ratePerSecond()).isBetween(6.0, 8.0);
+                    assertThat(e.interval().contains(7.0)).as("interval %s", e.interval()).isTrue();
+                    assertThat(e.spanSeconds()).isEqualTo(600.0);
+                });
+        // the interval is wider than a Poisson one of the same count (bursty counts vary more)
+        DemandEstimateValue last = steps.get(steps.size() - 1);
+        io.chainplan.stats.PoissonInterval poisson = io.chainplan.stats.PoissonInterval.garwood(last.arrivals(), 600,
+                SETTINGS.confidence());
+        assertThat(last.interval().upperPerSecond() - last.interval().lowerPerSecond())
+                .isGreaterThan(2 * (poisson.upperPerSecond() - poisson.lowerPerSecond()));
+        // before they recur, the estimate follows the level (a step of the rate is one change)
+        assertThat(steps.get(10).ratePerSecond()).as("the first minute, at 2 req/s").isLessThan(4.0);
+        assertThat(steps.get(22).ratePerSecond()).as("the second, at 12 req/s").isGreaterThan(8.0);
+    }
+
+    @Test
     void shouldLeaveOutTheBucketsOfAChangeInTheMakingAndRestartWhenItIsDetected() {
         BurstinessState s = BurstinessState.EMPTY;
         long step = SETTINGS.stepMillis();
