@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -80,11 +81,14 @@ public final class DispatchClient {
         long waitNanos = Objects.requireNonNull(wait, "wait").toNanos();
         long start = System.nanoTime();
         Duration retry = wait.compareTo(retryFor) > 0 ? wait : retryFor;
+        // one id for every attempt of this call: an attempt whose answer was lost and its retry get one lease
+        String requestId = UUID.randomUUID().toString();
         return call(modelId, retry, false, base -> {
             long left = Math.max(0, waitNanos - (System.nanoTime() - start)) / 1_000_000;
             return request(base, "/v1/models/" + enc(modelId) + "/leases", Duration.ofMillis(left))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"timeoutMs\":" + left + "}")).build();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"timeoutMs\":" + left + ",\"requestId\":\"" + requestId
+                            + "\"}")).build();
         }, RemoteLease.class);
     }
 

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * resources), on Jetty 12's core, asynchronous {@link Handler}: a request waiting in a model's central
  * queue, or for its lease record to commit, holds no thread.
  * <ul>
- *   <li>{@code POST /v1/models/{model}/leases} with optional body {@code {"timeoutMs": n}}: acquire;
+ *   <li>{@code POST /v1/models/{model}/leases} with optional body {@code {"timeoutMs": n, "requestId": id}}:
+ *       acquire (the same {@code requestId} again, while its lease is live, gets the same lease);
  *       {@code 201} with the lease and a {@code Location} header;</li>
  *   <li>{@code DELETE /v1/models/{model}/leases/{lease}}: release; {@code 204};</li>
  *   <li>{@code POST /v1/models/{model}/leases/{lease}/renew}: renew; {@code 200} with the lease;</li>
@@ -150,16 +151,17 @@ final class HttpApi implements AutoCloseable {
                         throw DispatchFailure.malformed("cannot read the body (at most " + MAX_BODY_BYTES
                                 + " bytes): " + rootMessage(ex));
                     }
-                    return timeoutMs(body);
+                    return acquireRequest(body);
                 })
-                .thenCompose(timeout -> m.acquire(timeout).thenApply(l -> (Object) l));
+                .thenCompose(r -> m.acquire(r.timeoutMs(), r.requestId()).thenApply(l -> (Object) l));
         answer(response, cb, lease, 201);
     }
 
-    private long timeoutMs(ByteBuffer body) {
+    /** The acquire's body, validated; {@code timeoutMs} is never null. */
+    private AcquireRequest acquireRequest(ByteBuffer body) {
         String text = BufferUtil.toString(body, StandardCharsets.UTF_8).strip();
         if (text.isEmpty()) {
-            return 0;
+            return new AcquireRequest(0L, null);
         }
         AcquireRequest r;
         try {
@@ -168,7 +170,7 @@ final class HttpApi implements AutoCloseable {
             String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
                     .filter(f -> f != null).collect(Collectors.joining("."));
             throw DispatchFailure.malformed((field.isEmpty() ? "" : "field " + field + ": ") + e.getOriginalMessage()
-                    + "; expected {\"timeoutMs\": <0.." + maxWaitMs + ">}");
+                    + "; expected {\"timeoutMs\": <0.." + maxWaitMs + ">, \"requestId\": <id>}");
         } catch (JsonProcessingException e) {
             throw DispatchFailure.malformed("body is not JSON: " + e.getOriginalMessage());
         }
@@ -180,7 +182,10 @@ final class HttpApi implements AutoCloseable {
             throw DispatchFailure.malformed("field timeoutMs must be in [0, " + maxWaitMs + "] ("
                     + DispatchConfig.MAX_WAIT_MS_CONFIG + "), was " + t);
         }
-        return t;
+        if (r.requestIdProblem() != null) {
+            throw DispatchFailure.malformed(r.requestIdProblem());
+        }
+        return new AcquireRequest(t, r.requestId());
     }
 
     private void answer(Response response, Callback cb, CompletableFuture<Object> result, int status) {

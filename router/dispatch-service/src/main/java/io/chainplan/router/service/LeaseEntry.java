@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param hops            the chain's hops
  * @param grantedAtMillis grant time, ms since the epoch
  * @param expiresAtMillis expiry unless renewed, ms since the epoch
+ * @param requestId       the client's id of the acquire that got it, or null
  */
 record LeaseEntry(String leaseId, String modelId, long planEpoch, int chainIndex, List<Hop> hops, long grantedAtMillis,
-                  long expiresAtMillis) {
+                  long expiresAtMillis, String requestId) {
     LeaseEntry {
         Objects.requireNonNull(leaseId, "leaseId");
         Objects.requireNonNull(modelId, "modelId");
@@ -31,7 +32,7 @@ record LeaseEntry(String leaseId, String modelId, long planEpoch, int chainIndex
 
     /** @return this lease expiring at {@code millis} instead */
     LeaseEntry expiringAt(long millis) {
-        return new LeaseEntry(leaseId, modelId, planEpoch, chainIndex, hops, grantedAtMillis, millis);
+        return new LeaseEntry(leaseId, modelId, planEpoch, chainIndex, hops, grantedAtMillis, millis, requestId);
     }
 
     /**

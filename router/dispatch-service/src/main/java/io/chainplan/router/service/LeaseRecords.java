@@ -20,7 +20,8 @@ final class LeaseRecords {
                 .setChainIndex(e.chainIndex())
                 .setHops(e.hops().stream().map(h -> new PlanHop(h.serverId(), h.startBlock(), h.endBlock())).toList())
                 .setGrantedAtMillis(Instant.ofEpochMilli(e.grantedAtMillis()))
-                .setExpiresAtMillis(Instant.ofEpochMilli(e.expiresAtMillis())).setInstanceId(instanceId).build();
+                .setExpiresAtMillis(Instant.ofEpochMilli(e.expiresAtMillis())).setInstanceId(instanceId)
+                .setRequestId(e.requestId()).build();
     }
 
     /**
@@ -35,6 +36,6 @@ final class LeaseRecords {
         }
         return new LeaseEntry(r.getLeaseId(), r.getModelId(), r.getPlanEpoch(), r.getChainIndex(),
                 r.getHops().stream().map(h -> new Hop(h.getServerId(), h.getStartBlock(), h.getEndBlock())).toList(),
-                r.getGrantedAtMillis().toEpochMilli(), r.getExpiresAtMillis().toEpochMilli());
+                r.getGrantedAtMillis().toEpochMilli(), r.getExpiresAtMillis().toEpochMilli(), r.getRequestId());
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * object's lock, so they are recorded in the order they were decided.
  * <p>Leases of older plans (restored from the log, or granted before a plan switch) are released to
  * their plan (DESIGN.md §2.4); restored leases of the current plan occupy its slots again
- * ({@link Dispatcher#restore}). Thread-safe.
+ * ({@link Dispatcher#restore}).
+ * <p>An acquire may carry the client's request id, recorded with its lease: the same id again while that
+ * acquire is under way, or while its lease is live, gets the same lease (a client's retry after a lost answer
+ * costs no second slot, on this owner or, from the log, the next). Thread-safe.
  */
 final class ModelDispatch {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDispatch.class);
@@ -91,6 +95,10 @@ final class ModelDispatch {
         }
     };
     private final Set<CompletableFuture<Lease>> waiting = ConcurrentHashMap.newKeySet();
+    /** Live leases by the request id of the acquire that got them. */
+    private final Map<String, String> leaseOfRequest = new HashMap<>();
+    /** Acquires under way, by request id. */
+    private final Map<String, CompletableFuture<RemoteLease>> acquiring = new HashMap<>();
     private volatile boolean closed;
 
     private ModelDispatch(String modelId, Context ctx) {
@@ -115,6 +123,9 @@ final class ModelDispatch {
         synchronized (m) {
             for (LeaseEntry e : sorted) {
                 m.leases.put(e.leaseId(), new Live(e, m.restoreSlot(plan, e)));
+                if (e.requestId() != null) {
+                    m.leaseOfRequest.put(e.requestId(), e.leaseId());
+                }
             }
         }
         ctx.metrics().restored(plan.modelId(), sorted.size());
@@ -158,12 +169,39 @@ final class ModelDispatch {
     }
 
     /**
-     * Acquires a slot, waiting up to {@code timeoutMs} in the central queue, and records the lease.
+     * Acquires a slot, waiting up to {@code timeoutMs} in the central queue, and records the lease; with a
+     * request id already under way or holding a live lease, that acquire's lease instead.
      *
      * @param timeoutMs longest wait, ms
+     * @param requestId the client's id of the acquire, or null
      * @return the recorded lease; fails with a {@link DispatchFailure}
      */
-    CompletableFuture<RemoteLease> acquire(long timeoutMs) {
+    CompletableFuture<RemoteLease> acquire(long timeoutMs, String requestId) {
+        if (requestId == null) {
+            return acquire(timeoutMs, (String) null, new CompletableFuture<>());
+        }
+        CompletableFuture<RemoteLease> out;
+        synchronized (this) {
+            Live live = Optional.ofNullable(leaseOfRequest.get(requestId)).map(leases::get).orElse(null);
+            if (live != null && live.closing == null) {
+                return CompletableFuture.completedFuture(live.entry.toRemote(ctx.ttl().toMillis(), 0));
+            }
+            CompletableFuture<RemoteLease> under = acquiring.get(requestId);
+            if (under != null) {
+                return under;
+            }
+            out = new CompletableFuture<>();
+            acquiring.put(requestId, out);
+        }
+        out.whenComplete((l, ex) -> {
+            synchronized (this) {
+                acquiring.remove(requestId, out);
+            }
+        });
+        return acquire(timeoutMs, requestId, out);
+    }
+
+    private CompletableFuture<RemoteLease> acquire(long timeoutMs, String requestId, CompletableFuture<RemoteLease> out) {
         long t0 = System.nanoTime();
         CompletableFuture<Lease> granted = dispatcher.acquireAsync();
         if (!granted.isDone()) {
@@ -177,22 +215,21 @@ final class ModelDispatch {
                 granted.cancel(false);
             }
         }
-        CompletableFuture<RemoteLease> out = new CompletableFuture<>();
         granted.whenComplete((lease, ex) -> {
             if (ex != null) {
                 out.completeExceptionally(closed ? DispatchFailure.unavailable(modelId, "this instance stopped serving "
                         + "the model while the request waited") : DispatchFailure.queueTimeout(modelId, timeoutMs));
                 return;
             }
-            record(lease, (System.nanoTime() - t0) / 1_000_000, out);
+            record(lease, (System.nanoTime() - t0) / 1_000_000, requestId, out);
         });
         return out;
     }
 
-    private void record(Lease lease, long waitedMs, CompletableFuture<RemoteLease> out) {
+    private void record(Lease lease, long waitedMs, String requestId, CompletableFuture<RemoteLease> out) {
         long now = ctx.clock().millis();
         LeaseEntry e = new LeaseEntry(UUID.randomUUID().toString(), modelId, lease.epoch(), lease.chainIndex(),
-                lease.hops(), now, now + ctx.ttl().toMillis());
+                lease.hops(), now, now + ctx.ttl().toMillis(), requestId);
         ctx.log().write(modelId, e.leaseId(), e).whenComplete((v, ex) -> {
             if (ex != null) {
                 dispatcher.release(lease);
@@ -201,6 +238,9 @@ final class ModelDispatch {
             }
             synchronized (this) {
                 leases.put(e.leaseId(), new Live(e, lease));
+                if (requestId != null) {
+                    leaseOfRequest.put(requestId, e.leaseId());
+                }
             }
             ctx.metrics().granted(modelId);
             out.complete(e.toRemote(ctx.ttl().toMillis(), waitedMs));
@@ -284,6 +324,9 @@ final class ModelDispatch {
             }
             synchronized (this) {
                 leases.remove(leaseId);
+                if (live.entry.requestId() != null) {
+                    leaseOfRequest.remove(live.entry.requestId(), leaseId);
+                }
                 if (expiry) {
                     expired.put(leaseId, Boolean.TRUE);
                 }

@@ -173,12 +173,18 @@ class DispatchServiceIT {
         expect(post(d, leases, "{\"timeoutMs\": -1}"), 400, ErrorBody.MALFORMED_REQUEST, "[0, 5000]");
         expect(post(d, leases, "{\"timeoutMs\": 5001}"), 400, ErrorBody.MALFORMED_REQUEST, "chainplan.dispatch.max.wait.ms");
         expect(post(d, leases, "[1, 2]"), 400, ErrorBody.MALFORMED_REQUEST, "");
+        expect(post(d, leases, "{\"requestId\": \"a b\"}"), 400, ErrorBody.MALFORMED_REQUEST, "requestId");
+        expect(post(d, leases, "{\"requestId\": \"" + "r".repeat(129) + "\"}"), 400, ErrorBody.MALFORMED_REQUEST,
+                "1 to 128");
         expect(post(d, leases, "x".repeat(HttpApi.MAX_BODY_BYTES + 1)), 400, ErrorBody.MALFORMED_REQUEST, "at most");
 
-        HttpResponse<String> granted = post(d, leases, "{\"timeoutMs\": 0}");
+        HttpResponse<String> granted = post(d, leases, "{\"timeoutMs\": 0, \"requestId\": \"frontend-1:42\"}");
         assertThat(granted.statusCode()).isEqualTo(201);
         String id = json.readTree(granted.body()).get("leaseId").asText();
         assertThat(granted.headers().firstValue("Location")).hasValue(leases + "/" + id);
+        HttpResponse<String> again = post(d, leases, "{\"timeoutMs\": 0, \"requestId\": \"frontend-1:42\"}");
+        assertThat(again.statusCode()).as("the same request id: the same lease, not a queue timeout").isEqualTo(201);
+        assertThat(json.readTree(again.body()).get("leaseId").asText()).isEqualTo(id);
         expect(post(d, leases, "{\"timeoutMs\": 50}"), 503, ErrorBody.QUEUE_TIMEOUT, "50 ms");
         expect(send(d, "DELETE", leases + "/no-such-lease", null), 404, ErrorBody.UNKNOWN_LEASE, "no-such-lease");
         expect(post(d, leases + "/no-such-lease/renew", ""), 404, ErrorBody.UNKNOWN_LEASE, "no-such-lease");

@@ -69,7 +69,7 @@ class ModelDispatchTest {
     @Test
     void shouldAnswerAGrantOnlyOnceRecordedAndFreeItsSlotIfTheRecordFails() {
         ModelDispatch m = ModelDispatch.start(plan(1, 1), List.of(), context());
-        CompletableFuture<RemoteLease> first = m.acquire(0);
+        CompletableFuture<RemoteLease> first = m.acquire(0, null);
         assertThat(first).as("not answered before the record commits").isNotDone();
         assertThat(last().lease().chainIndex()).isZero();
         last().done().completeExceptionally(DispatchFailure.unavailable("m", "broker down"));
@@ -77,7 +77,7 @@ class ModelDispatchTest {
                 .isInstanceOfSatisfying(DispatchFailure.class, f -> assertThat(f.error()).isEqualTo(ErrorBody.UNAVAILABLE));
         assertThat(m.status().chains().get(0).inService()).as("the slot returned").isZero();
 
-        CompletableFuture<RemoteLease> second = m.acquire(0);
+        CompletableFuture<RemoteLease> second = m.acquire(0, null);
         last().done().complete(null);
         assertThat(second.join().chain()).isZero();
         assertThat(m.liveLeases()).isEqualTo(1);
@@ -86,9 +86,9 @@ class ModelDispatchTest {
     @Test
     void shouldReuseASlotOnlyOnceItsReleaseIsRecorded() {
         ModelDispatch m = ModelDispatch.start(plan(1, 1), List.of(), context());
-        CompletableFuture<RemoteLease> held = m.acquire(0);
+        CompletableFuture<RemoteLease> held = m.acquire(0, null);
         last().done().complete(null);
-        CompletableFuture<RemoteLease> waiting = m.acquire(60_000);
+        CompletableFuture<RemoteLease> waiting = m.acquire(60_000, null);
         assertThat(waiting).isNotDone();
 
         CompletableFuture<Void> failedRelease = m.release(held.join().leaseId());
@@ -108,17 +108,52 @@ class ModelDispatchTest {
     }
 
     @Test
+    void shouldAnswerAnAcquireSentAgainWithTheSameRequestIdWithTheSameLease() {
+        ModelDispatch m = ModelDispatch.start(plan(1, 2), List.of(), context());
+        CompletableFuture<RemoteLease> first = m.acquire(0, "req-1");
+        CompletableFuture<RemoteLease> retryWhileRecording = m.acquire(0, "req-1");
+        assertThat(retryWhileRecording).as("the acquire under way").isSameAs(first);
+        synchronized (writes) {
+            assertThat(writes).as("one grant recorded").hasSize(1);
+        }
+        assertThat(last().lease().requestId()).as("the request id is recorded with the lease").isEqualTo("req-1");
+        last().done().complete(null);
+        RemoteLease granted = first.join();
+        assertThat(m.acquire(0, "req-1").join()).as("a retry after the answer was lost").extracting(RemoteLease::leaseId)
+                .isEqualTo(granted.leaseId());
+        assertThat(m.status().chains().get(0).inService()).as("one slot, not two").isEqualTo(1);
+
+        CompletableFuture<Void> released = m.release(granted.leaseId());
+        last().done().complete(null);
+        released.join();
+        CompletableFuture<RemoteLease> afterRelease = m.acquire(0, "req-1");
+        last().done().complete(null);
+        assertThat(afterRelease.join().leaseId()).as("a released lease is not handed out again").isNotEqualTo(granted.leaseId());
+    }
+
+    @Test
+    void shouldAnswerARetryOnTheNextOwnerWithTheLeaseRestoredFromTheLog() {
+        long now = System.currentTimeMillis();
+        LeaseEntry granted = new LeaseEntry("a", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000, "req-7");
+        ModelDispatch next = ModelDispatch.start(plan(2, 1), List.of(granted), context());
+        assertThat(next.acquire(0, "req-7").join().leaseId()).isEqualTo("a");
+        synchronized (writes) {
+            assertThat(writes).as("nothing new recorded").isEmpty();
+        }
+    }
+
+    @Test
     void shouldRestoreLeasesOfTheCurrentPlanIntoItsSlotsAndKeepOlderOnesReleasable() {
         long now = System.currentTimeMillis();
-        LeaseEntry current = new LeaseEntry("a", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000);
-        LeaseEntry older = new LeaseEntry("b", "m", 1, 0, List.of(new Hop("x", 0, 8)), now, now + 30_000);
-        LeaseEntry overflow = new LeaseEntry("c", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000);
+        LeaseEntry current = new LeaseEntry("a", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000, null);
+        LeaseEntry older = new LeaseEntry("b", "m", 1, 0, List.of(new Hop("x", 0, 8)), now, now + 30_000, null);
+        LeaseEntry overflow = new LeaseEntry("c", "m", 2, 0, List.of(new Hop("s0", 0, 8)), now, now + 30_000, null);
         ModelDispatch m = ModelDispatch.start(plan(2, 1, 1), List.of(current, older, overflow), context());
 
         assertThat(m.liveLeases()).isEqualTo(3);
         assertThat(m.status().chains()).extracting(ModelDispatch.Status.ChainStatus::inService)
                 .as("one slot of chain 0 (the overflow lease is not counted twice)").containsExactly(1, 0);
-        CompletableFuture<RemoteLease> next = m.acquire(0);
+        CompletableFuture<RemoteLease> next = m.acquire(0, null);
         last().done().complete(null);
         assertThat(next.join().chain()).as("chain 0 is full").isEqualTo(1);
 
