@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.ToLongFunction;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
+import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
  * The mean prompt or generated length of a model's requests over its newest <i>token regime</i> (issue 17):
- * the buckets after the most significant change of the mean within the horizon, or all of them if there
+ * the buckets after the most significant change of the mean within the token history, or all of them if there
  * is none. A change of the request mix (outputs ten times as long, at the same rate) then moves the estimate
  * in one step, once enough requests of the new mix have been seen, instead of blending the two mixes over the
  * horizon for minutes, which would trigger one re-plan per step of the blend.
@@ -17,7 +18,7 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  * per-request variance estimated from the spread of the bucket means around their part's mean
  * ({@code sum_i c_i (m_i - m_part)^2 / (buckets - 2)}: a bucket mean of {@code c_i} requests has variance
  * {@code s^2 / c_i}), so no per-request sum of squares needs to be kept. The split with the largest {@code z}
- * counts if {@code z > }{@value #Z} (conservative for the largest of some 36 splits), the means differ by more
+ * counts if {@code z > }{@value #Z} (conservative for the largest of some 120 splits), the means differ by more
  * than {@value #MIN_RELATIVE_CHANGE} of {@code m_L}, and R is one mix: its bucket means agree with {@code m_R}
  * at the older part's coefficient of variation ({@code sum_R c_i (m_i - m_R)^2 / (m_R^2 cv_L^2)} below the
  * {@value #HOMOGENEITY_QUANTILE} quantile of chi-squared with {@code buckets_R - 1} degrees of freedom), so
@@ -28,9 +29,13 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  * <p><b>Standard error.</b> Each mean comes with its standard error {@code s_P / sqrt(n_P)} over the part P it
  * is taken from, {@code s_P^2} estimated from P's bucket means as above (0, unknown, with fewer than two
  * buckets with requests), so the optimizer can tell a change of the mix from the noise of heavy-tailed token
- * counts (a code trace's generated tokens have a coefficient of variation above 2).
- * <p>The buckets are the whole horizon, not the rate regime: the mix does not follow the rate, and on bursty
- * arrivals the rate regime restarts at every burst, which left the mean a few buckets of requests.
+ * counts (a code trace's generated tokens have a coefficient of variation above 2). As that variance rests on
+ * P's {@code k} buckets, the error reported is the Student-t interval's: {@code t(0.975, k - 1) / 1.96} times
+ * the standard error, so that 1.96 of it is the 95% interval's half-width (6.5 times the standard error for
+ * two buckets, 1.02 for 36): a newest part of two buckets holding one very long request is no precise mean.
+ * <p>The buckets are the whole token history (ten minutes by default), not the rate regime: the mix does not
+ * follow the rate, and on bursty arrivals the rate regime restarts at every burst, which left the mean a few
+ * buckets of requests.
  * <p>O(buckets); pure and deterministic.
  */
 final class TokenMeans {
@@ -40,6 +45,8 @@ final class TokenMeans {
     static final double Z = 5;
     /** Smallest relative difference of the two means that counts as a change. */
     static final double MIN_RELATIVE_CHANGE = 0.1;
+    /** The standard normal's 97.5% quantile: the reported error times it is the 95% interval's half-width. */
+    static final double Z95 = 1.959964;
     /** Quantile of the chi-squared test that the newer part is one mix. */
     static final double HOMOGENEITY_QUANTILE = 0.999;
 
@@ -50,14 +57,14 @@ final class TokenMeans {
      * A mean token count with its standard error.
      *
      * @param mean          mean tokens per request, 0 if no request reported one
-     * @param standardError its standard error, 0 if unknown
+     * @param standardError its standard error (the 95% interval's half-width over 1.96), 0 if unknown
      */
     record Mean(double mean, double standardError) {
         static final Mean NONE = new Mean(0, 0);
     }
 
     /**
-     * @param buckets the horizon's buckets, oldest first
+     * @param buckets the token history's buckets, oldest first
      * @return mean prompt tokens per arrival in the newest token regime, 0 if none reported one
      */
     static Mean input(List<ClosedBucket> buckets) {
@@ -65,7 +72,7 @@ final class TokenMeans {
     }
 
     /**
-     * @param buckets the horizon's buckets, oldest first
+     * @param buckets the token history's buckets, oldest first
      * @return mean generated tokens per completion in the newest token regime, 0 if none reported one
      */
     static Mean output(List<ClosedBucket> buckets) {
@@ -127,8 +134,12 @@ final class TokenMeans {
         double sp = s[b] - s[a];
         int buckets = used[b] - used[a];
         double within = Math.max(q[b] - q[a] - sp * sp / np, 0);
-        double variance = buckets > 1 ? within / (buckets - 1) : 0;
-        return new Mean(sp / np, Math.sqrt(variance / np));
+        if (buckets < 2) {
+            return new Mean(sp / np, 0);
+        }
+        double variance = within / (buckets - 1);
+        double t = TDistribution.of(buckets - 1).inverseCumulativeProbability(0.975) / Z95;
+        return new Mean(sp / np, t * Math.sqrt(variance / np));
     }
 
     /**

@@ -61,7 +61,10 @@ class InternalSerdesTest {
             s = step.state().withEmitted(step.estimate());
         }
         DemandState read = InternalSerdes.demandState().deserializer().deserialize("t", versionOne(s));
-        long[] arrivals = new long[s.buckets().size()];
+        DemandState state = s;
+        // the regime's buckets (the state keeps older ones too, for the token means)
+        long[] arrivals = new long[(int) s.buckets().stream().filter(b -> b.startMillis() >= state.regimeStartMillis())
+                .count()];
         java.util.Arrays.fill(arrivals, 2);
         assertThat(read).isEqualTo(new DemandState(s.evaluatedUntilMillis(), s.regimeStartMillis(), s.buckets(),
                 new BurstinessState(ArrivalCounts.of(arrivals), ArrivalCounts.of(arrivals), DemandState.Cusum.ZERO,
