@@ -51,8 +51,9 @@ public final class FaultSuite {
         String runId = runId();
         long t0 = System.nanoTime();
         try (OwnedStack stack = OwnedStack.start(dirs(workDir), Topics.defaults(), launcher, runId, kafkaPort, registryPort)) {
-            progress.accept(String.format(Locale.ROOT, "chainplan faults: stack on localhost:%d (SASL_PLAINTEXT beside it), registry"
-                    + " http://localhost:%d, ingest in-process, optimizer pid-per-start in %s (started in %.1f s)", stack.kafkaPort(),
+            progress.accept(String.format(Locale.ROOT, "chainplan faults: stack on localhost:%d (and a SASL_PLAINTEXT listener), registry"
+                    + " http://localhost:%d, telemetry-ingest in-process, chainplan optimizer as a child process, logs in %s"
+                    + " (ready in %.1f s)", stack.kafkaPort(),
                     stack.registryPort(), workDir, (System.nanoTime() - t0) / 1e9));
             return run(settings, stack.client(), Optional.of(stack), launcher, runId, workDir, OwnedStack.STEP_MILLIS,
                     "the in-process stack on localhost:" + stack.kafkaPort(), progress);

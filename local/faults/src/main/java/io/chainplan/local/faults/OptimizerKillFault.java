@@ -15,13 +15,13 @@ import java.util.stream.Collectors;
  * The optimizer killed again and again while demand changes: for each of {@code kills} demand steps of a model
  * of the fault's (estimates written to the demand topic, alternating between two levels far enough apart to
  * trigger a re-plan), the {@code chainplan optimizer} process is killed with SIGKILL at a seeded random moment
- * within 1.5 s of the step (before, during or after its publish cycle), started again, and must publish the
+ * within 0.6 s of the step (before, during or after its publish cycle), started again, and must publish the
  * step's plan; a first and a last step are planned without a kill. Then the epoch audit: the model's epochs are
  * 1..n without gap or duplicate, each step has exactly one plan, and every plan replays to itself
  * ({@code chainplan audit replay --all}). Meanwhile the fault's other model's traffic goes on through ingest.
  */
 final class OptimizerKillFault implements Fault {
-    private static final int KILL_WINDOW_MILLIS = 1500;
+    private static final int KILL_WINDOW_MILLIS = 600;
 
     @Override
     public FaultKind kind() {
