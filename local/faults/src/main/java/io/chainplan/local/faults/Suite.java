@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param workDir    logs and configs
  * @param stepMillis demand step the traffic aligns to
  * @param random     seeded randomness
- * @param control    the control model, null until {@link #withControl} */
+ * @param control    the control model, null until {@link #withControl}
+ */
 record Suite(FaultSettings settings, ClientConfig client, SchemaRegistry registry, Serdes serdes,
              Producer<byte[], byte[]> producer, OutputWatch watch, Optional<OwnedStack> owned, ChainplanLauncher launcher,
              String runId, Path workDir, long stepMillis, Random random, SubjectModel control) {

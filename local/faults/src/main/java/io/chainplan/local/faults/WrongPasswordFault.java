@@ -79,9 +79,8 @@ final class WrongPasswordFault implements Fault {
                 run.note(String.format(Locale.ROOT, "chainplan optimizer with a wrong password: exit %d after %.1f s: %s",
                         p.exitValue(), took / 1000.0, last));
             }
-            FaultRow row = run.finish(1, "a chainplan optimizer process with a wrong SASL password, beside clients with the"
+            return run.finish(1, "a chainplan optimizer process with a wrong SASL password, beside clients with the"
                     + " right one (the fault's model sends over SASL)");
-            return row;
         }
     }
 
