@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SchemaRegistryCommand.class,
             AuditCommand.class,
             ModelCommand.class,
+            FaultsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ChainplanCommand implements Runnable {

@@ -43,13 +43,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     /** Port of the SASL_PLAINTEXT listener, 0 if there is none. */
     private final int saslPort;
+    private final int controllerPort;
+    private final Map<String, String> overrides;
+    private final Map<String, String> saslUsers;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port, int saslPort) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, Listeners ports, Map<String, String> overrides,
+                                Map<String, String> saslUsers) {
         this.server = server;
         this.dataDir = dataDir;
-        this.port = port;
-        this.saslPort = saslPort;
+        this.port = ports.client();
+        this.controllerPort = ports.controller();
+        this.saslPort = ports.sasl();
+        this.overrides = Map.copyOf(overrides);
+        this.saslUsers = Map.copyOf(saslUsers);
+    }
+
+    /** The broker's ports: client (PLAINTEXT), controller, SASL_PLAINTEXT (0 for none). */
+    private record Listeners(int client, int controller, int sasl) {
     }
 
     /**
@@ -88,36 +99,74 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws LocalStackException as {@link #start(Path, int, Map)}
      */
     public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, Map<String, String> users) {
+        return startWithSaslPlain(dataDir, 0, users);
+    }
+
+    /**
+     * As {@link #startWithSaslPlain(Path, Map)}, with the PLAINTEXT listener on a given port.
+     *
+     * @param dataDir directory for the broker's data
+     * @param port    PLAINTEXT client port, 0 for any free port
+     * @param users   user name to password
+     * @return the running broker
+     * @throws LocalStackException as {@link #start(Path, int, Map)}
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, int port, Map<String, String> users) {
         if (users.isEmpty()) {
             throw new IllegalArgumentException("users must not be empty");
         }
-        return start(dataDir, 0, Map.of(), users);
+        return start(dataDir, port, Map.of(), users);
     }
 
     private static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides,
+                                             Map<String, String> saslUsers) {
+        Listeners ports = new Listeners(Ports.claim(port, "Kafka"), Ports.claim(0, "Kafka controller"),
+                saslUsers.isEmpty() ? 0 : Ports.claim(0, "Kafka SASL"));
+        return start(dataDir, ports, overrides, saslUsers);
+    }
+
+    /**
+     * Starts this broker again after {@link #close()}: on the same client, controller and SASL ports, with its
+     * data, server properties and SASL users, as a restarted broker process comes back. Clients that kept
+     * {@code localhost:port} reconnect to it.
+     *
+     * @return the running broker (a new instance; this one stays closed)
+     * @throws IllegalStateException if this broker is still running
+     * @throws LocalStackException   as {@link #start(Path, int, Map)}, e.g. while another process holds a port
+     */
+    public synchronized EmbeddedKafkaBroker restart() {
+        if (!closed) {
+            throw new IllegalStateException("the broker on port " + port + " is still running; close it first");
+        }
+        Ports.claim(port, "Kafka");
+        Ports.claim(controllerPort, "Kafka controller");
+        if (saslPort != 0) {
+            Ports.claim(saslPort, "Kafka SASL");
+        }
+        return start(dataDir, new Listeners(port, controllerPort, saslPort), overrides, saslUsers);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, Listeners ports, Map<String, String> overrides,
                                              Map<String, String> saslUsers) {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
         long startNanos = System.nanoTime();
         Path logDir = writableDir(dataDir.resolve("kafka"));
-        int clientPort = Ports.claim(port, "Kafka");
-        int controllerPort = Ports.claim(0, "Kafka controller");
-        int saslPort = saslUsers.isEmpty() ? 0 : Ports.claim(0, "Kafka SASL");
-        Map<String, String> props = serverProperties(logDir, clientPort, controllerPort);
+        Map<String, String> props = serverProperties(logDir, ports.client(), ports.controller());
         if (!saslUsers.isEmpty()) {
-            addSaslPlainListener(props, saslPort, saslUsers);
+            addSaslPlainListener(props, ports.sasl(), saslUsers);
         }
         props.putAll(overrides);
         KafkaConfig config = new KafkaConfig(props, false);
         formatIfNeeded(logDir, NODE_ID, Uuid.randomUuid().toString());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, clientPort, saslPort);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir, ports, overrides, saslUsers);
         try {
             server.startup();
             broker.awaitReady();
         } catch (RuntimeException e) {
             broker.close();
-            throw new LocalStackException("Kafka broker failed to start on port " + clientPort + ": " + e.getMessage(), e);
+            throw new LocalStackException("Kafka broker failed to start on port " + ports.client() + ": " + e.getMessage(), e);
         }
         LOG.info("Kafka broker ready on {} in {} ms (data in {})", broker.bootstrapServers(),
                 Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), logDir);

@@ -29,11 +29,16 @@ import org.slf4j.LoggerFactory;
  * Events older than the closed boundary are added to their closed bucket if it is still within
  * the horizon, and counted as skipped otherwise. {@link #closeIdle} (a stream-time punctuator
  * every step) closes the buckets of models that fell silent while others kept stream time moving.
- * <p>Event time is per model: a model's buckets close on its own events' times, and the partition's
- * stream time closes another model's buckets only up to the wall clock. An event dated ahead of the
- * wall clock (within the allowed skew) moves stream time for the whole partition; were it taken as
- * the time every model has reached, every other model's buckets would close up to it and their
- * on-time events would arrive "older than the horizon". So such an event affects only its own model.
+ * <p>Event time is per model: a model's buckets close on its own events' times, and the partition closes
+ * another model's buckets only up to the newest event it has processed that was not dated ahead of the
+ * wall clock (the on-time frontier). An event dated ahead of the wall clock (within the allowed skew)
+ * moves stream time for the whole partition; were it taken as the time every model has reached, every
+ * other model's buckets would close up to it and their on-time events would arrive "older than the
+ * horizon". Nor is the wall clock the bound: while the ingest works through a backlog (after a registry
+ * outage, a restart, or simply behind under load) the events still to be read are older than the wall
+ * clock, and closing their buckets first would publish estimates without them (and fire a false rate
+ * change). So an event dated ahead affects only its own model, and a backlog closes buckets as it is read.
+ * The frontier lives in memory: a restarted task closes idle buckets once it has read an on-time event.
  * An estimate the optimizer would reject ({@link RecordChecks#demandEstimate}) is not published: it is
  * counted as skipped ({@value ServerProcessor#IMPLAUSIBLE}) and logged when a model's estimates start
  * failing.
@@ -52,6 +57,8 @@ final class DemandUpdater {
     private final KeyValueStore<String, DemandPending> pending;
     private final KeyValueStore<String, DemandState> states;
     private final Set<String> rejected = new HashSet<>();
+    /** Newest event time of a valid event not dated ahead of the wall clock when processed; MIN_VALUE before any. */
+    private long onTimeMillis = Long.MIN_VALUE;
 
     DemandUpdater(IngestSettings settings, String sourceTopic, String outputTopic, IngestMetrics metrics,
                   ProcessorContext<String, RequestOutput> context, KeyValueStore<String, DemandPending> pending,
@@ -74,6 +81,10 @@ final class DemandUpdater {
      * @param e     a valid event
      */
     void onEvent(String model, RequestEvent e) {
+        long t = e.getTimestampMillis().toEpochMilli();
+        if (t > onTimeMillis && t <= context.currentSystemTimeMs()) {
+            onTimeMillis = t;
+        }
         BucketTotals delta = switch (e.getKind()) {
             case ARRIVED -> BucketTotals.EMPTY.withArrival(e.getInputTokens());
             case COMPLETED -> BucketTotals.EMPTY.withCompletion(e.getOutputTokens());
@@ -82,7 +93,6 @@ final class DemandUpdater {
         if (delta == null) {
             return;
         }
-        long t = e.getTimestampMillis().toEpochMilli();
         DemandPending p = pending.get(model);
         if (p == null) {
             p = DemandPending.startingAt(t, stepMillis);
@@ -142,11 +152,15 @@ final class DemandUpdater {
     }
 
     /**
-     * @param streamTimeMillis current stream time; taken up to the wall clock only (the newest event of
-     *                         the partition may be some other model's, dated ahead)
+     * @param streamTimeMillis current stream time; taken up to the on-time frontier only (the newest event of
+     *                         the partition may be some other model's, dated ahead, and events of a backlog not
+     *                         read yet are older than the wall clock)
      */
     void closeIdle(long streamTimeMillis) {
-        long reached = Math.min(streamTimeMillis, context.currentSystemTimeMs());
+        if (onTimeMillis == Long.MIN_VALUE) {
+            return;
+        }
+        long reached = Math.min(streamTimeMillis, onTimeMillis);
         List<KeyValue<String, DemandPending>> all = new ArrayList<>();
         try (KeyValueIterator<String, DemandPending> it = pending.all()) {
             it.forEachRemaining(all::add);

@@ -17,7 +17,7 @@ import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.TopicReader;
 import io.chainplan.schemas.serde.Topics;
 import io.chainplan.schemas.testing.CountingRegistry;
-import io.chainplan.schemas.testing.FreshSchemaIds;
+import io.chainplan.schemas.serde.FreshSchemaIds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

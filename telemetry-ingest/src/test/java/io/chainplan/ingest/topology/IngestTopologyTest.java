@@ -412,6 +412,32 @@ class IngestTopologyTest {
     }
 
     @Test
+    void shouldCloseABacklogsBucketsAsItIsReadNotUpToTheWallClock() {
+        // found by chainplan faults (timestamps, then a registry outage): the other model's router clock runs
+        // 240 s ahead, so each of its events moves the partition's stream time and fires the idle close, while the
+        // ingest reads the first model's events 10 s behind the wall clock (a backlog); its buckets must not be
+        // closed before its events are read, or its estimates miss them
+        String other = "mistral-7b";
+        models.pipeInput(other, model(other, 32), T0 - 60_000);
+        for (long batch = T0; batch < T0 + 200_000; batch += 10_000) {
+            driver.advanceWallClockTime(Duration.ofSeconds(batch == T0 ? 0 : 10));
+            long wall = batch + 10_000;
+            requests.pipeInput(other, arrived(other, "ahead-" + batch, wall + 240_000, 1000), wall + 240_000);
+            for (long t = batch - 10_000; t < batch; t += 500) {
+                requests.pipeInput(MODEL, arrived(MODEL, "r" + t, t, 1000), t);
+            }
+        }
+
+        List<DemandEstimate> mine = demand.readValuesToList().stream().filter(e -> e.getModelId().equals(MODEL)).toList();
+        assertThat(mine).isNotEmpty().allSatisfy(e -> assertThat(e.getArrivalRatePerSecond())
+                .as("rate at %s", e.getTimestampMillis()).isCloseTo(2.0, within(0.2)));
+        DemandEstimate last = mine.get(mine.size() - 1);
+        long from = last.getTimestampMillis().toEpochMilli() - Math.round(last.getWindowSeconds() * 1000);
+        assertThat(last.getArrivals()).as("every arrival of the window counted")
+                .isEqualTo((last.getTimestampMillis().toEpochMilli() - Math.max(from, T0 - 10_000)) / 500);
+    }
+
+    @Test
     void shouldMeasureOnlyHopsOfServersInTheFleet() {
         telemetry.pipeInput("s1", telemetry("s1", MODEL, T0, 40 * GIB, 0.02, 0.109), T0);
         for (int i = 0; i < 20; i++) {

@@ -11,7 +11,7 @@ import io.chainplan.schemas.avro.RequestEvent;
 import io.chainplan.schemas.registry.SchemaRegistryException;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import io.chainplan.schemas.serde.Topics;
-import io.chainplan.schemas.testing.FreshSchemaIds;
+import io.chainplan.schemas.serde.FreshSchemaIds;
 import io.chainplan.schemas.testing.SwitchableRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

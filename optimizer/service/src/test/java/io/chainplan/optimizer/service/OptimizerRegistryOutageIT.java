@@ -13,7 +13,7 @@ import io.chainplan.schemas.avro.ServerParameters;
 import io.chainplan.schemas.avro.TriggerKind;
 import io.chainplan.schemas.registry.RestSchemaRegistryClient;
 import io.chainplan.schemas.testing.CountingRegistry;
-import io.chainplan.schemas.testing.FreshSchemaIds;
+import io.chainplan.schemas.serde.FreshSchemaIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,11 @@
-package io.chainplan.schemas.testing;
+package io.chainplan.schemas.serde;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chainplan.schemas.registry.SchemaRegistry;
-import io.chainplan.schemas.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -16,13 +15,11 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Records written under a schema id no reader has fetched yet, as a producer with a newer build
- * would write them: the record's own schema with another {@code doc}, registered as a new version
+ * would write them: the record's own schema with another {@code doc} (built with Avro's schema API), registered as a new version
  * of the topic's subject (the fields are the same, so it is compatible and the Avro binary is the
  * same). A consumer must then ask the registry for that id, which is what registry-outage tests need.
  */
 public final class FreshSchemaIds {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private FreshSchemaIds() {
     }
 
@@ -36,13 +33,12 @@ public final class FreshSchemaIds {
      * @return the new schema id
      */
     public static int register(SchemaRegistry registry, String topic, Schema type, String tag) {
-        try {
-            ObjectNode json = (ObjectNode) JSON.readTree(type.toString());
-            json.put("doc", "written by " + tag);
-            return registry.register(WireFormat.subject(topic, false), new Schema.Parser().parse(json.toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<Schema.Field> fields = new ArrayList<>();
+        type.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+        Schema variant = Schema.createRecord(type.getName(), "written by " + tag, type.getNamespace(), type.isError(), fields);
+        type.getObjectProps().forEach(variant::addProp);
+        type.getAliases().forEach(variant::addAlias);
+        return registry.register(WireFormat.subject(topic, false), variant);
     }
 
     /**
