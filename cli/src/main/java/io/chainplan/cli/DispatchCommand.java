@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * interrupted (Ctrl-C / SIGTERM stop it cleanly: the instance leaves its group, so another takes its
  * models over at once), with the lease API on {@code chainplan.dispatch.http.port} and a Prometheus
  * scrape endpoint on {@code chainplan.dispatch.metrics.port} (-1 off). Exit 2 on a bad or unknown
- * setting, before anything starts.
+ * setting, before anything starts; exit 1 with one line if the cluster refuses the credentials or access.
  */
 @Command(name = "dispatch", mixinStandardHelpOptions = true,
         description = {"Run the dispatch service: one central JFFC queue per model for many frontends; leases over "
@@ -59,6 +59,10 @@ final class DispatchCommand implements Callable<Integer> {
                     + Optional.ofNullable(endpoint).map(e -> ", metrics on http://localhost:" + e.port() + "/metrics")
                             .orElse("") + " (Ctrl-C to stop)");
             service.awaitTermination(java.time.Duration.ofDays(365_000));
+            if (service.failure().isPresent()) {
+                service.close();
+                throw new IllegalStateException("stopped: " + service.failure().get().getMessage(), service.failure().get());
+            }
         }
         return 0;
     }
