@@ -44,6 +44,10 @@ final class IngestCommand implements Callable<Integer> {
                 + app.metricsPort().stream().mapToObj(p -> ", metrics on http://localhost:" + p + "/metrics").findFirst().orElse("")
                 + " (Ctrl-C to stop)");
         app.awaitStopped();
+        if (app.failure().isPresent()) {
+            app.close();
+            throw new IllegalStateException("stopped: " + app.failure().get().getMessage(), app.failure().get());
+        }
         if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.PENDING_ERROR) {
             throw new IllegalStateException("telemetry-ingest stopped with an error (state " + app.state() + "); see the log");
         }
