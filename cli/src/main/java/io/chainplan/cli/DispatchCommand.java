@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +41,8 @@ final class DispatchCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     private boolean verbose;
 
+    private final CompletableFuture<DispatchService> started = new CompletableFuture<>();
+
     @Override
     public Integer call() throws Exception {
         ClientConfig client = CliSupport.load(config);
@@ -58,6 +61,7 @@ final class DispatchCommand implements Callable<Integer> {
                     + settings.httpHost() + ":" + service.port() + "/v1 against " + client.bootstrapServers()
                     + Optional.ofNullable(endpoint).map(e -> ", metrics on http://localhost:" + e.port() + "/metrics")
                             .orElse("") + " (Ctrl-C to stop)");
+            started.complete(service);
             service.awaitTermination(java.time.Duration.ofDays(365_000));
             if (service.failure().isPresent()) {
                 service.close();
@@ -65,5 +69,15 @@ final class DispatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Completes with the running service once it started: for in-process tests, which close it to make
+     * {@link #call()} return as Ctrl-C would.
+     *
+     * @return the future
+     */
+    CompletableFuture<DispatchService> started() {
+        return started;
     }
 }

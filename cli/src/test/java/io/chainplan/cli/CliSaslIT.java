@@ -1,6 +1,7 @@
 package io.chainplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chainplan.cli.format.FleetFiles;
@@ -15,7 +16,17 @@ import io.chainplan.optimizer.replan.Trigger;
 import io.chainplan.optimizer.replan.TriggerKind;
 import io.chainplan.optimizer.service.AvroMappers;
 import io.chainplan.optimizer.service.OptimizerConfig;
+import io.chainplan.ingest.app.IngestApp;
 import io.chainplan.ingest.app.IngestConfig;
+import io.chainplan.ingest.testing.Events;
+import io.chainplan.optimizer.service.OptimizerService;
+import io.chainplan.router.client.DispatchClient;
+import io.chainplan.router.client.DispatchException;
+import io.chainplan.router.client.RemoteLease;
+import io.chainplan.router.service.DispatchService;
+import io.chainplan.schemas.avro.DemandEstimate;
+import io.chainplan.schemas.avro.ServerEstimate;
+import io.chainplan.schemas.avro.ServerStatus;
 import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.ModelSpec;
@@ -25,7 +36,6 @@ import io.chainplan.schemas.registry.RestSchemaRegistryClient;
 import io.chainplan.schemas.serde.AvroSerializer;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +43,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,10 +68,10 @@ import picocli.CommandLine;
 /**
  * Every command that talks to Kafka, run in-process against a SASL_PLAINTEXT listener of the in-process
  * broker (mechanism PLAIN): with the right credentials {@code model put/list}, {@code audit
- * list/show/diff/replay} and {@code schema-registry} work (the long-running {@code optimizer},
- * {@code dispatch} and {@code ingest} are run with the right credentials by their services' SASL ITs);
- * with a wrong password each of them, those three included, exits 1 with one line saying the cluster
- * refused the credentials and what to check (issue 13).
+ * list/show/diff/replay} and {@code schema-registry} work, {@code optimizer} publishes a plan,
+ * {@code dispatch} grants and releases a lease on it and {@code ingest} counts events; with a wrong
+ * password each of them, and {@code audit serve}, exits 1 with one line saying the cluster refused the
+ * credentials and what to check (issue 13).
  */
 class CliSaslIT extends CommandTestSupport {
     private static final String USER = "cli";
@@ -140,18 +153,98 @@ class CliSaslIT extends CommandTestSupport {
         assertThat(printed().lines()).hasSize(2).allSatisfy(l -> assertThat(l).endsWith("identical"));
 
         SchemaRegistryCommand registry = new SchemaRegistryCommand();
-        CommandLine cl = new CommandLine(CommandLine.Model.CommandSpec.create().name("chainplan"));
-        cl.addSubcommand("schema-registry", registry);
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        StringWriter registryErr = new StringWriter();
-        cl.setErr(new PrintWriter(registryErr, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("schema-registry",
-                "--config", c, "--port", "0", "--topic", "_schemas_sasl"));
+        CompletableFuture<Integer> exit = execute("schema-registry", registry, "--config", c, "--port", "0",
+                "--topic", "_schemas_sasl");
         EmbeddedSchemaRegistry served = registry.ready().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
         int id = RestSchemaRegistryClient.create(served.url()).register("m-value", ModelSpec.getClassSchema());
         assertThat(RestSchemaRegistryClient.create(served.url()).schemaById(id)).isEqualTo(ModelSpec.getClassSchema());
         registry.requestStop();
-        assertThat(exit.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(registryErr.toString()).isZero();
+        assertThat(exit.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
+    }
+
+    @Test
+    void shouldRunTheOptimizerDispatchAndIngestWithTheRightCredentials() throws Exception {
+        String c = right.toString();
+        String model = "bloom-sasl";
+        long now = System.currentTimeMillis();
+        // the optimizer's inputs, written through the PLAINTEXT listener as telemetry-ingest would write them
+        write(stack.topics().models(), model, ModelSpec.newBuilder().setId(model).setBlocks(70)
+                .setBlockBytes(1_320_000_000L).setCacheBytesPerBlockPerJob(110_000_000L).build());
+        for (int i = 0; i < 12; i++) {
+            String server = String.format(Locale.ROOT, "gpu-%02d", i);
+            write(stack.topics().serverEstimates(), server, ServerEstimate.newBuilder().setServerId(server)
+                    .setModelId(model).setTimestampMillis(Instant.ofEpochMilli(now))
+                    .setMemoryBytes(i < 3 ? 40_000_000_000L : 20_000_000_000L).setCommSeconds(0.05 + 0.01 * i)
+                    .setPerBlockComputeSeconds(i < 3 ? 0.109 : 0.175).setStatus(ServerStatus.UP)
+                    .setLastSeenMillis(Instant.ofEpochMilli(now)).build());
+        }
+        write(stack.topics().demandEstimates(), model, DemandEstimate.newBuilder().setModelId(model)
+                .setTimestampMillis(Instant.ofEpochMilli(now)).setArrivalRatePerSecond(0.2).setLowerPerSecond(0.19)
+                .setUpperPerSecond(0.21).setWindowSeconds(60).setArrivals(100).build());
+
+        OptimizerCommand optimizer = new OptimizerCommand();
+        CompletableFuture<Integer> optimizerExit = execute("optimizer", optimizer, "--config", c);
+        OptimizerService planning = optimizer.started().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        await("a plan of " + model + " in the audit").atMost(LIMIT).pollInSameThread().until(
+                () -> run("audit", "list", "--config", c, "--model", model, "--timeout", "PT10S") == 0
+                        && printed().contains(" OK "));
+
+        DispatchCommand dispatch = new DispatchCommand();
+        CompletableFuture<Integer> dispatchExit = execute("dispatch", dispatch, "--config", c);
+        DispatchService leasing = dispatch.started().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        DispatchClient client = DispatchClient.builder(List.of(leasing.uri())).retryFor(LIMIT).build();
+        AtomicReference<RemoteLease> lease = new AtomicReference<>();
+        // until the service has read the plan (before, 503 no-plan, which the client does not retry)
+        await("a lease").atMost(LIMIT).pollInSameThread().ignoreExceptionsInstanceOf(DispatchException.class)
+                .until(() -> lease.compareAndSet(null, client.acquire(model, Duration.ZERO)));
+        assertThat(lease.get().planEpoch()).isPositive();
+        client.release(lease.get());
+
+        IngestCommand ingest = new IngestCommand();
+        CompletableFuture<Integer> ingestExit = execute("ingest", ingest, "--config", c);
+        IngestApp app = ingest.started().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        long base = (now - 600_000) / 5_000 * 5_000;
+        for (int i = 0; i < 20; i++) {
+            write(stack.topics().requests(), model, Events.arrived(model, "r" + i, base + 500L * i, 100));
+        }
+        await("the events counted").atMost(LIMIT).until(() -> app.metrics().count("chainplan.ingest.records.in",
+                "topic", stack.topics().requests()) >= 20);
+
+        planning.close();
+        leasing.close();
+        app.close();
+        for (CompletableFuture<Integer> exit : List.of(optimizerExit, dispatchExit, ingestExit)) {
+            assertThat(exit.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString()).isZero();
+        }
+        assertThat(err.toString()).doesNotContain("refused");
+    }
+
+    /**
+     * Runs a command on a thread of its own (a long-running one runs until the test stops what it started),
+     * its stderr into {@link #err}.
+     */
+    private CompletableFuture<Integer> execute(String name, Object command, String... args) {
+        // under a chainplan parent, so error lines name the whole command as in the jar
+        CommandLine cl = new CommandLine(CommandLine.Model.CommandSpec.create().name("chainplan"));
+        cl.addSubcommand(name, command);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setErr(new PrintWriter(err, true));
+        List<String> line = new ArrayList<>(List.of(name));
+        line.addAll(List.of(args));
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread t = new Thread(() -> exit.complete(cl.execute(line.toArray(String[]::new))), "chainplan-" + name);
+        t.setDaemon(true);
+        t.start();
+        return exit;
+    }
+
+    /** Writes an Avro record through the PLAINTEXT listener (the test's own set-up). */
+    private static void write(String topic, String key, SpecificRecord value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                    new AvroSerializer<SpecificRecord>(stack.schemaRegistryClient(), false).serialize(topic, value))).get();
+        }
     }
 
     /** Writes a recorded plan through the PLAINTEXT listener (the test's own set-up). */
