@@ -5,6 +5,7 @@ import io.chainplan.optimizer.fleets.RttSamples;
 import io.chainplan.optimizer.service.OptimizerConfig;
 import io.chainplan.router.service.DispatchConfig;
 import io.chainplan.schemas.config.ClientConfig;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.RegistryUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -91,7 +93,8 @@ final class CliSupport {
      * timeout without one.
      *
      * @param client the command's settings
-     * @throws IllegalStateException naming {@code bootstrap.servers} and its value if the cluster does not answer
+     * @throws IllegalStateException naming {@code bootstrap.servers} and its value if the cluster does not answer,
+     *                               or the {@link ClusterRefusal} if it refuses the credentials or access
      */
     static void requireBroker(ClientConfig client) {
         Map<String, Object> consumer = new HashMap<>(client.kafkaProperties());
@@ -108,6 +111,10 @@ final class CliSupport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka at " + client.bootstrapServers(), e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+            if (refused.isPresent()) {
+                throw refused.get().failure();
+            }
             throw new IllegalStateException("cannot reach Kafka at " + client.bootstrapServers() + " (bootstrap.servers) within "
                     + BROKER_PROBE.toSeconds() + " s; start it (chainplan local --stack-only) or set bootstrap.servers"
                     + " with --config FILE or CHAINPLAN_BOOTSTRAP_SERVERS", e);

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
  * interrupted (Ctrl-C / SIGTERM stop it cleanly: the instance leaves its group, so another takes its
  * models over at once), with the lease API on {@code chainplan.dispatch.http.port} and a Prometheus
  * scrape endpoint on {@code chainplan.dispatch.metrics.port} (-1 off). Exit 2 on a bad or unknown
- * setting, before anything starts.
+ * setting, before anything starts; exit 1 with one line if the cluster refuses the credentials or access.
  */
 @Command(name = "dispatch", mixinStandardHelpOptions = true,
         description = {"Run the dispatch service: one central JFFC queue per model for many frontends; leases over "
@@ -39,6 +40,8 @@ final class DispatchCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     private boolean verbose;
+
+    private final CompletableFuture<DispatchService> started = new CompletableFuture<>();
 
     @Override
     public Integer call() throws Exception {
@@ -58,8 +61,23 @@ final class DispatchCommand implements Callable<Integer> {
                     + settings.httpHost() + ":" + service.port() + "/v1 against " + client.bootstrapServers()
                     + Optional.ofNullable(endpoint).map(e -> ", metrics on http://localhost:" + e.port() + "/metrics")
                             .orElse("") + " (Ctrl-C to stop)");
+            started.complete(service);
             service.awaitTermination(java.time.Duration.ofDays(365_000));
+            if (service.failure().isPresent()) {
+                service.close();
+                throw new IllegalStateException("stopped: " + service.failure().get().getMessage(), service.failure().get());
+            }
         }
         return 0;
+    }
+
+    /**
+     * Completes with the running service once it started: for in-process tests, which close it to make
+     * {@link #call()} return as Ctrl-C would.
+     *
+     * @return the future
+     */
+    CompletableFuture<DispatchService> started() {
+        return started;
     }
 }

@@ -1,5 +1,6 @@
 package io.chainplan.cli;
 
+import io.chainplan.schemas.serde.ClusterRefusal;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -11,7 +12,9 @@ import picocli.CommandLine.ParseResult;
  * 2 for bad input, that is a {@link UsageException} or a configuration value error (a Kafka
  * {@link ConfigException} anywhere in the cause chain, whose message names the key and value, from
  * chainplan's own config or from a Kafka client refusing a passed-through property), 1 for any
- * other failure. The stack trace appears only with {@link VerboseOption}. Usage errors (picocli's
+ * other failure. A Kafka cluster that refused the credentials or access anywhere in the cause chain
+ * ({@link ClusterRefusal}: a wrong SASL password, a missing ACL) is shown as the refusal's line (what
+ * was refused, what to check), exit code 1, whichever client met it. The stack trace appears only with {@link VerboseOption}. Usage errors (picocli's
  * {@code ParameterException}) are {@link UsageErrorHandler}'s.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
@@ -21,8 +24,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             ex.printStackTrace(cl.getErr());
         }
         Optional<ConfigException> config = configError(ex);
+        Optional<ClusterRefusal> refused = ClusterRefusal.in(ex);
         Throwable shown = config.isPresent() ? config.get() : ex;
-        String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
+        String message = refused.isPresent() && config.isEmpty() ? refused.get().message()
+                : shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
         cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message);
         return ex instanceof UsageException || config.isPresent() ? 2 : 1;
     }

@@ -5,6 +5,7 @@ import io.chainplan.ingest.app.IngestConfig;
 import io.chainplan.schemas.config.ClientConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,8 @@ final class IngestCommand implements Callable<Integer> {
 
     private VerboseOption verbose;
 
+    private final CompletableFuture<IngestApp> started = new CompletableFuture<>();
+
     @Override
     public Integer call() throws Exception {
         ClientConfig client = CliSupport.load(config);
@@ -43,10 +46,25 @@ final class IngestCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("chainplan ingest: running against " + client.bootstrapServers()
                 + app.metricsPort().stream().mapToObj(p -> ", metrics on http://localhost:" + p + "/metrics").findFirst().orElse("")
                 + " (Ctrl-C to stop)");
+        started.complete(app);
         app.awaitStopped();
+        if (app.failure().isPresent()) {
+            app.close();
+            throw new IllegalStateException("stopped: " + app.failure().get().getMessage(), app.failure().get());
+        }
         if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.PENDING_ERROR) {
             throw new IllegalStateException("telemetry-ingest stopped with an error (state " + app.state() + "); see the log");
         }
         return 0;
+    }
+
+    /**
+     * Completes with the running application once it started: for in-process tests, which close it to make
+     * {@link #call()} return as Ctrl-C would.
+     *
+     * @return the future
+     */
+    CompletableFuture<IngestApp> started() {
+        return started;
     }
 }

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,8 @@ final class OptimizerCommand implements Callable<Integer> {
 
     private VerboseOption verbose;
 
+    private final CompletableFuture<OptimizerService> started = new CompletableFuture<>();
+
     @Override
     public Integer call() throws Exception {
         ClientConfig client = CliSupport.load(config);
@@ -59,11 +62,22 @@ final class OptimizerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("chainplan optimizer: running against " + client.bootstrapServers()
                     + Optional.ofNullable(endpoint).map(e -> ", metrics on http://localhost:" + e.port() + "/metrics")
                             .orElse("") + " (Ctrl-C to stop)");
+            started.complete(service);
             service.run();
             if (service.failure() != null) {
                 throw new IllegalStateException("stopped: " + service.failure().getMessage(), service.failure());
             }
         }
         return 0;
+    }
+
+    /**
+     * Completes with the running service once it started: for in-process tests, which close it to make
+     * {@link #call()} return as Ctrl-C would.
+     *
+     * @return the future
+     */
+    CompletableFuture<OptimizerService> started() {
+        return started;
     }
 }

@@ -99,7 +99,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws LocalStackException as {@link #start(Path, int, Map)}
      */
     public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, Map<String, String> users) {
-        return startWithSaslPlain(dataDir, 0, users);
+        return startWithSaslPlain(dataDir, 0, users, Map.of());
     }
 
     /**
@@ -112,10 +112,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws LocalStackException as {@link #start(Path, int, Map)}
      */
     public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, int port, Map<String, String> users) {
+        return startWithSaslPlain(dataDir, port, users, Map.of());
+    }
+
+    /**
+     * As {@link #startWithSaslPlain(Path, Map)}, with extra or overriding server properties.
+     *
+     * @param dataDir   directory for the broker's data
+     * @param users     user name to password
+     * @param overrides server properties applied last, e.g. {@code group.min.session.timeout.ms}
+     * @return the running broker
+     * @throws LocalStackException as {@link #start(Path, int, Map)}
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, Map<String, String> users,
+                                                         Map<String, String> overrides) {
+        return startWithSaslPlain(dataDir, 0, users, overrides);
+    }
+
+    private static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, int port, Map<String, String> users,
+                                                          Map<String, String> overrides) {
         if (users.isEmpty()) {
             throw new IllegalArgumentException("users must not be empty");
         }
-        return start(dataDir, port, Map.of(), users);
+        return start(dataDir, port, overrides, users);
     }
 
     private static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides,
@@ -311,6 +330,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("this broker has no SASL listener (start it with startWithSaslPlain)");
         }
         return "localhost:" + saslPort;
+    }
+
+    /**
+     * The client properties of a user of the SASL_PLAINTEXT listener, as an operator would write them
+     * for a secured cluster.
+     *
+     * @param user     the user name
+     * @param password the password (a wrong one makes the broker refuse the authentication)
+     * @return {@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}
+     * @throws IllegalStateException if the broker was not started by {@link #startWithSaslPlain}
+     */
+    public Map<String, String> saslPlainClient(String user, String password) {
+        return Map.of("bootstrap.servers", saslBootstrapServers(), "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\"" + user + "\" password=\"" + password + "\";");
     }
 
     /**

@@ -100,13 +100,40 @@ public final class LocalStack implements AutoCloseable {
      *                             writable, or a component fails to start
      */
     public static LocalStack start(Settings settings) {
+        return start(settings, Map.of());
+    }
+
+    /**
+     * Starts the stack with a broker that also has a SASL_PLAINTEXT listener (mechanism PLAIN) accepting
+     * exactly the given users ({@link EmbeddedKafkaBroker#startWithSaslPlain}); the registry and the topic
+     * set-up use the PLAINTEXT listener. For tests of components on a secured cluster
+     * ({@link #saslClientConfig}).
+     *
+     * @param settings how to start; {@code kafkaPort} must be 0
+     * @param users    user name to password, not empty
+     * @return the running stack
+     * @throws LocalStackException as {@link #start(Settings)}
+     */
+    public static LocalStack startWithSaslPlain(Settings settings, Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("users must not be empty");
+        }
+        if (settings.kafkaPort() != 0) {
+            throw new IllegalArgumentException("a stack with a SASL listener takes free ports (kafkaPort 0), was "
+                    + settings.kafkaPort());
+        }
+        return start(settings, users);
+    }
+
+    private static LocalStack start(Settings settings, Map<String, String> saslUsers) {
         long t0 = System.nanoTime();
         Ports.claim(settings.kafkaPort(), "Kafka");
         Ports.claim(settings.registryPort(), "schema registry");
         if (settings.fresh()) {
             wipe(settings.dataDir().resolve("kafka"));
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir(), settings.kafkaPort());
+        EmbeddedKafkaBroker broker = saslUsers.isEmpty() ? EmbeddedKafkaBroker.start(settings.dataDir(), settings.kafkaPort())
+                : EmbeddedKafkaBroker.startWithSaslPlain(settings.dataDir(), saslUsers);
         EmbeddedSchemaRegistry registry = null;
         try {
             registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), settings.registryPort());
@@ -275,6 +302,23 @@ public final class LocalStack implements AutoCloseable {
                 ClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ClientConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl(),
                 ClientConfig.TOPIC_PREFIX_CONFIG, topics.prefix()));
+    }
+
+    /**
+     * The client settings of a user of the SASL_PLAINTEXT listener: {@link #clientConfig()} with the
+     * listener's address and {@link EmbeddedKafkaBroker#saslPlainClient} security settings.
+     *
+     * @param user     the user name
+     * @param password the password (a wrong one makes the broker refuse the authentication)
+     * @return the settings
+     * @throws IllegalStateException if the stack was not started by {@link #startWithSaslPlain}
+     */
+    public ClientConfig saslClientConfig(String user, String password) {
+        ClientConfig c = clientConfig();
+        for (Map.Entry<String, String> e : broker.saslPlainClient(user, password).entrySet()) {
+            c = c.with(e.getKey(), e.getValue());
+        }
+        return c;
     }
 
     /**

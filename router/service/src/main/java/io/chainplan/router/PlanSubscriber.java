@@ -6,6 +6,7 @@ import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.PlanStatus;
 import io.chainplan.schemas.registry.SchemaRegistry;
 import io.chainplan.schemas.serde.AvroSerdes;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.DeadLetters;
 import io.chainplan.schemas.serde.FailureMode;
 import io.chainplan.schemas.serde.RecordRejection;
@@ -62,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryUnavailableException} with the reader rewound, the plan in force stays, and the
  * next poll reads the records again; the thread of {@link #start()} logs it (once a minute) and
  * goes on polling.
+ * <p>A cluster that refuses the credentials or access for good ({@link ClusterRefusal}: a wrong SASL
+ * password, a missing ACL) is not retried: {@link #poll(Duration)} throws an
+ * {@link IllegalStateException} saying what was refused and what to check; the thread of
+ * {@link #start()} logs that one line, stops, and tells the listener
+ * ({@link Listener#onStopped(IllegalStateException)}); {@link #failure()} returns it. The plan in force stays.
  */
 public final class PlanSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlanSubscriber.class);
@@ -78,6 +84,15 @@ public final class PlanSubscriber implements AutoCloseable {
          * @param plan the plan
          */
         void onPlan(RoutingPlan plan);
+
+        /**
+         * The thread of {@link #start()} stopped for good: the cluster refused the credentials or
+         * access (called once, on that thread; default: nothing, see {@link #failure()}).
+         *
+         * @param failure why, in one line naming what to check
+         */
+        default void onStopped(IllegalStateException failure) {
+        }
     }
 
     private final TopicReader<ChainPlan> reader;
@@ -92,6 +107,7 @@ public final class PlanSubscriber implements AutoCloseable {
     private Producer<byte[], byte[]> producer;
     private boolean positioned;
     private volatile boolean closed;
+    private volatile IllegalStateException failure;
     private Thread thread;
 
     private PlanSubscriber(Builder b) {
@@ -170,8 +186,22 @@ public final class PlanSubscriber implements AutoCloseable {
      * @return number of plans accepted
      * @throws RegistryUnavailableException if the registry cannot serve a plan's schema now (nothing
      *                                      of this poll is applied; the next poll reads it again)
+     * @throws IllegalStateException        if the cluster refuses the credentials or access
+     *                                      ({@link ClusterRefusal#message()}, the client's exception as cause)
      */
     public int poll(Duration timeout) {
+        try {
+            return pollOnce(timeout);
+        } catch (RuntimeException e) {
+            Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            throw refused.get().failure();
+        }
+    }
+
+    private int pollOnce(Duration timeout) {
         if (!positioned) {
             position();
         }
@@ -211,6 +241,13 @@ public final class PlanSubscriber implements AutoCloseable {
                 if (!closed) {
                     throw e;
                 }
+            } catch (IllegalStateException e) {
+                if (ClusterRefusal.in(e).isEmpty()) {
+                    throw e;
+                }
+                LOG.error("plan subscriber stopped: {}", e.getMessage());
+                failure = e;
+                listener.onStopped(e);
             } finally {
                 closeClients();
             }
@@ -296,6 +333,14 @@ public final class PlanSubscriber implements AutoCloseable {
     private Counter rejectedCounter(String stage) {
         return rejected.computeIfAbsent(stage, s -> Counter.builder("chainplan.router.plans.rejected")
                 .description("plan records not applied").tag("stage", s).register(meters));
+    }
+
+    /**
+     * @return why the thread of {@link #start()} stopped on its own (the cluster refused the
+     *         credentials or access), if it did
+     */
+    public Optional<IllegalStateException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Stops polling (if started) and closes the Kafka clients. */

@@ -2,6 +2,7 @@ package io.chainplan.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.schemas.avro.ChainPlan;
@@ -18,12 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +72,42 @@ class PlanSubscriberTest {
         assertThat(subscriber.poll(Duration.ZERO)).isEqualTo(1);
         assertThat(applied).extracting(RoutingPlan::epoch).containsExactly(1L);
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldStopItsThreadOnceKeepingThePlanInForceWhenTheClusterRefusesAccess() {
+        SwitchableRegistry registry = new SwitchableRegistry();
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, 1L));
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 0,
+                "m".getBytes(StandardCharsets.UTF_8),
+                new AvroSerializer<ChainPlan>(registry.inner(), false).serialize(TOPICS.plans(), plan(1)))));
+        // the next poll is refused once: a subscriber that retried would poll on and never stop
+        consumer.schedulePollTask(() -> consumer.setPollException(new TopicAuthorizationException(Set.of(TOPICS.plans()))));
+        List<IllegalStateException> stopped = new CopyOnWriteArrayList<>();
+        PlanSubscriber subscriber = PlanSubscriber.builder(Map.of("bootstrap.servers", "unused:9092"), registry,
+                new PlanSubscriber.Listener() {
+                    @Override
+                    public void onPlan(RoutingPlan plan) {
+                    }
+
+                    @Override
+                    public void onStopped(IllegalStateException failure) {
+                        stopped.add(failure);
+                    }
+                }).clients(p -> consumer, p -> new MockProducer<>(true, null, new ByteArraySerializer(),
+                        new ByteArraySerializer())).build();
+
+        subscriber.start();
+        await("the subscriber stops").atMost(Duration.ofMinutes(1)).until(() -> subscriber.failure().isPresent());
+        subscriber.close();
+
+        assertThat(stopped).singleElement().isSameAs(subscriber.failure().get());
+        assertThat(subscriber.failure().get()).hasMessageStartingWith("the Kafka cluster refused access")
+                .hasMessageContaining(TOPICS.plans()).hasCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(subscriber.latest("m")).map(RoutingPlan::epoch).contains(1L);
     }
 
     private static ChainPlan plan(long epoch) {

@@ -37,4 +37,12 @@ public record ClusterRefusal(RuntimeException cause, String message) {
         }
         return Optional.empty();
     }
+
+    /**
+     * @return the refusal as the failure a component stops with: its message is {@link #message()},
+     *         its cause the client's exception
+     */
+    public IllegalStateException failure() {
+        return new IllegalStateException(message, cause);
+    }
 }

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * a transient outage replaces the stream thread (which resumes from the last committed offsets and
  * reads the record again; the global model store waits instead, see
  * {@link io.chainplan.ingest.topology.DecodingSerde}), a refusal that retrying cannot cure (401,
- * 403, a wrong URL) shuts the client down with one line naming it. Bad model specs, read by the global thread, are
+ * 403, a wrong URL) shuts the client down with one line naming it, and so does a Kafka cluster that
+ * refuses the credentials or access ({@link ClusterRefusal}); {@link #failure()} says why. Bad model specs, read by the global thread, are
  * dead-lettered through a producer of the app's own ({@link KafkaDeadLetterSink}): at least once
  * and outside the exactly-once transactions (see {@link IngestTopology#build(io.chainplan.schemas.serde.Topics,
  * SchemaRegistry, IngestSettings, io.chainplan.ingest.topology.IngestMetrics, io.chainplan.ingest.topology.DeadLetterSink)}).
@@ -57,11 +59,13 @@ public final class IngestApp implements AutoCloseable {
     private final KafkaDeadLetterSink modelDeadLetters;
     private final CountDownLatch stopped;
     private final AtomicBoolean running;
+    private final AtomicReference<RuntimeException> failure;
 
     private IngestApp(KafkaStreams streams, PrometheusMeterRegistry meterRegistry, MicrometerIngestMetrics metrics,
                       KafkaStreamsMetrics streamsMetrics, PrometheusEndpoint metricsServer, KafkaDeadLetterSink modelDeadLetters,
-                      CountDownLatch stopped, AtomicBoolean running) {
+                      CountDownLatch stopped, AtomicBoolean running, AtomicReference<RuntimeException> failure) {
         this.streams = streams;
+        this.failure = failure;
         this.running = running;
         this.modelDeadLetters = modelDeadLetters;
         this.meterRegistry = meterRegistry;
@@ -88,6 +92,8 @@ public final class IngestApp implements AutoCloseable {
      * @param registry schema registry for the Avro topics
      * @return the started application (check {@link #awaitRunning})
      * @throws IllegalArgumentException if a setting is invalid
+     * @throws IllegalStateException    if the Kafka cluster refuses the credentials or access while the
+     *                                  global model store starts ({@link ClusterRefusal#message()})
      */
     public static IngestApp start(IngestConfig config, SchemaRegistry registry) {
         Objects.requireNonNull(config, "config");
@@ -110,7 +116,8 @@ public final class IngestApp implements AutoCloseable {
             modelDeadLetters.close();
             throw e;
         }
-        streams.setUncaughtExceptionHandler(IngestApp::onUncaught);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> onUncaught(e, failure));
         CountDownLatch stopped = stoppedLatch(streams);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
@@ -124,12 +131,17 @@ public final class IngestApp implements AutoCloseable {
             }
             streams.close(CLOSE_TIMEOUT);
             modelDeadLetters.close();
+            Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
+            if (refused.isPresent()) {
+                LOG.error("stopping: {}", refused.get().message());
+                throw refused.get().failure();
+            }
             throw e;
         }
         LOG.info("telemetry-ingest started: application.id {}, processing.guarantee {}, metrics {}",
                 props.get("application.id"), props.get("processing.guarantee"),
                 server == null ? "off" : "http://localhost:" + server.port() + "/metrics");
-        return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped, running);
+        return new IngestApp(streams, meters, metrics, streamsMetrics, server, modelDeadLetters, stopped, running, failure);
     }
 
     /**
@@ -157,7 +169,9 @@ public final class IngestApp implements AutoCloseable {
         return stopped;
     }
 
-    private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+    /** @param failure where a failure that shuts the client down is kept (the first one) */
+    private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(
+            Throwable e, AtomicReference<RuntimeException> failure) {
         RegistryUnavailableException registry = RegistryUnavailableException.in(e).orElse(null);
         if (registry != null && registry.retriable()) {
             LOG.warn("stream thread stopped, nothing skipped: {}; replacing it, it reads the record again", registry.getMessage());
@@ -165,11 +179,13 @@ public final class IngestApp implements AutoCloseable {
         }
         if (registry != null) {
             LOG.error("stopping: {}", registry.getMessage());
+            failure.compareAndSet(null, registry);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
         if (refused.isPresent()) {
             LOG.error("stopping: {}", refused.get().message());
+            failure.compareAndSet(null, refused.get().failure());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -209,6 +225,14 @@ public final class IngestApp implements AutoCloseable {
      */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * @return why the application stopped on its own for good, if a schema registry or the Kafka
+     *         cluster refused it (a bad record under failure mode {@code fail} is logged, not kept here)
+     */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     /** @return the Kafka Streams state */

@@ -200,7 +200,7 @@ public final class OptimizerService implements AutoCloseable {
                 throw e;
             }
             LOG.error("optimizer {} stopped: {}", config.instanceId(), refused.get().message());
-            failure = new IllegalStateException(refused.get().message(), e);
+            failure = refused.get().failure();
             return false;
         }
         session = s;
@@ -250,7 +250,7 @@ public final class OptimizerService implements AutoCloseable {
             Optional<ClusterRefusal> refused = ClusterRefusal.in(e);
             if (refused.isPresent()) {
                 LOG.error("optimizer {} stopped: {}", config.instanceId(), refused.get().message());
-                failure = new IllegalStateException(refused.get().message(), e);
+                failure = refused.get().failure();
                 s.abandon();
                 return false;
             }

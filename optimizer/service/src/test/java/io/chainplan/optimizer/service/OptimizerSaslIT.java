@@ -52,9 +52,7 @@ class OptimizerSaslIT {
     }
 
     private static Map<String, String> sasl(String password) {
-        return Map.of("bootstrap.servers", broker.saslBootstrapServers(), "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
-                        + " required username=\"" + USER + "\" password=\"" + password + "\";");
+        return broker.saslPlainClient(USER, password);
     }
 
     @Test

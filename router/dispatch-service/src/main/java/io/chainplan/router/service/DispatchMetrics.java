@@ -130,6 +130,11 @@ public final class DispatchMetrics {
         restarts.increment();
     }
 
+    /** @return sessions restarted after a failure (visible for testing) */
+    double sessionRestarts() {
+        return restarts.count();
+    }
+
     void badRecord() {
         badRecords.increment();
     }

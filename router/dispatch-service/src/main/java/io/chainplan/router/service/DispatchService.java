@@ -1,8 +1,10 @@
 package io.chainplan.router.service;
 
 import io.chainplan.router.PlanSubscriber;
+import io.chainplan.router.dispatch.RoutingPlan;
 import io.chainplan.schemas.config.ClientConfig;
 import io.chainplan.schemas.registry.SchemaRegistry;
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -11,11 +13,13 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -47,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2>
  * {@link #start()} serves HTTP at once and joins the group on a thread; {@link #close()} leaves the
  * group (another instance takes over at once) and stops. After a fatal Kafka error the session is
- * closed and a new one joins (counted in {@code chainplan.dispatch.session.restarts}).
+ * closed and a new one joins (counted in {@code chainplan.dispatch.session.restarts}). A cluster that
+ * refuses the credentials or access ({@link ClusterRefusal}: a wrong SASL password, a missing ACL), to
+ * the session, the plan subscriber or the model-spec reader, is not retried: the service logs one
+ * line saying what to check and stops (see {@link #awaitTermination}); {@link #failure()} returns it.
  */
 public final class DispatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchService.class);
@@ -68,6 +75,7 @@ public final class DispatchService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean killed;
     private volatile LeaseSession session;
+    private final AtomicReference<IllegalStateException> failure = new AtomicReference<>();
     private Thread thread;
 
     /**
@@ -95,14 +103,25 @@ public final class DispatchService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.known = new KnownModels(kafka, topics, config.transactionalId());
+        this.known = new KnownModels(kafka, topics, config.transactionalId(), this::refused);
         Map<String, Object> planProps = new HashMap<>(kafka);
         planProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         planProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-plans");
         ModelDispatch.Context ctx = new ModelDispatch.Context(config.dispatchPolicy(), log, clock, config.leaseTtl(),
                 timers, metrics, meters);
         OwnedModels[] self = new OwnedModels[1];
-        this.plans = PlanSubscriber.builder(planProps, registry, plan -> self[0].onPlan(plan)).topics(topics)
+        PlanSubscriber.Listener onPlans = new PlanSubscriber.Listener() {
+            @Override
+            public void onPlan(RoutingPlan plan) {
+                self[0].onPlan(plan);
+            }
+
+            @Override
+            public void onStopped(IllegalStateException refusal) {
+                refused(refusal);
+            }
+        };
+        this.plans = PlanSubscriber.builder(planProps, registry, onPlans).topics(topics)
                 .lookback(config.planLookback()).meterRegistry(meters).build();
         this.models = new OwnedModels(config.instanceId(), ctx, plans::latest, known::contains);
         self[0] = models;
@@ -162,7 +181,10 @@ public final class DispatchService implements AutoCloseable {
                 } catch (WakeupException e) {
                     // stopping
                 } catch (RuntimeException e) {
-                    if (!killed) {
+                    Optional<ClusterRefusal> refusal = ClusterRefusal.in(e);
+                    if (refusal.isPresent()) {
+                        refused(refusal.get().failure());
+                    } else if (!killed) {
                         LOG.warn("dispatch session of {} failed, starting a new one: {}", config.instanceId(), e.toString(), e);
                         metrics.restarted();
                     }
@@ -179,6 +201,18 @@ public final class DispatchService implements AutoCloseable {
             }
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** Stops the service for good: the cluster refused the credentials or access (logged once). */
+    private void refused(IllegalStateException refusal) {
+        if (failure.compareAndSet(null, refusal)) {
+            LOG.error("dispatch service {} stopped: {}", config.instanceId(), refusal.getMessage());
+        }
+        running = false;
+        LeaseSession s = session;
+        if (s != null) {
+            s.wakeup();
         }
     }
 
@@ -258,6 +292,13 @@ public final class DispatchService implements AutoCloseable {
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return why the service stopped on its own (the cluster refused the credentials or access), if it did
+     */
+    public Optional<IllegalStateException> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     /** Stops serving, leaves the group (another instance takes over at once) and closes the clients. */

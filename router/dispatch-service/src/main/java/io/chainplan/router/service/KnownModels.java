@@ -1,13 +1,16 @@
 package io.chainplan.router.service;
 
+import io.chainplan.schemas.serde.ClusterRefusal;
 import io.chainplan.schemas.serde.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,7 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The model ids with a spec on the compacted {@code chainplan.models} topic, followed on a daemon thread:
  * how the service tells an unknown model ({@code 404}) from a model without a plan yet ({@code 503}).
- * Only keys are read (a tombstone removes its model); specs are the optimizer's business.
+ * Only keys are read (a tombstone removes its model); specs are the optimizer's business. If the
+ * cluster refuses the credentials or access ({@link ClusterRefusal}), the thread stops and hands the
+ * refusal to the service, which stops.
  * <p>Thread-safe.
  */
 final class KnownModels implements AutoCloseable {
@@ -27,10 +32,18 @@ final class KnownModels implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    private final Consumer<IllegalStateException> refused;
     private final Thread thread;
     private volatile boolean closed;
 
-    KnownModels(Map<String, Object> kafka, Topics topics, String clientId) {
+    /**
+     * @param kafka    Kafka client properties
+     * @param topics   topic names
+     * @param clientId prefix of the consumer's client id
+     * @param refused  called once, on the reading thread, if the cluster refuses the credentials or access
+     */
+    KnownModels(Map<String, Object> kafka, Topics topics, String clientId, Consumer<IllegalStateException> refused) {
+        this.refused = refused;
         Map<String, Object> p = new HashMap<>(kafka);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -79,6 +92,12 @@ final class KnownModels implements AutoCloseable {
             if (!closed) {
                 throw e;
             }
+        } catch (RuntimeException e) {
+            Optional<ClusterRefusal> refusal = ClusterRefusal.in(e);
+            if (refusal.isEmpty()) {
+                throw e;
+            }
+            refused.accept(refusal.get().failure());
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }

@@ -75,16 +75,25 @@ final class DispatchHarness implements AutoCloseable {
         this.ser = new AvroSerializer<>(registry, false);
     }
 
+    /** Server settings that allow {@link #FAST_FAILOVER} and abort timed-out transactions quickly. */
+    private static final Map<String, String> FAST_BROKER = Map.of("group.min.session.timeout.ms", "500",
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
+
     /** A broker that allows {@link #FAST_FAILOVER} and aborts timed-out transactions quickly. */
     static EmbeddedKafkaBroker broker(String name) throws Exception {
-        return EmbeddedKafkaBroker.start(Files.createTempDirectory(name), 0, Map.of(
-                "group.min.session.timeout.ms", "500",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"));
+        return EmbeddedKafkaBroker.start(Files.createTempDirectory(name), 0, FAST_BROKER);
     }
 
+    /** As {@link #broker(String)}, with a SASL_PLAINTEXT listener accepting these users (name to password). */
+    static EmbeddedKafkaBroker saslBroker(String name, Map<String, String> users) throws Exception {
+        return EmbeddedKafkaBroker.startWithSaslPlain(Files.createTempDirectory(name), users, FAST_BROKER);
+    }
+
+    /** The broker's PLAINTEXT listener, unless {@code extra} names another {@code bootstrap.servers} (its SASL one). */
     ClientConfig client(Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(extra);
+        Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", broker.bootstrapServers());
+        m.putAll(extra);
         m.put(Topics.TOPIC_PREFIX_CONFIG, topics.prefix());
         return ClientConfig.of(m);
     }
