@@ -57,7 +57,7 @@ public final class IngestConfig {
     /** Burstiness history. */
     public static final String BURSTINESS_HISTORY_MS_CONFIG = PREFIX + "burstiness.history.ms";
     /** Doc of {@link #BURSTINESS_HISTORY_MS_CONFIG}. */
-    public static final String BURSTINESS_HISTORY_MS_DOC = "Burstiness (the index of dispersion of counts) is measured over at most this many ms of event time: of the current regime, the newest, or of all of them when the level changed at least three times within it (recurring level changes are the bursts); a multiple of the step.";
+    public static final String BURSTINESS_HISTORY_MS_DOC = "Burstiness (the index of dispersion of counts) is measured over at most this many ms of event time: of the current regime, the newest, or of all of them when the level changed at least three times within it (recurring level changes are the bursts, and the rate estimate is then the long-run rate over this history); the token means use this history too; a multiple of the step.";
     /** Relative change that triggers a publication. */
     public static final String EMIT_RELATIVE_CHANGE_CONFIG = PREFIX + "emit.relative.change";
     /** Doc of {@link #EMIT_RELATIVE_CHANGE_CONFIG}. */
