@@ -94,10 +94,12 @@ public final class ModelViews {
             Burstiness burstiness, TokenMix tokens, DemandView.TokenErrors tokenErrors) {
         double rate = Math.max(ratePerSecond, minRatePerSecond);
         Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
-        Optional<DemandView> last = Optional.ofNullable(demand.get(modelId)).filter(d -> !tokens.usable());
-        TokenMix mix = last.map(DemandView::tokens).orElse(tokens.usable() ? tokens : TokenMix.UNKNOWN);
-        DemandView.TokenErrors errors = last.map(DemandView::tokenErrors).orElse(tokens.usable() ? tokenErrors
-                : DemandView.TokenErrors.UNKNOWN);
+        // an estimate that measured no mix keeps the last one measured
+        DemandView last = demand.get(modelId);
+        boolean measured = tokens.usable() || last == null;
+        TokenMix mix = measured ? (tokens.usable() ? tokens : TokenMix.UNKNOWN) : last.tokens();
+        DemandView.TokenErrors errors = measured ? (tokens.usable() ? tokenErrors : DemandView.TokenErrors.UNKNOWN)
+                : last.tokenErrors();
         demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
                 fit.model().withRate(rate), fit.reason(), mix, errors));
     }

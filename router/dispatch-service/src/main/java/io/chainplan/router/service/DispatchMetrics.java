@@ -7,9 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,7 +28,9 @@ public final class DispatchMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger ownedModels = new AtomicInteger();
     private final Timer commit;
-    private final Map<String, Timer> phases = new TreeMap<>();
+    private final Timer flushStep;
+    private final Timer offsetsStep;
+    private final Timer commitStep;
     private final DistributionSummary batch;
     private final Counter failed;
     private final Counter restarts;
@@ -44,10 +44,9 @@ public final class DispatchMetrics {
         registry.gauge("chainplan.dispatch.owned.models", ownedModels);
         commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        for (String phase : List.of("flush", "offsets", "commit")) {
-            phases.put(phase, Timer.builder("chainplan.dispatch.log.step").tag("step", phase)
-                    .description("one step of a lease-log transaction: flush, offsets or commit").register(registry));
-        }
+        flushStep = step(registry, "flush");
+        offsetsStep = step(registry, "offsets");
+        commitStep = step(registry, "commit");
         batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
                 .description("lease records per transaction").register(registry);
         failed = Counter.builder("chainplan.dispatch.log.failed").description("lease-record batches not recorded")
@@ -105,9 +104,14 @@ public final class DispatchMetrics {
     void committed(int records, Duration flush, Duration offsets, Duration end) {
         commit.record(flush.plus(offsets).plus(end));
         batch.record(records);
-        phases.get("flush").record(flush);
-        phases.get("offsets").record(offsets);
-        phases.get("commit").record(end);
+        flushStep.record(flush);
+        offsetsStep.record(offsets);
+        commitStep.record(end);
+    }
+
+    private static Timer step(MeterRegistry registry, String step) {
+        return Timer.builder("chainplan.dispatch.log.step").tag("step", step)
+                .description("one step of a lease-log transaction: flush, offsets or commit").register(registry);
     }
 
     /**
@@ -118,8 +122,8 @@ public final class DispatchMetrics {
         java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
         return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms (records+flush %.2f,"
                         + " offsets %.2f, commit %.2f ms), %.1f records each",
-                commit.count(), commit.mean(ms), commit.max(ms), phases.get("flush").mean(ms),
-                phases.get("offsets").mean(ms), phases.get("commit").mean(ms), batch.mean());
+                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), offsetsStep.mean(ms),
+                commitStep.mean(ms), batch.mean());
     }
 
     void failedBatch() {
