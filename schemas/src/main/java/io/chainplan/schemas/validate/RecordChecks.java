@@ -31,7 +31,7 @@ public final class RecordChecks {
      * A model spec ({@code chainplan.models}): id present and equal to the key; {@code 1 <= L <= 1024};
      * {@code s_m} and {@code s_c} at least a byte, and a block with one request's cache of it within
      * 16 TiB; a context of {@code 1 .. 2^24} tokens; mean token counts within it; a write time not
-     * before the epoch.
+     * before the epoch; a declared rate, when given, above 0 and at most the arrival-rate limit.
      *
      * @param key  the record key (must be the model id), or null
      * @param spec the spec
@@ -51,7 +51,18 @@ public final class RecordChecks {
                 () -> InputLimits.contextTokens("contextTokens" + of, spec.getContextTokens()),
                 () -> InputLimits.tokens("meanInputTokens" + of, spec.getMeanInputTokens(), spec.getContextTokens()),
                 () -> InputLimits.tokens("meanOutputTokens" + of, spec.getMeanOutputTokens(), spec.getContextTokens()),
-                () -> InputLimits.epochMillis("updatedAtMillis" + of, spec.getUpdatedAtMillis().toEpochMilli()));
+                () -> InputLimits.epochMillis("updatedAtMillis" + of, spec.getUpdatedAtMillis().toEpochMilli()),
+                () -> declaredRate("declaredRatePerSecond" + of, spec.getDeclaredRatePerSecond()));
+    }
+
+    /** A declared rate is optional; when given it is a rate above 0 (a plan for no traffic helps nobody). */
+    private static Optional<String> declaredRate(String name, Double ratePerSecond) {
+        if (ratePerSecond == null) {
+            return Optional.empty();
+        }
+        return InputLimits.arrivalRate(name, ratePerSecond)
+                .or(() -> ratePerSecond > 0 ? Optional.empty() : Optional.of(name + " must be above 0 requests per second"
+                        + " (leave it out to wait for the first demand estimate), was " + ratePerSecond));
     }
 
     /**

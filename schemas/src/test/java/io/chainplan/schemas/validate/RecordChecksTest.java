@@ -44,6 +44,11 @@ class RecordChecksTest {
         assertThat(model(b -> b.setMeanOutputTokens(-1))).hasValueSatisfying(p -> p.startsWith("meanOutputTokens"));
         assertThat(model(b -> b.setMeanInputTokens(5000))).hasValueSatisfying(p -> p.contains("was 5000.0"));
         assertThat(model(b -> b.setId(""))).contains("id must not be empty");
+        assertThat(model(b -> b.setDeclaredRatePerSecond(0.0))).contains("declaredRatePerSecond of model llama-2-7b must"
+                + " be above 0 requests per second (leave it out to wait for the first demand estimate), was 0.0");
+        assertThat(model(b -> b.setDeclaredRatePerSecond(Double.POSITIVE_INFINITY))).hasValueSatisfying(
+                p -> p.startsWith("declaredRatePerSecond of model llama-2-7b must be a finite number"));
+        assertThat(model(b -> b.setDeclaredRatePerSecond(2.5))).isEmpty();
         assertThat(RecordChecks.modelSpec("other", SampleRecords.modelSpec()))
                 .contains("record key \"other\" must equal id \"llama-2-7b\"");
     }

@@ -172,7 +172,7 @@ public final class ClosedLoop {
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
             registerSchemas(registry, stack.topics());
             KafkaEventSink sink = push(running, new KafkaEventSink(kafka, registry, stack.topics()));
-            sink.model(modelSpec(fleet.model(), clock));
+            sink.model(modelSpec(fleet.model(), rate(), clock));
             // the optimizer joins its group while the ingest starts; the fleet starts once both are up,
             // so that its first telemetry and demand are planned at once (no request waits a window)
             LocalMetrics metrics = push(running, LocalMetrics.start(options.metricsPort()));
@@ -189,7 +189,7 @@ public final class ClosedLoop {
             FleetRouter router = push(running, embedded
                     ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher, metrics.router()));
             double announced = clock.accelerate().elapsedSeconds();
-            FleetAnnouncement.await(kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
+            FleetAnnouncement.await(() -> router.currentPlan().isPresent(), kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
                     LoadSource.none(), router, sink, new RunRecorder(), FleetAnnouncement.noise(options.seed()), clock,
                     simSettings), clock);
             // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
@@ -210,7 +210,11 @@ public final class ClosedLoop {
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     FleetAnnouncement.noise(options.seed()), clock, simSettings);
-            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", "optimizer started with the fleet"));
+            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", router.currentPlan().isPresent()
+                    ? "traffic starts on the optimizer's first plan, made from the servers' reported parameters and the"
+                            + " model's declared rate before any demand estimate; the first estimate refines it (FIRST_ESTIMATE)"
+                    : "traffic starts before a first plan (none within " + FleetAnnouncement.TIMEOUT.toSeconds() + " s of"
+                            + " wall time): requests wait for it"));
             loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, new StatusLine(err, terminal));
             sink.flush();
         } finally {
@@ -393,10 +397,12 @@ public final class ClosedLoop {
                 new SplittableRandom(options.seed()));
     }
 
-    private static ModelSpec modelSpec(SimModel m, VirtualClock clock) {
+    /** The model as the operator declares it: its shape, token means and expected rate (the fleet's or preset's). */
+    private static ModelSpec modelSpec(SimModel m, double declaredRatePerSecond, VirtualClock clock) {
         return ModelSpec.newBuilder().setId(m.id()).setBlocks(m.blocks()).setBlockBytes(m.blockBytes())
                 .setCacheBytesPerBlockPerJob(m.cacheBytesPerBlockPerJob()).setContextTokens(m.contextTokens())
                 .setMeanInputTokens(m.meanInputTokens()).setMeanOutputTokens(m.meanOutputTokens())
+                .setDeclaredRatePerSecond(declaredRatePerSecond)
                 .setUpdatedAtMillis(Instant.ofEpochMilli(clock.millis())).build();
     }
 

@@ -311,10 +311,8 @@ public final class RunSummary {
                 .mapToDouble(Completion::responseSeconds).toArray());
         line(b, "  response time of requests that arrived under a plan: mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s (n=%d)",
                 planned.mean(), planned.median(), planned.p95(), planned.p99(), planned.n());
-        recorder.scenarioEvents().stream().filter(e -> e.kind().equals("optimizer")).findFirst().ifPresent(e -> line(b,
-                "  the optimizer started with the fleet at t=%.0f s: its first plan rests on the servers' reported"
-                        + " parameters and the first %.0f s of demand, and is refined once the estimate narrows", e.atSeconds(),
-                ClosedLoop.BUCKET_SECONDS));
+        recorder.scenarioEvents().stream().filter(e -> e.kind().equals("optimizer")).findFirst()
+                .ifPresent(e -> line(b, "  t=%.0f s: %s", e.atSeconds(), e.detail()));
         renderPlans(b);
         renderDetections(b);
         renderPeriods(b);

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param tokens         mean prompt and generated tokens of the recent requests ({@link TokenMix#UNKNOWN}, or
  *                       any mix that is not {@link TokenMix#usable()}, when none was measured)
  * @param tokenErrors    the standard errors of those two means ({@link TokenErrors#UNKNOWN} when not measured)
+ * @param declared       whether this is no estimate but the model spec's declared rate ({@link #declared}): what
+ *                       a model's first plan is made from before telemetry-ingest has measured any demand
  */
 public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
-        String fitReason, TokenMix tokens, TokenErrors tokenErrors) {
+        String fitReason, TokenMix tokens, TokenErrors tokenErrors, boolean declared) {
     /**
      * The standard errors of a measured token mix's means (issue 17), so that a change of the mix can be told
      * from the noise of heavy-tailed token counts.
@@ -65,6 +67,35 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
     }
 
     /**
+     * A measured estimate (not {@linkplain #declared declared}).
+     *
+     * @param ratePerSecond  lambda
+     * @param lowerPerSecond lower end of the 95% interval
+     * @param upperPerSecond upper end of the 95% interval
+     * @param arrivals       the fitted arrival process
+     * @param fitReason      why that process
+     * @param tokens         the measured token mix
+     * @param tokenErrors    the standard errors of its means
+     */
+    public DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
+            String fitReason, TokenMix tokens, TokenErrors tokenErrors) {
+        this(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, tokens, tokenErrors, false);
+    }
+
+    /**
+     * The demand a model's spec declares, before any estimate (issue 16 item 2): Poisson arrivals at the declared
+     * rate, an interval of that single point (nothing was measured), and the spec's token means.
+     *
+     * @param ratePerSecond the declared rate, finite and &gt; 0
+     * @param tokens        the spec's declared token mix
+     * @return the declared demand
+     */
+    public static DemandView declared(double ratePerSecond, TokenMix tokens) {
+        return new DemandView(ratePerSecond, ratePerSecond, ratePerSecond, new ArrivalModel.Poisson(ratePerSecond),
+                "declared by the model spec (no demand estimate yet)", tokens, TokenErrors.UNKNOWN, true);
+    }
+
+    /**
      * An estimate with a token mix of unknown error.
      *
      * @param ratePerSecond  lambda
@@ -99,7 +130,7 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
      */
     public DemandView withTokens(TokenMix mix) {
         return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix,
-                TokenErrors.UNKNOWN);
+                TokenErrors.UNKNOWN, declared);
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.Objects;
  *                             when they were per-request estimates: plans before issue 17, or no usable mix)
  * @param tokenTimings         the per-token coefficients of the servers evaluated at {@code tokens}, by
  *                             server id (empty when none were)
+ * @param declaredDemand       whether it was solved for the model spec's declared rate, before any demand
+ *                             estimate ({@link DemandView#declared}): the first estimate then re-plans
  */
 public record PlanBasis(
         long epoch,
@@ -34,7 +36,8 @@ public record PlanBasis(
         ArrivalModel arrivals,
         List<ServerPlacement> placements,
         TokenMix tokens,
-        Map<String, TokenTimings> tokenTimings) {
+        Map<String, TokenTimings> tokenTimings,
+        boolean declaredDemand) {
 
     /** Validates the fields and sorts the lists by server id. */
     public PlanBasis {
@@ -48,6 +51,23 @@ public record PlanBasis(
         placements = placements.stream().sorted(Comparator.comparing(ServerPlacement::serverId)).toList();
         Objects.requireNonNull(tokens, "tokens");
         tokenTimings = InputView.copy(tokenTimings, servers, "tokenTimings");
+    }
+
+    /**
+     * A basis of a plan solved for a demand estimate.
+     *
+     * @param epoch           the plan's epoch
+     * @param createdAtMillis when the plan was made
+     * @param model           the model spec
+     * @param servers         the server parameters
+     * @param arrivals        the arrival process
+     * @param placements      the per-server block ranges
+     * @param tokens          the token mix the servers' timings were evaluated at
+     * @param tokenTimings    the per-token coefficients evaluated at it, by server id
+     */
+    public PlanBasis(long epoch, long createdAtMillis, ModelSpec model, List<Server> servers, ArrivalModel arrivals,
+            List<ServerPlacement> placements, TokenMix tokens, Map<String, TokenTimings> tokenTimings) {
+        this(epoch, createdAtMillis, model, servers, arrivals, placements, tokens, tokenTimings, false);
     }
 
     /**

@@ -17,6 +17,10 @@ package io.chainplan.optimizer.replan;
  *                                   &gt; 0
  * @param mixRelativeThreshold       the measured mean prompt or generated tokens per request moved by more than
  *                                   this fraction of the plan's mix triggers, &gt; 0
+ * @param fleetSettleMillis          a model's first plan made from its spec's declared rate (no demand estimate
+ *                                   yet) waits until its set of up servers has not changed for this long, so that
+ *                                   it covers the fleet as it reports one server at a time; at least the servers'
+ *                                   telemetry interval, &gt;= 0 (issue 16 item 2)
  */
 public record ReplanSettings(
         long minIntervalMillis,
@@ -25,13 +29,18 @@ public record ReplanSettings(
         double rateRelativeThreshold,
         double moveGainThreshold,
         double burstRelativeThreshold,
-        double mixRelativeThreshold) {
+        double mixRelativeThreshold,
+        long fleetSettleMillis) {
+
+    /** Default of {@link #fleetSettleMillis()}: two telemetry intervals of 5 s. */
+    public static final long DEFAULT_FLEET_SETTLE_MILLIS = 10_000;
 
     /**
      * Defaults: 30 s debounce, 1 h max age, 10% server and 20% rate thresholds, 5% gain to move, 50% burstiness
-     * and 25% token-mix thresholds.
+     * and 25% token-mix thresholds, 10 s for the fleet to settle before a first plan from a declared rate.
      */
-    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05, 0.5, 0.25);
+    public static final ReplanSettings DEFAULTS = new ReplanSettings(30_000, 3_600_000, 0.10, 0.20, 0.05, 0.5, 0.25,
+            DEFAULT_FLEET_SETTLE_MILLIS);
 
     /** Validates the fields. */
     public ReplanSettings {
@@ -48,6 +57,27 @@ public record ReplanSettings(
         }
         requirePositive("burstRelativeThreshold", burstRelativeThreshold);
         requirePositive("mixRelativeThreshold", mixRelativeThreshold);
+        if (fleetSettleMillis < 0) {
+            throw new IllegalArgumentException("fleetSettleMillis must be >= 0, was " + fleetSettleMillis);
+        }
+    }
+
+    /**
+     * The settings with the default fleet settle time.
+     *
+     * @param minIntervalMillis       debounce
+     * @param maxAgeMillis            maximum plan age
+     * @param serverRelativeThreshold server threshold
+     * @param rateRelativeThreshold   rate threshold
+     * @param moveGainThreshold       move threshold
+     * @param burstRelativeThreshold  burstiness threshold
+     * @param mixRelativeThreshold    token-mix threshold
+     */
+    public ReplanSettings(long minIntervalMillis, long maxAgeMillis, double serverRelativeThreshold,
+            double rateRelativeThreshold, double moveGainThreshold, double burstRelativeThreshold,
+            double mixRelativeThreshold) {
+        this(minIntervalMillis, maxAgeMillis, serverRelativeThreshold, rateRelativeThreshold, moveGainThreshold,
+                burstRelativeThreshold, mixRelativeThreshold, DEFAULT_FLEET_SETTLE_MILLIS);
     }
 
     /**

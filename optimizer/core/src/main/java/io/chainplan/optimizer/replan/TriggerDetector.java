@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Decides whether the latest view of a model differs enough from what its plan was solved for to
  * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
- * that holds: no plan; model spec changed; up-server set changed; the measured token mix's mean prompt or
+ * that holds: no plan; model spec changed; up-server set changed; a plan made for the model spec's declared rate
+ * now that demand was estimated; the measured token mix's mean prompt or
  * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's <em>and</em> the
  * planned mean is outside the 95% interval of the measured one (its standard error, when known: heavy-tailed
  * token counts make the mean of a few minutes' requests noisy) (issue 17, when both the plan and the view have a
@@ -64,6 +65,7 @@ public final class TriggerDetector {
         PlanBasis b = basis.get();
         return modelChanged(b, view)
                 .or(() -> serversChanged(b, view))
+                .or(() -> firstEstimate(b, view))
                 .or(() -> mixShifted(b, view))
                 .or(() -> serverMoved(b, view))
                 .or(() -> demandShifted(b, view))
@@ -90,6 +92,16 @@ public final class TriggerDetector {
         removed.removeAll(now);
         return Optional.of(new Trigger(TriggerKind.SERVERS_CHANGED,
                 "up " + String.join(",", added) + "; down " + String.join(",", removed)));
+    }
+
+    private static Optional<Trigger> firstEstimate(PlanBasis b, InputView view) {
+        DemandView d = view.demand();
+        if (!b.declaredDemand() || d.declared()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Trigger(TriggerKind.FIRST_ESTIMATE, String.format(Locale.ROOT,
+                "first demand estimate %.4g req/s (95%% interval [%.4g, %.4g]) replaces the declared %.4g req/s",
+                d.ratePerSecond(), d.lowerPerSecond(), d.upperPerSecond(), b.arrivalRatePerSecond())));
     }
 
     private Optional<Trigger> mixShifted(PlanBasis b, InputView view) {

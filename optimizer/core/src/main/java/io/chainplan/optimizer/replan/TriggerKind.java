@@ -12,6 +12,11 @@ public enum TriggerKind {
     /** The set of up servers differs from the plan's. */
     SERVERS_CHANGED,
     /**
+     * The plan was made for the model spec's declared rate before any demand was measured; telemetry-ingest's
+     * first demand estimate (rate, burstiness, token mix) replaces it.
+     */
+    FIRST_ESTIMATE,
+    /**
      * The measured token mix (mean prompt or generated tokens per request) moved beyond the relative threshold
      * from the plan's: every server's tau_c and tau_p moves with it, so one plan answers it for the whole fleet.
      */

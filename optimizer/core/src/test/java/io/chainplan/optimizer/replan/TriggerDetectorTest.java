@@ -30,6 +30,25 @@ class TriggerDetectorTest {
     }
 
     @Test
+    void shouldReplanAPlanOfTheDeclaredRateOnceAtTheFirstEstimate() {
+        InputView declared = new InputView(Fixtures.MODEL, List.of(A), DemandView.declared(1.0, DECLARED));
+        PlanBasis planOfDeclared = new PlanBasis(1, T0, Fixtures.MODEL, List.of(A), declared.demand().arrivals(), List.of(),
+                TokenMix.UNKNOWN, Map.of(), true);
+        assertThat(kind(Optional.of(planOfDeclared), declared, T0 + 10)).as("still no estimate").isEmpty();
+
+        // the estimate agrees with the declaration: it is still the first measurement, and the plan rests on it
+        assertThat(detector.detect(Optional.of(planOfDeclared), view(1.02, 0.8, 1.3, A), T0 + 10)).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(TriggerKind.FIRST_ESTIMATE);
+            assertThat(t.detail()).isEqualTo("first demand estimate 1.020 req/s (95% interval [0.8000, 1.300]) replaces"
+                    + " the declared 1.000 req/s");
+        });
+        assertThat(kind(Optional.of(basis(1.0, A)), view(1.02, 0.8, 1.3, A), T0 + 10))
+                .as("a plan of an estimate: no first estimate any more").isEmpty();
+        assertThat(kind(Optional.of(planOfDeclared), view(1.02, 0.8, 1.3, A, B), T0 + 10))
+                .as("a server set change comes first").contains(TriggerKind.SERVERS_CHANGED);
+    }
+
+    @Test
     void shouldHoldWhenNothingMoved() {
         assertThat(kind(Optional.of(basis(1.0, A, B)), view(1.05, 0.9, 1.2, B, A), T0 + 10)).isEmpty();
     }

@@ -45,6 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -73,8 +74,10 @@ public final class AvroMappers {
      * @return the spec as the solver sees it, with the token fields a plan records
      */
     public static ModelInput modelInput(ModelSpec spec) {
+        Double declared = spec.getDeclaredRatePerSecond();
         return new ModelInput(model(spec), spec.getContextTokens(), spec.getMeanInputTokens(),
-                spec.getMeanOutputTokens(), spec.getUpdatedAtMillis().toEpochMilli());
+                spec.getMeanOutputTokens(), spec.getUpdatedAtMillis().toEpochMilli(),
+                declared == null ? OptionalDouble.empty() : OptionalDouble.of(declared));
     }
 
     /**
@@ -86,6 +89,7 @@ public final class AvroMappers {
                 .setBlockBytes(m.spec().blockBytes()).setCacheBytesPerBlockPerJob(m.spec().cacheBytesPerBlockPerJob())
                 .setContextTokens(m.contextTokens()).setMeanInputTokens(m.meanInputTokens())
                 .setMeanOutputTokens(m.meanOutputTokens()).setUpdatedAtMillis(Instant.ofEpochMilli(m.updatedAtMillis()))
+                .setDeclaredRatePerSecond(m.declaredRatePerSecond().isPresent() ? m.declaredRatePerSecond().getAsDouble() : null)
                 .build();
     }
 
@@ -233,7 +237,7 @@ public final class AvroMappers {
         PlanInputs in = plan.getInputs();
         return new PlanBasis(plan.getEpoch(), plan.getCreatedAtMillis().toEpochMilli(), model(in.getModel()),
                 in.getServers().stream().map(AvroMappers::server).toList(), arrivals(in),
-                placement(plan.getPlacements()).servers(), tokens(in), tokenTimings(in));
+                placement(plan.getPlacements()).servers(), tokens(in), tokenTimings(in), in.getDeclaredDemand());
     }
 
     /**
@@ -260,6 +264,7 @@ public final class AvroMappers {
                 .setFixedPlacement(assignments(fixedPlacement))
                 .setArrivals(process(view.demand().arrivals(), view.demand().fitReason()))
                 .setTokens(used.isEmpty() ? null : new RequestTokens(mix.inputTokens(), mix.outputTokens()))
+                .setDeclaredDemand(view.demand().declared())
                 .build();
     }
 

@@ -159,15 +159,23 @@ public final class ModelViews {
 
     /**
      * @param modelId a model id
-     * @return its spec, up servers and demand; empty until a spec, a demand estimate and at least one
+     * @return its spec, up servers and demand; empty until a spec, a demand estimate or a declared rate in the
+     *         spec ({@link DemandView#declared}: then the demand is that rate, issue 16 item 2), and at least one
      *         server estimate of the model (any status) exist, so that no plan is solved from an empty
      *         fleet view at start-up (a fleet whose known servers are all down still gets its
      *         {@code INFEASIBLE} plan)
      */
     public Optional<InputView> view(String modelId) {
         ModelInput model = spec(modelId);
+        if (model == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
+            return Optional.empty();
+        }
+        TokenMix declared = new TokenMix(model.meanInputTokens(), model.meanOutputTokens());
         DemandView d = demand.get(modelId);
-        if (model == null || d == null || servers.values().stream().noneMatch(s -> serves(s, modelId))) {
+        if (d == null && model.declaredRatePerSecond().isPresent()) {
+            d = DemandView.declared(Math.max(model.declaredRatePerSecond().getAsDouble(), minRatePerSecond), declared);
+        }
+        if (d == null) {
             return Optional.empty();
         }
         List<Server> up = new ArrayList<>();
@@ -182,7 +190,6 @@ public final class ModelViews {
                 });
             }
         }
-        TokenMix declared = new TokenMix(model.meanInputTokens(), model.meanOutputTokens());
         DemandView mixed = d.tokens().usable() || !declared.usable() ? d : d.withTokens(declared);
         return Optional.of(InputView.atDemandMix(model.spec(), up, coefficients, fittedAt, mixed));
     }

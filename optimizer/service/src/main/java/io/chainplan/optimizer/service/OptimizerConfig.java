@@ -108,6 +108,13 @@ public record OptimizerConfig(
             + " is outside the measured mean's 95% interval (its standard error, from ingest). The plan evaluates"
             + " every server's per-token coefficients at the measured mix, so one plan answers a mix change for the"
             + " whole fleet.";
+    /** Fleet settle key. */
+    public static final String FLEET_SETTLE_MS_CONFIG = PREFIX + "fleet.settle.ms";
+    /** Doc of {@link #FLEET_SETTLE_MS_CONFIG}. */
+    public static final String FLEET_SETTLE_MS_DOC = "A model whose spec declares declaredRatePerSecond gets its first"
+            + " plan at that rate before any demand estimate, once its set of up servers has not changed for this long,"
+            + " ms (servers report one at a time; at least their telemetry interval). Telemetry-ingest's first demand"
+            + " estimate then re-plans (trigger FIRST_ESTIMATE). A first plan from a demand estimate does not wait.";
     /** Move threshold key. */
     public static final String MOVE_GAIN_CONFIG = PREFIX + "move.gain.threshold";
     /** Doc of {@link #MOVE_GAIN_CONFIG}. */
@@ -208,6 +215,8 @@ public record OptimizerConfig(
                     ConfigValidators.finiteAbove(0), Importance.MEDIUM, BURST_THRESHOLD_DOC)
             .define(MIX_THRESHOLD_CONFIG, Type.DOUBLE, REPLAN_DEFAULTS.mixRelativeThreshold(),
                     ConfigValidators.finiteAbove(0), Importance.MEDIUM, MIX_THRESHOLD_DOC)
+            .define(FLEET_SETTLE_MS_CONFIG, Type.LONG, REPLAN_DEFAULTS.fleetSettleMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, FLEET_SETTLE_MS_DOC)
             .define(TARGET_LOAD_CONFIG, Type.DOUBLE, Fleet.DEFAULT_TARGET_LOAD, ConfigValidators.open(0, 1),
                     Importance.HIGH, TARGET_LOAD_DOC)
             .define(OBJECTIVE_CONFIG, Type.STRING, Objective.LOWER_BOUND.cliName(),
@@ -314,7 +323,7 @@ public record OptimizerConfig(
         ReplanSettings replan = new ReplanSettings((Long) v.get(MIN_INTERVAL_MS_CONFIG), (Long) v.get(MAX_AGE_MS_CONFIG),
                 (Double) v.get(SERVER_THRESHOLD_CONFIG), (Double) v.get(RATE_THRESHOLD_CONFIG),
                 (Double) v.get(MOVE_GAIN_CONFIG), (Double) v.get(BURST_THRESHOLD_CONFIG),
-                (Double) v.get(MIX_THRESHOLD_CONFIG));
+                (Double) v.get(MIX_THRESHOLD_CONFIG), (Long) v.get(FLEET_SETTLE_MS_CONFIG));
         return new OptimizerConfig(
                 (String) v.get(INSTANCE_ID_CONFIG),
                 (String) v.get(GROUP_ID_CONFIG),

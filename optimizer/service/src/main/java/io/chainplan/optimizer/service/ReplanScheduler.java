@@ -4,6 +4,10 @@ import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
 import io.chainplan.optimizer.replan.ReplanDecision;
 import io.chainplan.optimizer.replan.ReplanPolicy;
+import io.chainplan.optimizer.replan.ReplanSettings;
+import io.chainplan.optimizer.replan.Trigger;
+import io.chainplan.optimizer.replan.TriggerKind;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +23,12 @@ import java.util.TreeSet;
  * assigned), or when its due time has come: the end of a debounce interval after a deferred
  * trigger, or the plan's maximum age. An evaluation clears the model's dirty mark and sets its
  * next due time from the decision.
+ * <p>A model's first plan made from its spec's declared rate (no demand estimate yet, issue 16 item 2) waits
+ * until the model's set of up servers has not changed for {@link ReplanSettings#fleetSettleMillis()}: servers
+ * report one at a time, and a first plan from the first of them alone would cover part of the fleet (for a
+ * model that fits on no single server, none) and move blocks at the next report. A first plan from a demand
+ * estimate does not wait: traffic is being served, and the session has read every server estimate committed
+ * before the estimate ({@link BroadcastTopics#catchUp}).
  * <p>Pure: time is passed in (ms since the epoch), no clock is read. Not thread-safe.
  */
 final class ReplanScheduler {
@@ -36,9 +46,14 @@ final class ReplanScheduler {
         }
     }
 
+    /** The up servers a model's view had when last evaluated without a plan, and since when. */
+    private record FleetSeen(Set<String> serverIds, long sinceMillis) {
+    }
+
     private final ReplanPolicy policy;
     private final long maxAgeMillis;
     private final Map<String, Long> due = new TreeMap<>();
+    private final Map<String, FleetSeen> fleets = new TreeMap<>();
     private final Set<String> dirty = new TreeSet<>();
     private boolean allDirty;
 
@@ -104,7 +119,7 @@ final class ReplanScheduler {
      */
     Step evaluate(String modelId, InputView view, Optional<PlanBasis> basis, long nowMillis) {
         dirty.remove(modelId);
-        ReplanDecision d = policy.decide(basis, view, nowMillis);
+        ReplanDecision d = unsettledFleet(modelId, view, basis, nowMillis).orElseGet(() -> policy.decide(basis, view, nowMillis));
         boolean newDeferral = false;
         if (d instanceof ReplanDecision.Defer df) {
             Long before = due.put(modelId, df.notBeforeMillis());
@@ -113,6 +128,31 @@ final class ReplanScheduler {
             basis.ifPresent(b -> due.put(modelId, b.createdAtMillis() + maxAgeMillis));
         }
         return new Step(d, newDeferral);
+    }
+
+    /**
+     * A deferral of a first plan from a declared rate while the model's fleet is still reporting: until its set of
+     * up servers has been the same for the settle time.
+     */
+    private Optional<ReplanDecision> unsettledFleet(String modelId, InputView view, Optional<PlanBasis> basis,
+            long nowMillis) {
+        if (basis.isPresent() || !view.demand().declared()) {
+            fleets.remove(modelId);
+            return Optional.empty();
+        }
+        Set<String> ids = new TreeSet<>();
+        view.upServers().forEach(s -> ids.add(s.id()));
+        FleetSeen seen = fleets.get(modelId);
+        if (seen == null || !seen.serverIds().equals(ids)) {
+            seen = new FleetSeen(ids, nowMillis);
+            fleets.put(modelId, seen);
+        }
+        long settledAt = seen.sinceMillis() + policy.settings().fleetSettleMillis();
+        if (nowMillis >= settledAt) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReplanDecision.Defer(new Trigger(TriggerKind.INITIAL, String.format(Locale.ROOT,
+                "no plan yet for model %s: its fleet (%d up servers) is still reporting", modelId, ids.size())), settledAt));
     }
 
     /**

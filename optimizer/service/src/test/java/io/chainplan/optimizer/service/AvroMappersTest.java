@@ -227,6 +227,27 @@ class AvroMappersTest {
     }
 
     @Test
+    void shouldRecordADeclaredRateAndAPlanOfItSoThatRecoveryKnowsTheFirstEstimateIsDue() {
+        ModelInput model = AvroMappers.modelInput(io.chainplan.schemas.avro.ModelSpec.newBuilder().setId("m")
+                .setBlocks(8).setBlockBytes(1_000_000_000L).setCacheBytesPerBlockPerJob(50_000_000L)
+                .setDeclaredRatePerSecond(2.5).setUpdatedAtMillis(AT).build());
+        assertThat(model.declaredRatePerSecond()).hasValue(2.5);
+        InputView view = new InputView(model.spec(), List.of(S1), DemandView.declared(2.5, TokenMix.UNKNOWN));
+        PlanInputs in = AvroMappers.inputs(model, view, 0.7, "lower-bound", Placement.empty());
+        ChainPlan p = throughTheWire(AvroMappers.chainPlan(1, AT, new Trigger(TriggerKind.INITIAL, "first"), in,
+                ReplanResult.alone(ok()), OptionalLong.empty()));
+
+        assertThat(p.getInputs().getDeclaredDemand()).isTrue();
+        assertThat(p.getInputs().getModel().getDeclaredRatePerSecond()).isEqualTo(2.5);
+        assertThat(AvroMappers.basis(p).declaredDemand()).isTrue();
+        assertThat(AvroMappers.basis(p).arrivalRatePerSecond()).isEqualTo(2.5);
+        assertThat(AvroMappers.modelInput(p.getInputs().getModel())).isEqualTo(model);
+        PlanInputs estimated = AvroMappers.inputs(model, new InputView(model.spec(), List.of(S1),
+                new DemandView(2, 1.5, 2.5)), 0.7, "lower-bound", Placement.empty());
+        assertThat(estimated.getDeclaredDemand()).isFalse();
+    }
+
+    @Test
     void shouldMapAServerEstimateWithItsStatusAndModel() {
         io.chainplan.schemas.avro.ServerEstimate e = io.chainplan.schemas.avro.ServerEstimate.newBuilder()
                 .setServerId("s2").setModelId(null).setTimestampMillis(AT).setMemoryBytes(S2.memoryBytes())

@@ -10,6 +10,7 @@ import io.chainplan.optimizer.model.TokenTimings;
 import io.chainplan.optimizer.replan.DemandView;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class ModelViewsTest {
@@ -34,6 +35,27 @@ class ModelViewsTest {
         views.put(new ServerInput(S1, true, ""));
 
         assertThat(views.view("m")).hasValueSatisfying(v -> assertThat(v.upServers()).containsExactly(S1));
+    }
+
+    @Test
+    void shouldPlanFromTheDeclaredRateUntilTheFirstDemandEstimate() {
+        ModelViews views = new ModelViews(Optional.empty(), 0.01);
+        views.put(new ModelInput(MODEL, 2048, 2000, 20, 0));
+        views.put(new ServerInput(S1, true, ""));
+        assertThat(views.view("m")).as("no estimate, no declared rate: no plan yet").isEmpty();
+
+        views.put(new ModelInput(MODEL, 2048, 2000, 20, 0, OptionalDouble.of(3)));
+        assertThat(views.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.demand().declared()).isTrue();
+            assertThat(v.demand().ratePerSecond()).isEqualTo(3);
+            assertThat(v.demand().tokens()).isEqualTo(new TokenMix(2000, 20));
+        });
+
+        views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()));
+        assertThat(views.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.demand().declared()).as("the estimate replaces the declaration").isFalse();
+            assertThat(v.demand().ratePerSecond()).isEqualTo(1);
+        });
     }
 
     @Test

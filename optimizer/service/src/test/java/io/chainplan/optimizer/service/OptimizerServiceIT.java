@@ -4,6 +4,7 @@ import static io.chainplan.optimizer.service.OptimizerHarness.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainplan.local.EmbeddedKafkaBroker;
+import io.chainplan.optimizer.replan.ReplanSettings;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.ModelSpec;
 import io.chainplan.schemas.avro.PlanStatus;
@@ -80,6 +81,33 @@ class OptimizerServiceIT {
         assertThat(p.getSolver().getObjective()).isEqualTo("lower-bound");
         assertThat(p.getReplaces()).isNull();
         assertThat(service.metrics().plansPublished()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPlanFromTheDeclaredRateOnceTheFleetSettledAndRefineAtTheFirstEstimate() throws Exception {
+        h.model(ModelSpec.newBuilder().setId(MODEL).setBlocks(70).setBlockBytes(1_320_000_000L)
+                .setCacheBytesPerBlockPerJob(110_000_000L).setDeclaredRatePerSecond(0.3).build());
+        h.fleet();
+        service = h.service("a", Map.of(), CrashHook.NONE);
+        OptimizerHarness.await("the first plan deferred while the fleet settles", () -> service.metrics().registry()
+                .find("chainplan.optimizer.triggers").tags("kind", "INITIAL", "action", "defer").counter() != null);
+        assertThat(h.plans()).as("the fleet has not been quiet for the settle time").isEmpty();
+
+        h.clock.advance(Duration.ofMillis(ReplanSettings.DEFAULT_FLEET_SETTLE_MILLIS));
+        ChainPlan first = h.awaitPlans(1).get(0);
+        assertThat(first.getTrigger().getKind()).isEqualTo(TriggerKind.INITIAL);
+        assertThat(first.getStatus()).isEqualTo(PlanStatus.OK);
+        assertThat(first.getInputs().getDeclaredDemand()).isTrue();
+        assertThat(first.getInputs().getArrivalRatePerSecond()).isEqualTo(0.3);
+        assertThat(first.getInputs().getServers()).as("the whole fleet, no demand estimate needed")
+                .hasSize(OptimizerHarness.SERVERS);
+
+        h.demand(0.25, 0.02);
+        ChainPlan second = h.awaitPlans(2).get(1);
+        assertThat(second.getTrigger().getKind()).isEqualTo(TriggerKind.FIRST_ESTIMATE);
+        assertThat(second.getTrigger().getDetail()).contains("replaces the declared 0.3000 req/s");
+        assertThat(second.getInputs().getDeclaredDemand()).isFalse();
+        assertThat(second.getInputs().getArrivalRatePerSecond()).isEqualTo(0.25);
     }
 
     @Test

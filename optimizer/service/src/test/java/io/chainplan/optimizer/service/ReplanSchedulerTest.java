@@ -6,6 +6,7 @@ import io.chainplan.optimizer.model.BlockRange;
 import io.chainplan.optimizer.model.ModelSpec;
 import io.chainplan.optimizer.model.Server;
 import io.chainplan.optimizer.model.ServerPlacement;
+import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.optimizer.replan.DemandView;
 import io.chainplan.optimizer.replan.InputView;
 import io.chainplan.optimizer.replan.PlanBasis;
@@ -49,6 +50,43 @@ class ReplanSchedulerTest {
         assertThat(s.decision()).isInstanceOf(ReplanDecision.Solve.class);
         assertThat(((ReplanDecision.Solve) s.decision()).trigger().kind()).isEqualTo(TriggerKind.INITIAL);
         assertThat(scheduler.isCandidate("m", now)).as("no longer dirty").isFalse();
+    }
+
+    private static InputView declared(Server... servers) {
+        return new InputView(MODEL, List.of(servers), DemandView.declared(2, TokenMix.UNKNOWN));
+    }
+
+    @Test
+    void shouldWaitForTheFleetToSettleBeforeAFirstPlanFromADeclaredRate() {
+        Server second = new Server("s2", 40_000_000_000L, 0.05, 0.1);
+        long settle = SETTINGS.fleetSettleMillis();
+
+        ReplanScheduler.Step first = scheduler.evaluate("m", declared(SERVER), Optional.empty(), now);
+        assertThat(first.decision()).isInstanceOf(ReplanDecision.Defer.class);
+        assertThat(((ReplanDecision.Defer) first.decision()).trigger().detail()).contains("still reporting");
+        assertThat(scheduler.dueAt("m")).hasValue(T0 + settle);
+
+        // a second server reports before the first has settled: the wait starts again from its report
+        now += settle - 1;
+        ReplanScheduler.Step grown = scheduler.evaluate("m", declared(SERVER, second), Optional.empty(), now);
+        assertThat(grown.decision()).isInstanceOf(ReplanDecision.Defer.class);
+        assertThat(scheduler.dueAt("m")).hasValue(now + settle);
+
+        // nothing changed for the settle time: the first plan, of both servers
+        now += settle;
+        assertThat(scheduler.isCandidate("m", now)).isTrue();
+        ReplanScheduler.Step settled = scheduler.evaluate("m", declared(SERVER, second), Optional.empty(), now);
+        assertThat(settled.decision()).isInstanceOf(ReplanDecision.Solve.class);
+        assertThat(((ReplanDecision.Solve) settled.decision()).trigger().kind()).isEqualTo(TriggerKind.INITIAL);
+    }
+
+    @Test
+    void shouldNotWaitForTheFleetWithADemandEstimateOrAPlan() {
+        assertThat(scheduler.evaluate("m", view(1), Optional.empty(), now).decision())
+                .as("a first plan from an estimate: traffic is served").isInstanceOf(ReplanDecision.Solve.class);
+        now += MIN_INTERVAL;
+        assertThat(scheduler.evaluate("m", declared(SERVER), planAt(T0, 1), now).decision())
+                .as("a plan exists: the fleet has been planned once").isNotInstanceOf(ReplanDecision.Defer.class);
     }
 
     @Test
