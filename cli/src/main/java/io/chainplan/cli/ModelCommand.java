@@ -102,6 +102,9 @@ final class ModelCommand implements Runnable {
             if (n.has("meanOutputTokens")) {
                 b.setMeanOutputTokens(real(n, "meanOutputTokens"));
             }
+            if (n.hasNonNull("declaredRatePerSecond")) {
+                b.setDeclaredRatePerSecond(real(n, "declaredRatePerSecond"));
+            }
             ModelSpec m = b.build();
             RecordChecks.modelSpec(m.getId(), m).ifPresent(problem -> {
                 throw new UsageException("--file " + file + ": " + problem);

@@ -47,6 +47,13 @@ class ClosedLoopIT {
         // estimates up to their end before it plans from a demand estimate: the first plan sees all ten
         assertThat(first.getInputs().getServers()).as("the first plan sees the whole fleet")
                 .hasSize(FleetPreset.MIXED_70B.fleet().servers().size());
+        // the model spec declares the rate: the first plan needs no traffic, so no request waits for one, and the
+        // first demand estimate refines it
+        assertThat(first.getInputs().getDeclaredDemand()).as("planned from the declared rate").isTrue();
+        assertThat(r.recorder().completions()).as("no request waited for a first plan")
+                .allSatisfy(c -> assertThat(c.epochAtArrival()).isPositive());
+        assertThat(s.plans()).as(s.render()).anySatisfy(p -> assertThat(p.plan().getTrigger().getKind())
+                .isEqualTo(TriggerKind.FIRST_ESTIMATE));
         double shiftAt = r.recorder().scenarioEvents().stream().filter(e -> e.kind().equals("shift")).findFirst()
                 .orElseThrow().atSeconds();
         assertThat(s.plans()).as("an OK plan of the whole fleet before the shift").anySatisfy(p -> {
