@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -179,9 +180,11 @@ final class ModelCommand implements Runnable {
                 spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(a));
                 return 0;
             }
-            spec.commandLine().getOut().printf("%-20s %6s %14s %14s %8s%n", "id", "blocks", "blockBytes", "cacheBytes", "context");
-            latest.values().forEach(m -> spec.commandLine().getOut().printf("%-20s %6d %14d %14d %8d%n", m.getId(),
-                    m.getBlocks(), m.getBlockBytes(), m.getCacheBytesPerBlockPerJob(), m.getContextTokens()));
+            spec.commandLine().getOut().printf("%-20s %6s %14s %14s %8s %9s%n", "id", "blocks", "blockBytes", "cacheBytes",
+                    "context", "declared");
+            latest.values().forEach(m -> spec.commandLine().getOut().printf(Locale.ROOT, "%-20s %6d %14d %14d %8d %9s%n",
+                    m.getId(), m.getBlocks(), m.getBlockBytes(), m.getCacheBytesPerBlockPerJob(), m.getContextTokens(),
+                    m.getDeclaredRatePerSecond() == null ? "-" : String.format(Locale.ROOT, "%.3g/s", m.getDeclaredRatePerSecond())));
             return 0;
         }
 

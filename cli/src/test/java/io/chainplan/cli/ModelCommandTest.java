@@ -32,6 +32,9 @@ class ModelCommandTest {
         assertThat(m.getBlocks()).isEqualTo(32);
         assertThat(m.getContextTokens()).isEqualTo(4096);
         assertThat(m.getMeanInputTokens()).isEqualTo(1000.0);
+        assertThat(m.getDeclaredRatePerSecond()).as("no declared rate: the first plan waits for demand").isNull();
+        assertThat(ModelCommand.Put.parse(file(spec("32", "437500000", ", \"declaredRatePerSecond\": 2.5")))
+                .getDeclaredRatePerSecond()).isEqualTo(2.5);
     }
 
     @Test
@@ -46,5 +49,7 @@ class ModelCommandTest {
                 .hasMessageContaining("meanInputTokens of model llama-2-7b must be in [0, 2048]");
         assertThatThrownBy(() -> ModelCommand.Put.parse(file(spec("32", "437500000", ", \"meanOutputTokens\": \"many\""))))
                 .hasMessage("model field meanOutputTokens is not a number");
+        assertThatThrownBy(() -> ModelCommand.Put.parse(file(spec("32", "437500000", ", \"declaredRatePerSecond\": 0"))))
+                .hasMessageContaining("declaredRatePerSecond of model llama-2-7b must be above 0 requests per second");
     }
 }
