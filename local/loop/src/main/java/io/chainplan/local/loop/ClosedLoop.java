@@ -254,15 +254,25 @@ public final class ClosedLoop {
         double changeAt = times[1];
         double end = times[2];
         boolean changed = false;
+        boolean wasWaitingForPlan = false;
         long nextStatus = 0;
         while (true) {
             double t = Math.min(clock.elapsedSeconds(), end);
-            boolean hold = dispatcher.currentPlan().isEmpty() && t >= start + FIRST_PLAN_LEAD_SECONDS;
+            boolean noPlan = dispatcher.currentPlan().isEmpty() && t >= start + FIRST_PLAN_LEAD_SECONDS;
+            boolean hold = noPlan || dispatcher.lagging();
             if (hold != clock.heldBack()) {
-                LOG.info("t={} s: virtual time runs at {} until the first plan", String.format(Locale.ROOT, "%.1f", t),
-                        hold ? "wall speed" : "x" + clock.speedup() + " again");
+                // a lagging router may flip this often: its changes are logged at debug, the first plan's at info
+                if (noPlan || wasWaitingForPlan) {
+                    LOG.info("t={} s: virtual time runs at {} until the first plan", String.format(Locale.ROOT, "%.1f", t),
+                            hold ? "wall speed" : "x" + clock.speedup() + " again");
+                } else {
+                    LOG.debug("t={} s: virtual time runs at {} (a release pending at the router for over {} ms)",
+                            String.format(Locale.ROOT, "%.1f", t), hold ? "wall speed" : "x" + clock.speedup() + " again",
+                            ServiceRouter.LAG.toMillis());
+                }
                 clock.holdBack(hold);
             }
+            wasWaitingForPlan = noPlan;
             if (!changed && t >= changeAt) {
                 changed = true;
                 scenarioChange(sim, dispatcher, recorder, load, changeAt);

@@ -44,6 +44,14 @@ public interface FleetRouter extends AutoCloseable {
     /** @return requests waiting for a lease */
     int queueLength();
 
+    /**
+     * @return whether the router's own round trips lag behind the simulation (a release long pending), so that
+     *         the loop should hold the virtual clock back to wall speed; never for the embedded router
+     */
+    default boolean lagging() {
+        return false;
+    }
+
     /** Stops what the router started (nothing for the embedded one). */
     @Override
     default void close() {

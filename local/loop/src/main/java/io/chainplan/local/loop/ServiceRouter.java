@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * and {@link FleetSimulation} starts the request that much earlier: the service decides which chain and
  * when a queued request gets it, the simulated response time does not pay for the router's own latency.
  * A release's round trip still delays the slot it frees by its wall time times the speedup, which
- * lengthens queue waits when every chain is full.
+ * lengthens queue waits when every chain is full. On a busy machine that round trip can take hundreds of
+ * milliseconds, seconds of simulated time that would hold slots the fleet has freed and grow a queue no
+ * real fleet would see; so while a release has been pending for more than {@link #LAG} the router reports
+ * itself {@linkplain #lagging() lagging} and the loop holds the virtual clock back to wall speed, as it does
+ * for the services before the first plan: the dispatch service's delay then costs the simulated fleet as many
+ * seconds as it costs on the wall.
  */
 final class ServiceRouter implements FleetRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRouter.class);
@@ -48,6 +54,8 @@ final class ServiceRouter implements FleetRouter {
     private static final int RELEASE_THREADS = 8;
     private static final Duration WAIT = Duration.ofSeconds(50);
     private static final Duration RETRY = Duration.ofMillis(50);
+    /** A release pending longer than this (wall time) holds the virtual clock back: a quiet machine's p99 is ~60 ms. */
+    static final Duration LAG = Duration.ofMillis(150);
     private static final Set<String> RETRY_ON = Set.of(ErrorBody.NO_PLAN, ErrorBody.QUEUE_TIMEOUT,
             ErrorBody.NOT_READY, ErrorBody.UNAVAILABLE, DispatchException.UNREACHABLE);
 
@@ -59,6 +67,8 @@ final class ServiceRouter implements FleetRouter {
     /** Releases, apart: they free the slots the waiting acquires need. */
     private final ExecutorService releases = Executors.newFixedThreadPool(RELEASE_THREADS, daemon("release"));
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Releases submitted and not yet answered, with the wall time (nanos) each was submitted at. */
+    private final Map<Object, Long> pendingReleases = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ServiceRouter(DispatchService service, Dispatcher mirror) {
@@ -107,7 +117,7 @@ final class ServiceRouter implements FleetRouter {
                 double overhead = Math.max(0, t.wallSeconds() - l.waitedMs() / 1000.0);
                 return new Lease(l.planEpoch(), l.chain(), l.hops().stream()
                         .map(h -> new Hop(h.serverId(), h.startBlock(), h.endBlock())).toList(),
-                        () -> releases.execute(() -> release(l)), overhead);
+                        () -> submitRelease(l), overhead);
             } finally {
                 waiting.decrementAndGet();
             }
@@ -133,14 +143,31 @@ final class ServiceRouter implements FleetRouter {
         }
     }
 
-    private void release(RemoteLease l) {
-        try {
-            client.release(l);
-        } catch (DispatchException e) {
-            if (!closed) {
-                LOG.warn("release of lease {} failed: {}", l.leaseId(), e.getMessage());
+    private void submitRelease(RemoteLease l) {
+        Object token = new Object();
+        pendingReleases.put(token, System.nanoTime());
+        releases.execute(() -> {
+            try {
+                client.release(l);
+            } catch (DispatchException e) {
+                if (!closed) {
+                    LOG.warn("release of lease {} failed: {}", l.leaseId(), e.getMessage());
+                }
+            } finally {
+                pendingReleases.remove(token);
+            }
+        });
+    }
+
+    @Override
+    public boolean lagging() {
+        long now = System.nanoTime();
+        for (long since : pendingReleases.values()) {
+            if (now - since > LAG.toNanos()) {
+                return true;
             }
         }
+        return false;
     }
 
     private static void pause() {
