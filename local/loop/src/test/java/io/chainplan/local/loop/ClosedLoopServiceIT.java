@@ -83,12 +83,13 @@ class ClosedLoopServiceIT {
         System.out.println(out);
         assertThat(out.toString()).contains("dispatch service");
         assertThat(r.summary().plans()).isNotEmpty();
-        // the fleet reports until ingest has estimated every server, and the optimizer reads the server
-        // estimates up to their end before it plans from a demand estimate: the first plan sees them all
+        // the fleet reports until ingest has estimated every server and the optimizer, once the fleet settled, has
+        // planned from the model's declared rate: the first plan sees them all, and no request waits for it
         assertThat(r.summary().plans().get(0).plan().getInputs().getServers()).as("the first plan sees the whole fleet")
                 .hasSize(FleetPreset.MIG.fleet().servers().size());
+        assertThat(r.summary().plans().get(0).plan().getInputs().getDeclaredDemand()).isTrue();
         List<Completion> served = r.recorder().completions().stream().filter(c -> c.epochAtArrival() >= 0).toList();
-        assertThat(served).as("requests served on a plan").hasSizeGreaterThan(100);
+        assertThat(served).as("requests served on a plan").hasSizeGreaterThan(100).hasSameSizeAs(r.recorder().completions());
         assertThat(r.recorder().completions()).allSatisfy(c -> assertThat(c.servedEpoch()).isPositive());
         assertThat(leaseRecords).as("grants and releases recorded on chainplan.leases")
                 .isGreaterThanOrEqualTo(2L * served.size());
