@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -104,7 +105,7 @@ final class CliSupport {
         Map<String, Object> p = new HashMap<>(client.kafkaProperties());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE.toMillis());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE.toMillis());
-        try (Admin admin = Admin.create(p)) {
+        try (LogFile.Quieted quiet = LogFile.quiet(NetworkClient.class.getName()); Admin admin = Admin.create(p)) {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_PROBE.toMillis()))
                     .clusterId().get(BROKER_PROBE.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -21,6 +21,12 @@ final class LogFile {
     private LogFile() {
     }
 
+    /** A logger silenced by {@link #quiet}; closing it restores its level. */
+    interface Quieted extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
      * Replaces the root logger's appenders by one that writes {@code file} (truncated first).
      *
@@ -50,5 +56,23 @@ final class LogFile {
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
         return true;
+    }
+
+    /**
+     * Silences a logger below ERROR until the returned handle is closed, for a step whose failure the command
+     * reports itself in one line (a probe of the broker: the Kafka client's "Connection to node ... could not be
+     * established" each retry would bury the line that names the address). Nothing happens without Logback.
+     *
+     * @param name the logger, e.g. {@code org.apache.kafka.clients.NetworkClient}
+     * @return restores the logger's level when closed
+     */
+    static Quieted quiet(String name) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return () -> { };
+        }
+        ch.qos.logback.classic.Logger logger = context.getLogger(name);
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+        return () -> logger.setLevel(before);
     }
 }

@@ -68,6 +68,7 @@ final class ModelCommand implements Runnable {
         public Integer call() throws Exception {
             ModelSpec m = parse(file);
             ClientConfig client = CliSupport.load(config);
+            CliSupport.requireBroker(client);
             String topic = client.topics().models();
             Map<String, Object> props = new HashMap<>(client.kafkaProperties());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -168,6 +169,7 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientConfig client = CliSupport.load(config);
+            CliSupport.requireBroker(client);
             Map<String, ModelSpec> latest;
             try {
                 latest = read(client, client.schemaRegistry());

@@ -89,6 +89,10 @@ class ActionableErrorsTest extends CommandTestSupport {
 
         assertThat(run("audit", "list", "--model", "m", "--config", config.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("cannot reach Kafka at localhost:" + port + " (bootstrap.servers) within 5 s");
+        err.getBuffer().setLength(0);
+        assertThat(run("model", "list", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .startsWith("chainplan model list: cannot reach Kafka at localhost:" + port + " (bootstrap.servers)");
     }
 
     @Test
