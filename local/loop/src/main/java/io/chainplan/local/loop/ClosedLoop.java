@@ -220,7 +220,7 @@ public final class ClosedLoop {
         } finally {
             closeAll(running);
         }
-        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), span, options.speedup(), load.describe(),
+        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), clock.heldBackWallSeconds(), span, options.speedup(), load.describe(),
                 describe(fleet), changeAt, recorder.scenarioEvents().stream().filter(e -> e.kind().equals("failure"))
                         .map(e -> e.detail().split(" ")[0]).findFirst());
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),

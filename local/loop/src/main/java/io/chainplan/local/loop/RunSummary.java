@@ -300,8 +300,10 @@ public final class RunSummary {
      */
     public String render() {
         StringBuilder b = new StringBuilder();
-        line(b, "chainplan local: %s scenario, %.0f s simulated in %.0f s wall (x%.0f)", info.scenario().cliName(),
-                info.virtualSeconds(), info.wallSeconds(), info.speedup());
+        String held = info.heldBackSeconds() < 0.5 ? "" : String.format(Locale.ROOT,
+                "; %.0f s of it at wall speed while the services lagged", info.heldBackSeconds());
+        line(b, "chainplan local: %s scenario, %.0f s simulated in %.0f s wall (x%.0f%s)", info.scenario().cliName(),
+                info.virtualSeconds(), info.wallSeconds(), info.speedup(), held);
         line(b, "  fleet: %s", info.fleetDescription());
         line(b, "  load:  %s", info.loadDescription());
         line(b, "  requests: %d arrived, %d completed, %d failed attempts, %d given up", recorder.arrivedCount(),

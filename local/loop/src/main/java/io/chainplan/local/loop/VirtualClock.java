@@ -40,6 +40,8 @@ public final class VirtualClock implements InstantSource {
     private final LongSupplier nanos;
     private final long startNanos;
     private volatile Segment segment;
+    /** Wall nanoseconds of the segments that ended held back, once accelerated. */
+    private long heldBackNanos;
 
     /**
      * @param originMillis virtual time at the start, ms since the epoch
@@ -99,8 +101,20 @@ public final class VirtualClock implements InstantSource {
         return segment.heldBack();
     }
 
+    /**
+     * @return wall seconds the accelerated clock has been held back to wall speed so far
+     */
+    public synchronized double heldBackWallSeconds() {
+        Segment s = segment;
+        long open = s.accelerated() && s.heldBack() ? nanos.getAsLong() - s.startNanos() : 0;
+        return (heldBackNanos + open) * 1e-9;
+    }
+
     private void change(boolean accelerated, boolean heldBack) {
         long now = nanos.getAsLong();
+        if (segment.accelerated() && segment.heldBack()) {
+            heldBackNanos += now - segment.startNanos();
+        }
         double rate = accelerated && !heldBack ? speedup : 1;
         segment = new Segment(now, segment.at(now), rate, accelerated, heldBack);
     }

@@ -36,6 +36,10 @@ class VirtualClockTest {
         nanos.addAndGet(1_000_000_000L);
         assertThat(clock.elapsedSeconds()).isEqualTo(22.0);
         assertThat(clock.heldBack()).isFalse();
+        assertThat(clock.heldBackWallSeconds()).isEqualTo(2.0);
+        clock.holdBack(true);
+        nanos.addAndGet(500_000_000L);
+        assertThat(clock.heldBackWallSeconds()).as("the open hold counts").isEqualTo(2.5);
     }
 
     @Test
