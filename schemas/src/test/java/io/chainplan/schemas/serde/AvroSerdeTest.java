@@ -62,7 +62,8 @@ class AvroSerdeTest {
             0x80, 0x20, // contextTokens: zigzag(2048) = 4096, varint
             0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x9f, 0x40, // meanInputTokens 2000.0, little-endian IEEE 754
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x34, 0x40, // meanOutputTokens 20.0
-            0x00 // updatedAtMillis: zigzag(0)
+            0x00, // updatedAtMillis: zigzag(0)
+            0x00 // declaredRatePerSecond: union branch 0, null
         };
         assertThat(toInts(bytes)).containsExactly(expected);
         assertThat(registry.latest(TOPIC + "-value")).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(300));
