@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
@@ -37,6 +37,8 @@ public final class TopicObserver implements AutoCloseable {
     private final RunRecorder recorder;
     private final VirtualClock clock;
     private final LoadSource load;
+    /** The plans topic's end offsets when the observer was made: plans before them arrived before it watched. */
+    private final Map<Integer, Long> plansBeforeStart;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -56,6 +58,7 @@ public final class TopicObserver implements AutoCloseable {
                 Topics.valueSerde(DemandEstimate.class, registry).deserializer());
         this.servers = fromBeginning(kafka, "servers", topics.serverEstimates(),
                 Topics.valueSerde(ServerEstimate.class, registry).deserializer());
+        this.plansBeforeStart = plans.endOffsets(plans.partitions(METADATA_TIMEOUT));
         this.recorder = recorder;
         this.clock = clock;
         this.load = load;
@@ -86,9 +89,9 @@ public final class TopicObserver implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                drain(plans, p -> recorder.plan(new RunRecorder.ObservedPlan(clock.elapsedSeconds(), p)));
-                drain(demand, d -> recorder.demand(RunRecorder.observe(d, clock, load)));
-                drain(servers, e -> {
+                drain(plans, (r, p) -> recorder.plan(new RunRecorder.ObservedPlan(arrivedSeconds(r, p), p)));
+                drain(demand, (r, d) -> recorder.demand(RunRecorder.observe(d, clock, load)));
+                drain(servers, (r, e) -> {
                     if (e != null) {
                         recorder.server(new RunRecorder.ObservedServer(clock.elapsedSeconds(), e));
                     }
@@ -103,11 +106,20 @@ public final class TopicObserver implements AutoCloseable {
         }
     }
 
-    private static <V> void drain(TopicReader<V> reader, Consumer<V> sink) {
+    /**
+     * When a plan reached the routers: now for a plan read live; its creation time for one published before the
+     * observer started (the first plan comes before the traffic, and the observer starts with the traffic).
+     */
+    private double arrivedSeconds(ConsumerRecord<byte[], byte[]> r, ChainPlan p) {
+        boolean before = r.offset() < plansBeforeStart.getOrDefault(r.partition(), 0L);
+        return before ? clock.toVirtualSeconds(p.getCreatedAtMillis().toEpochMilli()) : clock.elapsedSeconds();
+    }
+
+    private static <V> void drain(TopicReader<V> reader, BiConsumer<ConsumerRecord<byte[], byte[]>, V> sink) {
         for (TopicReader.Read<V> r : reader.poll(POLL)) {
             try {
                 if (r instanceof TopicReader.Value<V> v) {
-                    sink.accept(v.value());
+                    sink.accept(v.record(), v.value());
                 } else if (r instanceof TopicReader.Undecodable<V> u) {
                     throw u.error();
                 }
