@@ -210,6 +210,9 @@ public final class ClosedLoop {
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     FleetAnnouncement.noise(options.seed()), clock, simSettings);
+            if (router.currentPlan().isPresent()) {
+                recorder.backlogCleared(0); // traffic starts on a plan: no request waits for one, nothing drains
+            }
             recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", router.currentPlan().isPresent()
                     ? "traffic starts on the optimizer's first plan, made from the servers' reported parameters and the"
                             + " model's declared rate before any demand estimate; the first estimate refines it (FIRST_ESTIMATE)"
