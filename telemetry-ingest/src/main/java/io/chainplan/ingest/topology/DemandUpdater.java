@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Per-model demand, inside the request processor: adds each valid request event to the model's
  * open bucket (a small {@link DemandPending} value, the only per-event store update; a completion to the
- * bucket its request arrived in, for the token means), and
+ * bucket its request arrived in, for the token means, kept there until the next close if that bucket is
+ * closed), and
  * whenever event time passes a bucket's end plus the grace, closes buckets through the
  * {@link ArrivalRateEstimator} and forwards the estimates the {@link EmissionRule} asks for.
  * Events older than the closed boundary are added to their closed bucket if it is still within
@@ -82,7 +83,9 @@ final class DemandUpdater {
 
     /**
      * Adds a valid event: an arrival to its bucket, a completion to its request's arrival bucket (its time minus
-     * its response time; {@code TokenMeans}), in either case a closed bucket if the event is late; a completion
+     * its response time; {@code TokenMeans}), in either case a closed bucket if the event is late (a
+     * completion for a closed bucket waits in the pending set until the next close, so the per-event update
+     * stays small); a completion
      * without a response time counts at its own time (counted, {@link IngestMetrics#tokenFallback}). Every
      * event's own time moves the model's event time, which closes buckets.
      *
@@ -108,11 +111,12 @@ final class DemandUpdater {
         if (at < p.evaluatedUntilMillis()) {
             if (arrival) {
                 addLate(model, t, delta);
-            } else {
-                addCompletion(model, at, delta);
-            }
-            if (t < p.evaluatedUntilMillis()) {
                 return;
+            }
+            if (inTokenHistory(model, at)) {
+                p = p.addLateCompletion(at, stepMillis, delta);
+            } else {
+                metrics.skipped(sourceTopic, ARRIVED_BEFORE_TOKEN_HISTORY);
             }
             pending.put(model, closeReady(model, p.seen(t)));
             return;
@@ -139,13 +143,25 @@ final class DemandUpdater {
         states.put(model, estimator.addLate(s, t, delta));
     }
 
-    private void addCompletion(String model, long arrivalMillis, BucketTotals delta) {
+    /** Whether a closed bucket is in the model's token history (else a completion of it cannot count). */
+    private boolean inTokenHistory(String model, long arrivalMillis) {
         DemandState s = states.get(model);
-        if (s == null || !s.started() || !estimator.inTokenHistory(s, arrivalMillis)) {
-            metrics.skipped(sourceTopic, ARRIVED_BEFORE_TOKEN_HISTORY);
-            return;
+        return s != null && s.started() && estimator.inTokenHistory(s, arrivalMillis);
+    }
+
+    /** The state with the pending set's late completions added to their arrival buckets (before a close). */
+    private DemandState withLateCompletions(DemandState s, DemandPending p) {
+        for (DemandPending.PendingBucket b : p.lateCompletions()) {
+            DemandState added = s.started() ? estimator.addCompletion(s, b.startMillis(), b.totals()) : s;
+            if (added == s) {
+                // left the history since (only after a model's state was lost): counted, not added
+                for (long i = 0; i < b.totals().completions(); i++) {
+                    metrics.skipped(sourceTopic, ARRIVED_BEFORE_TOKEN_HISTORY);
+                }
+            }
+            s = added;
         }
-        states.put(model, estimator.addCompletion(s, arrivalMillis, delta));
+        return s;
     }
 
     private DemandPending closeReady(String model, DemandPending p) {
@@ -153,7 +169,9 @@ final class DemandUpdater {
             return p;
         }
         DemandState s = states.get(model);
-        s = s == null || !s.started() ? estimator.start(DemandState.EMPTY, p.evaluatedUntilMillis()) : s;
+        s = s == null || !s.started() ? estimator.start(DemandState.EMPTY, p.evaluatedUntilMillis())
+                : withLateCompletions(s, p);
+        p = p.withoutLateCompletions();
         long target = DemandPending.bucketStart(p.maxEventMillis() - graceMillis, stepMillis);
         long skipTarget = p.buckets().isEmpty() ? target : Math.min(target, p.buckets().get(0).startMillis());
         s = estimator.skipIdle(s, skipTarget);

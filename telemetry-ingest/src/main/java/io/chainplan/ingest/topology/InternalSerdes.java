@@ -35,9 +35,9 @@ public final class InternalSerdes {
     }
 
     /**
-     * Serde of {@link DemandPending}. Version 2 adds each bucket's completions (the token means count requests by
-     * arrival); a version 1 bucket (its generated tokens counted by completion time) reads as complete, so its
-     * counts serve as they did until it leaves the token history.
+     * Serde of {@link DemandPending}. Version 2 adds each bucket's completions and the late completions (the
+     * token means count requests by arrival); a version 1 bucket (its generated tokens counted by completion
+     * time) reads as complete, so its counts serve as they did until it leaves the token history.
      *
      * @return the serde
      */
@@ -45,30 +45,45 @@ public final class InternalSerdes {
         return new BinarySerde<>("DemandPending", 1, 2, (out, p) -> {
             out.putLong(p.evaluatedUntilMillis());
             out.putLong(p.maxEventMillis());
-            out.putInt(p.buckets().size());
-            for (DemandPending.PendingBucket b : p.buckets()) {
-                out.putLong(b.startMillis());
-                writeTotals(out, b.totals());
-            }
-            for (DemandPending.PendingBucket b : p.buckets()) {
-                out.putLong(b.totals().completions());
-            }
+            writePendingBuckets(out, p.buckets());
+            writePendingBuckets(out, p.lateCompletions());
         }, (version, in) -> {
             long until = in.getLong();
             long max = in.getLong();
-            int n = in.getInt();
-            List<DemandPending.PendingBucket> buckets = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                buckets.add(new DemandPending.PendingBucket(in.getLong(), readTotals(in)));
-            }
-            List<BucketTotals> totals = withCompletions(version >= 2, buckets.stream().map(DemandPending.PendingBucket::totals)
-                    .toList(), in);
-            List<DemandPending.PendingBucket> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                out.add(new DemandPending.PendingBucket(buckets.get(i).startMillis(), totals.get(i)));
-            }
-            return new DemandPending(until, max, out);
+            List<DemandPending.PendingBucket> buckets = readPendingBuckets(version >= 2, in);
+            return new DemandPending(until, max, buckets, version >= 2 ? readPendingBuckets(true, in) : List.of());
         });
+    }
+
+    /** Buckets and their totals, then their completions (version 1 had none). */
+    private static void writePendingBuckets(ByteBuffer out, List<DemandPending.PendingBucket> buckets) {
+        out.putInt(buckets.size());
+        for (DemandPending.PendingBucket b : buckets) {
+            out.putLong(b.startMillis());
+            writeTotals(out, b.totals());
+        }
+        for (DemandPending.PendingBucket b : buckets) {
+            out.putLong(b.totals().completions());
+        }
+    }
+
+    private static List<DemandPending.PendingBucket> readPendingBuckets(boolean withCompletions, ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining() / (6 * Long.BYTES)) {
+            throw new IllegalArgumentException("bad pending bucket count " + n);
+        }
+        List<Long> starts = new ArrayList<>(n);
+        List<BucketTotals> totals = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            starts.add(in.getLong());
+            totals.add(readTotals(in));
+        }
+        totals = withCompletions(withCompletions, totals, in);
+        List<DemandPending.PendingBucket> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new DemandPending.PendingBucket(starts.get(i), totals.get(i)));
+        }
+        return out;
     }
 
     /**

@@ -49,8 +49,10 @@ class InternalSerdesTest {
         }
         assertThat(roundTrip(InternalSerdes.demandState(), s)).isEqualTo(s);
         DemandPending p = DemandPending.startingAt(12_000, 5_000).add(12_000, 5_000, BucketTotals.EMPTY.withArrival(3))
-                .add(17_000, 5_000, BucketTotals.EMPTY.withCompletion(9));
+                .add(17_000, 5_000, BucketTotals.EMPTY.withCompletion(9))
+                .addLateCompletion(3_000, 5_000, BucketTotals.EMPTY.withCompletion(4).withCompletion(0));
         assertThat(roundTrip(InternalSerdes.demandPending(), p)).isEqualTo(p);
+        assertThat(roundTrip(InternalSerdes.demandPending(), p).lateCompletions()).hasSize(1);
     }
 
     @Test
