@@ -36,8 +36,8 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * known at arrival, but the pair is then the mix of one set of requests, and a change of both lengths moves them
  * in the same step (one plan, not two). On the code trace with its generated tokens ten-fold half way
  * ({@code chainplan local --fleet-preset mig --trace ... --scenario mix}) the change caused one {@code MIX_SHIFT}
- * plan, at 282 tokens (the true mean 279), about 3 minutes after it; counted by completion time, five plans, the first after
- * 46 s.
+ * plan, at 282 tokens (the true mean 279), about 3 minutes after it; counted by completion time, five plans,
+ * the first after 46 s.
  * <p><b>Method.</b> A single change point of a mean (binary segmentation, Scott and Knott 1974): for each split
  * of the buckets into an older part L and a newer part R, both with at least {@value #MIN_REQUESTS} requests and
  * two buckets with requests, {@code z = |m_R - m_L| / (s sqrt(1/n_L + 1/n_R))}, where {@code s^2} is the
