@@ -58,6 +58,10 @@ public final class IngestConfig {
     public static final String BURSTINESS_HISTORY_MS_CONFIG = PREFIX + "burstiness.history.ms";
     /** Doc of {@link #BURSTINESS_HISTORY_MS_CONFIG}. */
     public static final String BURSTINESS_HISTORY_MS_DOC = "Burstiness (the index of dispersion of counts) is measured over at most this many ms of event time: of the current regime, the newest, or of all of them when the level changed at least three times within it (recurring level changes are the bursts, and the rate estimate is then the long-run rate over this history); the token means use this history too; a multiple of the step.";
+    /** Longest wait for a bucket's requests to complete before the token means count it. */
+    public static final String TOKENS_COMPLETION_WAIT_MS_CONFIG = PREFIX + "tokens.completion.wait.ms";
+    /** Doc of {@link #TOKENS_COMPLETION_WAIT_MS_CONFIG}. */
+    public static final String TOKENS_COMPLETION_WAIT_MS_DOC = "The mean prompt and generated tokens per request are taken over requests by arrival time (a completion counts at its time minus its response time), over the oldest buckets whose requests have all completed; a bucket some of whose requests never complete (dropped, events lost) counts once its end is this many ms of event time old; at most the token history (the longer of the rate's horizon and the burstiness history).";
     /** Relative change that triggers a publication. */
     public static final String EMIT_RELATIVE_CHANGE_CONFIG = PREFIX + "emit.relative.change";
     /** Doc of {@link #EMIT_RELATIVE_CHANGE_CONFIG}. */
@@ -134,6 +138,8 @@ public final class IngestConfig {
                     Importance.LOW, DEMAND_GRACE_MS_DOC)
             .define(BURSTINESS_HISTORY_MS_CONFIG, Type.LONG, DEFAULTS.demand().burstinessHistoryMillis(), Range.atLeast(1),
                     Importance.LOW, BURSTINESS_HISTORY_MS_DOC)
+            .define(TOKENS_COMPLETION_WAIT_MS_CONFIG, Type.LONG, DEFAULTS.demand().maxCompletionWaitMillis(), Range.atLeast(1),
+                    Importance.LOW, TOKENS_COMPLETION_WAIT_MS_DOC)
             .define(EMIT_RELATIVE_CHANGE_CONFIG, Type.DOUBLE, DEFAULTS.demandEmission().relativeChange(),
                     ConfigValidators.finiteAtLeast(0), Importance.MEDIUM, EMIT_RELATIVE_CHANGE_DOC)
             .define(EMIT_HEARTBEAT_MS_CONFIG, Type.LONG, DEFAULTS.demandEmission().heartbeatMillis(), Range.atLeast(1),
@@ -237,7 +243,8 @@ public final class IngestConfig {
     }
 
     /**
-     * The window and the burstiness history must be multiples of the step (the rules across keys);
+     * The window and the burstiness history must be multiples of the step, the completion wait within the token
+     * history (the rules across keys);
      * each key is range-checked alone.
      */
     private static DemandEstimatorSettings demand(Map<String, Object> v) {
@@ -245,10 +252,15 @@ public final class IngestConfig {
         long window = (Long) v.get(DEMAND_WINDOW_MS_CONFIG);
         long step = (Long) v.get(DEMAND_STEP_MS_CONFIG);
         long history = (Long) v.get(BURSTINESS_HISTORY_MS_CONFIG);
+        long wait = (Long) v.get(TOKENS_COMPLETION_WAIT_MS_CONFIG);
         try {
             return new DemandEstimatorSettings(window, step, (Integer) v.get(DEMAND_HORIZON_WINDOWS_CONFIG),
-                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile(), history);
+                    d.confidence(), d.burstBuckets(), d.shiftRatio(), d.cusumThreshold(), d.clipQuantile(), history, wait);
         } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("maxCompletionWaitMillis")) {
+                throw new ConfigException(TOKENS_COMPLETION_WAIT_MS_CONFIG + "=" + wait + " and " + BURSTINESS_HISTORY_MS_CONFIG
+                        + "=" + history + " do not fit: " + e.getMessage());
+            }
             String other = e.getMessage().startsWith("burstinessHistoryMillis")
                     ? BURSTINESS_HISTORY_MS_CONFIG + "=" + history : DEMAND_WINDOW_MS_CONFIG + "=" + window;
             throw new ConfigException(other + " and " + DEMAND_STEP_MS_CONFIG + "=" + step + " do not fit: " + e.getMessage());

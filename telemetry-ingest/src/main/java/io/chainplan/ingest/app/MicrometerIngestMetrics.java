@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * own producer that the broker did not take), {@code chainplan_ingest_skipped_total{topic,reason}},
  * {@code chainplan_ingest_estimates_out_total{topic}},
  * {@code chainplan_ingest_timing_fallbacks_total{part,reason}} (hops left out of a per-token fit, and
- * published server estimates whose part is not fitted), and the processing lag
+ * published server estimates whose part is not fitted), {@code chainplan_ingest_token_fallbacks_total{reason}}
+ * (completions without a response time, counted at their completion time by the token means), and the processing lag
  * {@code chainplan_ingest_event_time_lag_seconds{topic}}: wall clock minus the newest event time of a
  * valid record processed from the topic (a rejected record never moves it; a valid one dated ahead of
  * the wall clock, within the allowed skew, counts as now, so the lag is never negative). Kafka Streams' own metrics (consumer lag, commit latency, ...) are bound
@@ -127,6 +128,11 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
             c = byReason.computeIfAbsent(reason, r -> counter("chainplan.ingest.timing.fallbacks", "part", part, "reason", r));
         }
         c.increment();
+    }
+
+    @Override
+    public void tokenFallback(String reason) {
+        counter("chainplan.ingest.token.fallbacks", "reason", reason).increment();
     }
 
     @Override

@@ -48,10 +48,14 @@ import java.util.Objects;
  * from 8 req/s to 0.001 and back every minute or two, and the optimizer re-planned for each level.
  * <p><b>Token means.</b> The mean prompt and generated lengths are those of the newest token regime within the
  * token history ({@link TokenMeans}: after the most significant change of the mean, if there is one), so a change
- * of the request mix shows in one step. The state keeps the buckets of the burstiness history (10 minutes by
- * default) for them, longer than the rate's horizon: heavy-tailed token counts need that many requests for a
- * mean the optimizer can plan with (the Azure code trace's mean generated tokens vary by 13% between 3-minute
- * windows, by 4% between 10-minute ones). The rate uses the horizon's buckets only.
+ * of the request mix shows in one step. They are means over requests by arrival time: a completion counts in its
+ * request's arrival bucket ({@link #addCompletion}), and only buckets whose requests have all completed (or that
+ * waited {@code maxCompletionWaitMillis} for them) count, so the long requests of a burst completing together
+ * do not swing the mean and the requests still in flight do not bias it ({@link TokenMeans#mature}). The state
+ * keeps the buckets of the burstiness history (10 minutes by default) for them, longer than the rate's horizon:
+ * heavy-tailed token counts need that many requests for a mean the optimizer can plan with (the Azure code
+ * trace's mean generated tokens vary by 13% between 3-minute windows, by 4% between 10-minute ones). The rate
+ * uses the horizon's buckets only.
  * <p><b>Burstiness.</b> Each estimate also carries the burstiness of the arrivals since the last
  * change ({@link BurstinessTracker}: the index of dispersion of the bucket counts), updated once per
  * closed bucket, so the per-event path is unchanged.
@@ -200,6 +204,50 @@ public final class ArrivalRateEstimator {
     }
 
     /**
+     * Adds a completion to the bucket its request arrived in, a closed one (the token means count requests by
+     * arrival; class doc). It counts from the next estimate on; the rate and the burstiness do not change.
+     *
+     * @param state         a started state
+     * @param arrivalMillis the request's arrival time (the completion's time minus its response time), before the
+     *                      state's boundary
+     * @param completion    what the completion adds ({@link BucketTotals#withCompletion}: no arrivals)
+     * @return the new state; unchanged if the arrival bucket is not in the token history ({@link #inTokenHistory})
+     */
+    public DemandState addCompletion(DemandState state, long arrivalMillis, BucketTotals completion) {
+        requireStarted(state);
+        Objects.requireNonNull(completion, "completion");
+        if (arrivalMillis >= state.evaluatedUntilMillis()) {
+            throw new IllegalArgumentException("arrival at " + arrivalMillis + " is not in a closed bucket (boundary "
+                    + state.evaluatedUntilMillis() + ")");
+        }
+        if (completion.arrivals() != 0) {
+            throw new IllegalArgumentException("a completion adds no arrival, had " + completion.arrivals());
+        }
+        long start = DemandPending.bucketStart(arrivalMillis, settings.stepMillis());
+        List<ClosedBucket> buckets = state.buckets();
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i).startMillis() == start) {
+                List<ClosedBucket> out = new ArrayList<>(buckets);
+                out.set(i, out.get(i).plusLate(completion));
+                return new DemandState(state.evaluatedUntilMillis(), state.regimeStartMillis(), out, state.burstiness(),
+                        state.up(), state.down(), state.changePoints(), state.lastEmitted());
+            }
+        }
+        return state;
+    }
+
+    /**
+     * @param state       a started state
+     * @param eventMillis a time before the state's boundary
+     * @return whether its bucket is among the state's closed buckets (the token history)
+     */
+    public boolean inTokenHistory(DemandState state, long eventMillis) {
+        long start = DemandPending.bucketStart(eventMillis, settings.stepMillis());
+        return !state.buckets().isEmpty() && start >= state.buckets().get(0).startMillis()
+                && start < state.evaluatedUntilMillis();
+    }
+
+    /**
      * @param state       a started state
      * @param eventMillis time of a late event
      * @return whether {@link #addLate} would count it (its bucket is still within the horizon)
@@ -230,8 +278,10 @@ public final class ArrivalRateEstimator {
         }
         double span = regime.size() * settings.stepMillis() / 1000.0;
         PoissonInterval interval = PoissonInterval.garwood(clipped, span, settings.confidence());
-        TokenMeans.Mean in = TokenMeans.input(state.buckets());
-        TokenMeans.Mean out = TokenMeans.output(state.buckets());
+        List<ClosedBucket> mature = TokenMeans.mature(state.buckets(), state.evaluatedUntilMillis(), settings.stepMillis(),
+                settings.maxCompletionWaitMillis());
+        TokenMeans.Mean in = TokenMeans.input(mature);
+        TokenMeans.Mean out = TokenMeans.output(mature);
         BurstinessEstimate bursts = burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis());
         if (BurstinessTracker.recurring(state.burstiness())) {
             long[] history = state.burstiness().history().oldest(state.burstiness().history().size());
@@ -276,8 +326,7 @@ public final class ArrivalRateEstimator {
 
     /** Keeps the buckets of the token history: the rate's horizon, or the longer burstiness history. */
     private List<ClosedBucket> trim(List<ClosedBucket> buckets, long boundary) {
-        int kept = Math.max(settings.horizonBuckets(), settings.burstinessHistoryBuckets());
-        return regimeOf(buckets, boundary - kept * settings.stepMillis());
+        return regimeOf(buckets, boundary - settings.tokenHistoryBuckets() * settings.stepMillis());
     }
 
     /** The start of the rate's horizon at a boundary: the rate's regime never reaches before it. */

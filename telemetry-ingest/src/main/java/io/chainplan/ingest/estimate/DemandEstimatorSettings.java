@@ -18,14 +18,19 @@ import io.chainplan.optimizer.arrival.Burstiness;
  * @param clipQuantile          each bucket's count is winsorized at this Poisson quantile of the
  *                              level in force before it enters the level (default 0.999)
  * @param burstinessHistoryMillis burstiness is measured over at most this much of the current
- *                              regime, the newest buckets (default 10 min); a multiple of S
+ *                              regime, the newest buckets (default 10 min); a multiple of S; the token
+ *                              means use this history too
+ * @param maxCompletionWaitMillis the token means count a bucket of arrivals once every request of it has
+ *                              completed, or, for requests that never complete (dropped after their last
+ *                              attempt, events lost), once its end is this much older than the boundary
+ *                              (default 2 min; {@link TokenMeans#mature}); at most the token history
  */
 public record DemandEstimatorSettings(long windowMillis, long stepMillis, int horizonWindows, double confidence,
                                       int burstBuckets, double shiftRatio, double cusumThreshold, double clipQuantile,
-                                      long burstinessHistoryMillis) {
+                                      long burstinessHistoryMillis, long maxCompletionWaitMillis) {
     /**
      * Validates: positive times, W and the burstiness history multiples of S, W of at least 2 steps,
-     * probabilities in (0, 1), delta > 1, h > 0.
+     * probabilities in (0, 1), delta > 1, h > 0, the completion wait within the token history.
      */
     public DemandEstimatorSettings {
         if (stepMillis <= 0) {
@@ -57,14 +62,20 @@ public record DemandEstimatorSettings(long windowMillis, long stepMillis, int ho
             throw new IllegalArgumentException("burstinessHistoryMillis must be a positive multiple of stepMillis " + stepMillis
                     + ", was " + burstinessHistoryMillis);
         }
+        long history = Math.max(burstinessHistoryMillis, windowMillis * horizonWindows);
+        if (maxCompletionWaitMillis <= 0 || maxCompletionWaitMillis > history) {
+            throw new IllegalArgumentException("maxCompletionWaitMillis must be in [1, " + history
+                    + "] (the token history), was " + maxCompletionWaitMillis);
+        }
     }
 
     /**
      * @return W = 60 s, S = 5 s, 3 windows of horizon, 95% interval, 10 s burst tolerance,
-     *         delta = 1.5, h = 12, clipping at the 99.9% quantile, 10 min of burstiness history
+     *         delta = 1.5, h = 12, clipping at the 99.9% quantile, 10 min of burstiness and token history, token
+     *         counts waiting at most 2 min for a bucket's requests to complete
      */
     public static DemandEstimatorSettings defaults() {
-        return new DemandEstimatorSettings(60_000, 5_000, 3, 0.95, 2, 1.5, 12, 0.999, 600_000);
+        return new DemandEstimatorSettings(60_000, 5_000, 3, 0.95, 2, 1.5, 12, 0.999, 600_000, 120_000);
     }
 
     /**
@@ -74,7 +85,12 @@ public record DemandEstimatorSettings(long windowMillis, long stepMillis, int ho
      */
     public DemandEstimatorSettings withWindow(long windowMillis, long stepMillis) {
         return new DemandEstimatorSettings(windowMillis, stepMillis, horizonWindows, confidence, burstBuckets,
-                shiftRatio, cusumThreshold, clipQuantile, burstinessHistoryMillis);
+                shiftRatio, cusumThreshold, clipQuantile, burstinessHistoryMillis, maxCompletionWaitMillis);
+    }
+
+    /** @return buckets of token history the state keeps: the rate's horizon, or the longer burstiness history */
+    public int tokenHistoryBuckets() {
+        return Math.max(horizonBuckets(), burstinessHistoryBuckets());
     }
 
     /** @return buckets of burstiness history, at most */

@@ -6,14 +6,20 @@ import java.util.Objects;
 
 /**
  * The buckets of one model that are still open: everything at or after the boundary the
- * estimator has evaluated up to. Kept apart from {@link DemandState} so that the per-event
- * update touches only this small value; the estimator state changes once per step.
+ * estimator has evaluated up to, and the completions of requests that arrived in a closed bucket
+ * (the token means count requests by arrival, {@link TokenMeans}), which the estimator state
+ * takes at the next close ({@link ArrivalRateEstimator#addCompletion}). Kept apart from
+ * {@link DemandState} so that the per-event update touches only this small value; the estimator
+ * state changes once per step.
  *
  * @param evaluatedUntilMillis boundary: buckets before it are closed (same as the estimator's)
  * @param maxEventMillis       largest event time seen for the model
  * @param buckets              open buckets, by start, ascending
+ * @param lateCompletions      completions by the closed bucket their requests arrived in, by start,
+ *                             ascending (no arrivals)
  */
-public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List<PendingBucket> buckets) {
+public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List<PendingBucket> buckets,
+                            List<PendingBucket> lateCompletions) {
     /**
      * One open bucket.
      *
@@ -30,12 +36,30 @@ public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List
     /** Copies and validates. */
     public DemandPending {
         buckets = List.copyOf(buckets);
+        lateCompletions = List.copyOf(lateCompletions);
         for (PendingBucket b : buckets) {
             if (b.startMillis() < evaluatedUntilMillis) {
                 throw new IllegalArgumentException("open bucket " + b.startMillis() + " precedes the evaluated boundary "
                         + evaluatedUntilMillis);
             }
         }
+        for (PendingBucket b : lateCompletions) {
+            if (b.startMillis() >= evaluatedUntilMillis || b.totals().arrivals() != 0) {
+                throw new IllegalArgumentException("late completions must be of closed buckets (before "
+                        + evaluatedUntilMillis + ") and add no arrival, were " + b);
+            }
+        }
+    }
+
+    /**
+     * Without late completions.
+     *
+     * @param evaluatedUntilMillis boundary
+     * @param maxEventMillis       largest event time seen
+     * @param buckets              open buckets
+     */
+    public DemandPending(long evaluatedUntilMillis, long maxEventMillis, List<PendingBucket> buckets) {
+        this(evaluatedUntilMillis, maxEventMillis, buckets, List.of());
     }
 
     /**
@@ -68,7 +92,31 @@ public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List
             throw new IllegalArgumentException("event at " + eventMillis + " is in a closed bucket (boundary "
                     + evaluatedUntilMillis + ")");
         }
-        long start = bucketStart(eventMillis, stepMillis);
+        return new DemandPending(evaluatedUntilMillis, Math.max(maxEventMillis, eventMillis),
+                merged(buckets, bucketStart(eventMillis, stepMillis), delta), lateCompletions);
+    }
+
+    /**
+     * @param arrivalMillis the arrival time of a completed request, before {@link #evaluatedUntilMillis()}
+     * @param stepMillis    step S
+     * @param completion    what it adds (no arrivals)
+     * @return this set with the completion kept for the closed bucket, until the next close takes it
+     */
+    public DemandPending addLateCompletion(long arrivalMillis, long stepMillis, BucketTotals completion) {
+        if (arrivalMillis >= evaluatedUntilMillis) {
+            throw new IllegalArgumentException("arrival at " + arrivalMillis + " is not in a closed bucket (boundary "
+                    + evaluatedUntilMillis + ")");
+        }
+        return new DemandPending(evaluatedUntilMillis, maxEventMillis, buckets,
+                merged(lateCompletions, bucketStart(arrivalMillis, stepMillis), completion));
+    }
+
+    /** @return this set without its late completions (taken by the estimator state) */
+    public DemandPending withoutLateCompletions() {
+        return lateCompletions.isEmpty() ? this : new DemandPending(evaluatedUntilMillis, maxEventMillis, buckets);
+    }
+
+    private static List<PendingBucket> merged(List<PendingBucket> buckets, long start, BucketTotals delta) {
         List<PendingBucket> out = new ArrayList<>(buckets.size() + 1);
         boolean added = false;
         for (PendingBucket b : buckets) {
@@ -86,7 +134,7 @@ public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List
         if (!added) {
             out.add(new PendingBucket(start, delta));
         }
-        return new DemandPending(evaluatedUntilMillis, Math.max(maxEventMillis, eventMillis), out);
+        return out;
     }
 
     /**
@@ -95,7 +143,7 @@ public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List
      */
     public DemandPending seen(long streamTimeMillis) {
         return streamTimeMillis <= maxEventMillis ? this
-                : new DemandPending(evaluatedUntilMillis, streamTimeMillis, buckets);
+                : new DemandPending(evaluatedUntilMillis, streamTimeMillis, buckets, lateCompletions);
     }
 
     /**
@@ -124,6 +172,6 @@ public record DemandPending(long evaluatedUntilMillis, long maxEventMillis, List
             throw new IllegalArgumentException("boundary may not move back from " + evaluatedUntilMillis + " to " + newBoundary);
         }
         List<PendingBucket> out = buckets.stream().filter(b -> b.startMillis() >= newBoundary).toList();
-        return new DemandPending(newBoundary, maxEventMillis, out);
+        return new DemandPending(newBoundary, maxEventMillis, out, lateCompletions);
     }
 }

@@ -7,6 +7,7 @@ import io.chainplan.ingest.estimate.DemandState;
 import io.chainplan.ingest.estimate.EmissionRule;
 import io.chainplan.schemas.avro.DemandEstimate;
 import io.chainplan.schemas.avro.RequestEvent;
+import io.chainplan.schemas.avro.RequestEventKind;
 import io.chainplan.schemas.validate.RecordChecks;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-model demand, inside the request processor: adds each valid request event to the model's
- * open bucket (a small {@link DemandPending} value, the only per-event store update), and
+ * open bucket (a small {@link DemandPending} value, the only per-event store update; a completion to the
+ * bucket its request arrived in, for the token means, kept there until the next close if that bucket is
+ * closed), and
  * whenever event time passes a bucket's end plus the grace, closes buckets through the
  * {@link ArrivalRateEstimator} and forwards the estimates the {@link EmissionRule} asks for.
  * Events older than the closed boundary are added to their closed bucket if it is still within
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * failing.
  */
 final class DemandUpdater {
+    /** Skip reason of a completion whose request arrived before the model's token history (or before its first event). */
+    static final String ARRIVED_BEFORE_TOKEN_HISTORY = "arrived-before-token-history";
     private static final Logger LOG = LoggerFactory.getLogger(DemandUpdater.class);
     private final ArrivalRateEstimator estimator;
     private final EmissionRule rule;
@@ -77,6 +82,13 @@ final class DemandUpdater {
     }
 
     /**
+     * Adds a valid event: an arrival to its bucket, a completion to its request's arrival bucket (its time minus
+     * its response time; {@code TokenMeans}), in either case a closed bucket if the event is late (a
+     * completion for a closed bucket waits in the pending set until the next close, so the per-event update
+     * stays small); a completion
+     * without a response time counts at its own time (counted, {@link IngestMetrics#tokenFallback}). Every
+     * event's own time moves the model's event time, which closes buckets.
+     *
      * @param model the event's model id
      * @param e     a valid event
      */
@@ -85,23 +97,41 @@ final class DemandUpdater {
         if (t > onTimeMillis && t <= context.currentSystemTimeMs()) {
             onTimeMillis = t;
         }
-        BucketTotals delta = switch (e.getKind()) {
-            case ARRIVED -> BucketTotals.EMPTY.withArrival(e.getInputTokens());
-            case COMPLETED -> BucketTotals.EMPTY.withCompletion(e.getOutputTokens());
-            case FAILED -> null;
-        };
-        if (delta == null) {
+        if (e.getKind() == RequestEventKind.FAILED) {
             return;
         }
+        boolean arrival = e.getKind() == RequestEventKind.ARRIVED;
+        BucketTotals delta = arrival ? BucketTotals.EMPTY.withArrival(e.getInputTokens())
+                : BucketTotals.EMPTY.withCompletion(e.getOutputTokens());
+        long at = arrival ? t : arrivalOf(e, t);
         DemandPending p = pending.get(model);
         if (p == null) {
             p = DemandPending.startingAt(t, stepMillis);
         }
-        if (t < p.evaluatedUntilMillis()) {
-            addLate(model, t, delta);
+        if (at < p.evaluatedUntilMillis()) {
+            if (arrival) {
+                addLate(model, t, delta);
+                return;
+            }
+            if (inTokenHistory(model, at)) {
+                p = p.addLateCompletion(at, stepMillis, delta);
+            } else {
+                metrics.skipped(sourceTopic, ARRIVED_BEFORE_TOKEN_HISTORY);
+            }
+            pending.put(model, closeReady(model, p.seen(t)));
             return;
         }
-        pending.put(model, closeReady(model, p.add(t, stepMillis, delta)));
+        pending.put(model, closeReady(model, p.add(at, stepMillis, delta).seen(t)));
+    }
+
+    /** The arrival time of a completed request: its time minus its response time, or its time if it has none. */
+    private long arrivalOf(RequestEvent e, long t) {
+        Double response = e.getResponseSeconds();
+        if (response == null) {
+            metrics.tokenFallback(IngestMetrics.NO_RESPONSE_TIME);
+            return t;
+        }
+        return t - Math.round(response * 1000);
     }
 
     private void addLate(String model, long t, BucketTotals delta) {
@@ -113,12 +143,35 @@ final class DemandUpdater {
         states.put(model, estimator.addLate(s, t, delta));
     }
 
+    /** Whether a closed bucket is in the model's token history (else a completion of it cannot count). */
+    private boolean inTokenHistory(String model, long arrivalMillis) {
+        DemandState s = states.get(model);
+        return s != null && s.started() && estimator.inTokenHistory(s, arrivalMillis);
+    }
+
+    /** The state with the pending set's late completions added to their arrival buckets (before a close). */
+    private DemandState withLateCompletions(DemandState s, DemandPending p) {
+        for (DemandPending.PendingBucket b : p.lateCompletions()) {
+            DemandState added = s.started() ? estimator.addCompletion(s, b.startMillis(), b.totals()) : s;
+            if (added == s) {
+                // left the history since (only after a model's state was lost): counted, not added
+                for (long i = 0; i < b.totals().completions(); i++) {
+                    metrics.skipped(sourceTopic, ARRIVED_BEFORE_TOKEN_HISTORY);
+                }
+            }
+            s = added;
+        }
+        return s;
+    }
+
     private DemandPending closeReady(String model, DemandPending p) {
         if (!p.readyToClose(stepMillis, graceMillis)) {
             return p;
         }
         DemandState s = states.get(model);
-        s = s == null || !s.started() ? estimator.start(DemandState.EMPTY, p.evaluatedUntilMillis()) : s;
+        s = s == null || !s.started() ? estimator.start(DemandState.EMPTY, p.evaluatedUntilMillis())
+                : withLateCompletions(s, p);
+        p = p.withoutLateCompletions();
         long target = DemandPending.bucketStart(p.maxEventMillis() - graceMillis, stepMillis);
         long skipTarget = p.buckets().isEmpty() ? target : Math.min(target, p.buckets().get(0).startMillis());
         s = estimator.skipIdle(s, skipTarget);

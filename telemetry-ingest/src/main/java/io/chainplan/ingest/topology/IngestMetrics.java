@@ -15,6 +15,11 @@ public interface IngestMetrics {
     String COMM = "comm";
     /** {@link #timingFallback} reason of a hop left out of a fit: its request reported no token counts (0). */
     String MISSING_TOKENS = "missing-tokens";
+    /**
+     * {@link #tokenFallback} reason of a completion without a response time: its arrival is unknown, so its tokens
+     * count in the bucket of its completion time.
+     */
+    String NO_RESPONSE_TIME = "no-response-time";
 
     /**
      * A record was consumed from a source topic (called once it is checked).
@@ -75,6 +80,15 @@ public interface IngestMetrics {
      * @param reason why
      */
     default void timingFallback(String part, String reason) {
+    }
+
+    /**
+     * The demand's token means fell back for one event: a completion without a response time counted at its
+     * completion time ({@link #NO_RESPONSE_TIME}), not its request's arrival.
+     *
+     * @param reason why
+     */
+    default void tokenFallback(String reason) {
     }
 
     /**

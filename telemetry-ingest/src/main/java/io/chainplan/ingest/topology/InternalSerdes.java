@@ -34,37 +34,70 @@ public final class InternalSerdes {
     private InternalSerdes() {
     }
 
-    /** @return serde of {@link DemandPending} */
+    /**
+     * Serde of {@link DemandPending}. Version 2 adds each bucket's completions and the late completions (the
+     * token means count requests by arrival); a version 1 bucket (its generated tokens counted by completion
+     * time) reads as complete, so its counts serve as they did until it leaves the token history.
+     *
+     * @return the serde
+     */
     public static Serde<DemandPending> demandPending() {
-        return new BinarySerde<>("DemandPending", 1, (out, p) -> {
+        return new BinarySerde<>("DemandPending", 1, 2, (out, p) -> {
             out.putLong(p.evaluatedUntilMillis());
             out.putLong(p.maxEventMillis());
-            out.putInt(p.buckets().size());
-            for (DemandPending.PendingBucket b : p.buckets()) {
-                out.putLong(b.startMillis());
-                writeTotals(out, b.totals());
-            }
-        }, in -> {
+            writePendingBuckets(out, p.buckets());
+            writePendingBuckets(out, p.lateCompletions());
+        }, (version, in) -> {
             long until = in.getLong();
             long max = in.getLong();
-            int n = in.getInt();
-            List<DemandPending.PendingBucket> buckets = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                buckets.add(new DemandPending.PendingBucket(in.getLong(), readTotals(in)));
-            }
-            return new DemandPending(until, max, buckets);
+            List<DemandPending.PendingBucket> buckets = readPendingBuckets(version >= 2, in);
+            return new DemandPending(until, max, buckets, version >= 2 ? readPendingBuckets(true, in) : List.of());
         });
     }
 
+    /** Buckets and their totals, then their completions (version 1 had none). */
+    private static void writePendingBuckets(ByteBuffer out, List<DemandPending.PendingBucket> buckets) {
+        out.putInt(buckets.size());
+        for (DemandPending.PendingBucket b : buckets) {
+            out.putLong(b.startMillis());
+            writeTotals(out, b.totals());
+        }
+        for (DemandPending.PendingBucket b : buckets) {
+            out.putLong(b.totals().completions());
+        }
+    }
+
+    private static List<DemandPending.PendingBucket> readPendingBuckets(boolean withCompletions, ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining() / (6 * Long.BYTES)) {
+            throw new IllegalArgumentException("bad pending bucket count " + n);
+        }
+        List<Long> starts = new ArrayList<>(n);
+        List<BucketTotals> totals = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            starts.add(in.getLong());
+            totals.add(readTotals(in));
+        }
+        totals = withCompletions(withCompletions, totals, in);
+        List<DemandPending.PendingBucket> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new DemandPending.PendingBucket(starts.get(i), totals.get(i)));
+        }
+        return out;
+    }
+
     /**
-     * Serde of {@link DemandState}. Version 2 adds the burstiness history ({@link DemandState#recent()});
-     * version 1 state (a changelog written before the upgrade) is read with the history rebuilt
-     * from its closed buckets (the horizon's arrivals), so burstiness is measured again at once.
+     * Serde of {@link DemandState}. Version 2 adds the burstiness span; version 1 state (a changelog written
+     * before the upgrade) is read with the span rebuilt from its closed buckets (the horizon's arrivals), so
+     * burstiness is measured again at once. Version 3 adds the whole burstiness history. Version 4 adds each
+     * bucket's completions (the token means count requests by arrival); older buckets (their generated tokens
+     * counted by completion time) read as complete, so their counts serve as they did until they leave the token
+     * history.
      *
      * @return the serde
      */
     public static Serde<DemandState> demandState() {
-        return new BinarySerde<>("DemandState", 1, 3, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
+        return new BinarySerde<>("DemandState", 1, 4, InternalSerdes::writeDemandState, InternalSerdes::readDemandState);
     }
 
     private static void writeDemandState(ByteBuffer out, DemandState s) {
@@ -97,6 +130,9 @@ public final class InternalSerdes {
             out.putLong(b.history().get(i));
             out.put((byte) b.restarts().get(i));
         }
+        for (ClosedBucket c : s.buckets()) {
+            out.putLong(c.totals().completions());
+        }
     }
 
     private static DemandState readDemandState(int version, ByteBuffer in) {
@@ -115,7 +151,33 @@ public final class InternalSerdes {
         if (version >= 3) {
             bursts = withHistory(bursts, in);
         }
-        return new DemandState(until, regime, buckets, bursts, up, down, changes, e);
+        List<BucketTotals> totals = withCompletions(version >= 4, buckets.stream().map(ClosedBucket::totals).toList(), in);
+        List<ClosedBucket> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ClosedBucket b = buckets.get(i);
+            out.add(new ClosedBucket(b.startMillis(), totals.get(i), b.clippedArrivals()));
+        }
+        return new DemandState(until, regime, out, bursts, up, down, changes, e);
+    }
+
+    /**
+     * @param present whether the completions follow (else the buckets are of a version before them, and read as
+     *                complete: as many completions as arrivals and token counts)
+     * @param totals  the buckets' totals, read without completions
+     * @param in      the input, at the completions if present
+     * @return the totals with their completions
+     */
+    private static List<BucketTotals> withCompletions(boolean present, List<BucketTotals> totals, ByteBuffer in) {
+        if (present && totals.size() > in.remaining() / Long.BYTES) {
+            throw new IllegalArgumentException("bad completion count length " + totals.size());
+        }
+        List<BucketTotals> out = new ArrayList<>(totals.size());
+        for (BucketTotals t : totals) {
+            long completions = present ? in.getLong() : Math.max(t.arrivals(), t.outputTokenCount());
+            out.add(new BucketTotals(t.arrivals(), t.inputTokenCount(), t.inputTokenSum(), completions,
+                    t.outputTokenCount(), t.outputTokenSum()));
+        }
+        return out;
     }
 
     private static BurstinessState readBurstiness(ByteBuffer in) {
@@ -297,6 +359,7 @@ public final class InternalSerdes {
         };
     }
 
+    /** The totals without their completions (written apart, after the buckets). */
     private static void writeTotals(ByteBuffer out, BucketTotals t) {
         out.putLong(t.arrivals());
         out.putLong(t.inputTokenCount());
@@ -305,8 +368,14 @@ public final class InternalSerdes {
         out.putLong(t.outputTokenSum());
     }
 
+    /** The totals without their completions (written apart, after the buckets: versions before them lack them). */
     private static BucketTotals readTotals(ByteBuffer in) {
-        return new BucketTotals(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+        long arrivals = in.getLong();
+        long inputCount = in.getLong();
+        long inputSum = in.getLong();
+        long outputCount = in.getLong();
+        long outputSum = in.getLong();
+        return new BucketTotals(arrivals, inputCount, inputSum, outputCount, outputCount, outputSum);
     }
 
     private static void writeMean(ByteBuffer out, RobustMean m) {

@@ -43,7 +43,7 @@ class ArrivalRateEstimatorTest {
         DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
         List<DemandEstimateValue> out = new ArrayList<>();
         for (long c : counts) {
-            ArrivalRateEstimator.Step step = ESTIMATOR.close(s, new BucketTotals(c, 0, 0, 0, 0));
+            ArrivalRateEstimator.Step step = ESTIMATOR.close(s, BucketTotals.ofArrivals(c));
             s = step.state();
             out.add(step.estimate());
         }
@@ -128,20 +128,28 @@ class ArrivalRateEstimatorTest {
     }
 
     @Test
-    void shouldReportMeanTokensOverTheSpan() {
+    void shouldReportMeanTokensOfABucketOnceAllItsRequestsCompleted() {
         DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
         BucketTotals t = BucketTotals.EMPTY.withArrival(100).withArrival(300).withArrival(0).withCompletion(10).withCompletion(30);
         ArrivalRateEstimator.Step step = ESTIMATOR.close(s, t);
-        assertThat(step.estimate().meanInputTokens()).isEqualTo(200.0);
-        assertThat(step.estimate().meanOutputTokens()).isEqualTo(20.0);
         assertThat(step.estimate().arrivals()).isEqualTo(3);
         assertThat(step.estimate().ratePerSecond()).isCloseTo(3 / 5.0, within(1e-12));
+        // one of its three requests is still in flight: its lengths do not count yet, not even the prompts
+        assertThat(step.estimate().meanInputTokens()).isZero();
+        assertThat(step.estimate().meanOutputTokens()).isZero();
+        // the third completes (without a generated length): the bucket holds all its requests
+        DemandState done = ESTIMATOR.addCompletion(step.state(), 4_000, BucketTotals.EMPTY.withCompletion(0));
+        DemandEstimateValue e = ESTIMATOR.estimate(done, false);
+        assertThat(e.meanInputTokens()).isEqualTo(200.0);
+        assertThat(e.meanOutputTokens()).isEqualTo(20.0);
+        assertThat(e.ratePerSecond()).as("a completion is no arrival").isEqualTo(step.estimate().ratePerSecond());
+        assertThat(done.burstiness()).isEqualTo(step.state().burstiness());
     }
 
     @Test
     void shouldCountALateEventWithinTheHorizonAndDropOneBeyondIt() {
-        DemandState s1 = ESTIMATOR.close(ESTIMATOR.start(DemandState.EMPTY, 1_000), new BucketTotals(5, 0, 0, 0, 0)).state();
-        DemandState s = ESTIMATOR.close(s1, new BucketTotals(5, 0, 0, 0, 0)).state();
+        DemandState s1 = ESTIMATOR.close(ESTIMATOR.start(DemandState.EMPTY, 1_000), BucketTotals.ofArrivals(5)).state();
+        DemandState s = ESTIMATOR.close(s1, BucketTotals.ofArrivals(5)).state();
         DemandState late = ESTIMATOR.addLate(s, 2_000, BucketTotals.EMPTY.withArrival(0));
         assertThat(ESTIMATOR.estimate(late, false).arrivals()).isEqualTo(11);
         assertThat(ESTIMATOR.withinHorizon(s, -1)).isFalse();
@@ -152,7 +160,7 @@ class ArrivalRateEstimatorTest {
     @Test
     void shouldSkipLongIdleStretchesToAtMostOneHorizonOfEmptyBuckets() {
         DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
-        s = ESTIMATOR.close(s, new BucketTotals(10, 0, 0, 0, 0)).state();
+        s = ESTIMATOR.close(s, BucketTotals.ofArrivals(10)).state();
         long target = 3_600_000;
         DemandState skipped = ESTIMATOR.skipIdle(s, target);
         assertThat(target - skipped.evaluatedUntilMillis()).isEqualTo(SETTINGS.horizonBuckets() * STEP);
@@ -206,7 +214,7 @@ class ArrivalRateEstimatorTest {
     void shouldRestartTheBurstinessSpanAfterALongIdleStretch() {
         DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
         for (int b = 0; b < 30; b++) {
-            s = ESTIMATOR.close(s, new BucketTotals(10, 0, 0, 0, 0)).state();
+            s = ESTIMATOR.close(s, BucketTotals.ofArrivals(10)).state();
         }
         assertThat(s.burstiness().counts().size()).isEqualTo(30);
         assertThat(ESTIMATOR.skipIdle(s, 3_600_000).burstiness()).isEqualTo(BurstinessState.EMPTY);
@@ -215,5 +223,86 @@ class ArrivalRateEstimatorTest {
     @Test
     void shouldRejectCloseBeforeStart() {
         assertThatThrownBy(() -> ESTIMATOR.close(DemandState.EMPTY, BucketTotals.EMPTY)).hasMessageContaining("has not started");
+    }
+
+    /**
+     * Censoring: every bucket of 10 arrivals holds 8 short requests (50 generated tokens) that complete at once and
+     * 2 long ones (1000 tokens) that complete a minute later, a mean of 240 by arrival. The newest minute of
+     * buckets holds only their short requests; counted, it would look like a new mix of 50 tokens.
+     */
+    @Test
+    void shouldNotLetRequestsStillInFlightBiasTheTokenMeans() {
+        int lag = 12; // buckets of 5 s: the long requests complete a minute after they arrived
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        List<DemandEstimateValue> estimates = new ArrayList<>();
+        for (int b = 0; b < 100; b++) {
+            BucketTotals t = BucketTotals.EMPTY;
+            for (int r = 0; r < 10; r++) {
+                t = t.withArrival(1000);
+            }
+            for (int r = 0; r < 8; r++) {
+                t = t.withCompletion(50);
+            }
+            s = ESTIMATOR.close(s, t).state();
+            if (b >= lag) {
+                long arrival = (b - lag) * STEP + 1_000;
+                s = ESTIMATOR.addCompletion(s, arrival, BucketTotals.EMPTY.withCompletion(1000));
+                s = ESTIMATOR.addCompletion(s, arrival + 2_000, BucketTotals.EMPTY.withCompletion(1000));
+            }
+            estimates.add(ESTIMATOR.estimate(s, false));
+            if (b >= 20) {
+                TokenMeans.Mean naive = TokenMeans.output(s.buckets());
+                assertThat(naive.mean()).as("bucket %d: the mean of every bucket, censored ones too", b).isLessThan(0.5 * 240);
+            }
+        }
+        for (int b = 0; b < lag; b++) {
+            assertThat(estimates.get(b).meanOutputTokens()).as("no bucket has all its requests yet").isZero();
+        }
+        for (int b = lag; b < 100; b++) {
+            assertThat(estimates.get(b).meanOutputTokens()).as("bucket %d", b).isEqualTo(240.0);
+            assertThat(estimates.get(b).meanInputTokens()).isEqualTo(1000.0);
+        }
+    }
+
+    @Test
+    void shouldCountABucketWhoseRequestNeverCompletesOnceItWaitedTheLongestCompletionWait() {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        int waitBuckets = (int) (SETTINGS.maxCompletionWaitMillis() / STEP);
+        List<Integer> mature = new ArrayList<>();
+        for (int b = 0; b < 80; b++) {
+            // 5 requests of 100 generated tokens per bucket, completing at once; in bucket 30 one more that never does
+            BucketTotals t = BucketTotals.EMPTY;
+            for (int r = 0; r < 5; r++) {
+                t = t.withArrival(500).withCompletion(100);
+            }
+            s = ESTIMATOR.close(s, b == 30 ? t.withArrival(500) : t).state();
+            mature.add(TokenMeans.mature(s.buckets(), s.evaluatedUntilMillis(), STEP, SETTINGS.maxCompletionWaitMillis()).size());
+            assertThat(ESTIMATOR.estimate(s, false).meanOutputTokens()).isEqualTo(100.0);
+        }
+        assertThat(mature.get(29)).isEqualTo(30);
+        // from bucket 30 on the prefix waits for the request that never completes, until bucket 30 is that old
+        assertThat(mature.subList(30, 30 + waitBuckets)).containsOnly(30);
+        assertThat(mature.get(30 + waitBuckets)).isEqualTo(31 + waitBuckets);
+    }
+
+    @Test
+    void shouldAddACompletionToItsArrivalBucketWithinTheTokenHistoryOnly() {
+        DemandState s = ESTIMATOR.start(DemandState.EMPTY, 0);
+        for (int b = 0; b < SETTINGS.tokenHistoryBuckets() + 10; b++) {
+            s = ESTIMATOR.close(s, BucketTotals.EMPTY.withArrival(10)).state();
+        }
+        long oldest = s.buckets().get(0).startMillis();
+        assertThat(ESTIMATOR.inTokenHistory(s, oldest)).isTrue();
+        assertThat(ESTIMATOR.inTokenHistory(s, oldest - 1)).isFalse();
+        assertThat(ESTIMATOR.addCompletion(s, oldest - 1, BucketTotals.EMPTY.withCompletion(5))).isSameAs(s);
+        DemandState added = ESTIMATOR.addCompletion(s, oldest + 1, BucketTotals.EMPTY.withCompletion(5));
+        assertThat(added.buckets().get(0).totals().completions()).isEqualTo(1);
+        assertThat(added.buckets().get(0).totals().outputTokenSum()).isEqualTo(5);
+        assertThat(added.buckets().get(0).clippedArrivals()).isEqualTo(s.buckets().get(0).clippedArrivals());
+        DemandState state = s;
+        assertThatThrownBy(() -> ESTIMATOR.addCompletion(state, state.evaluatedUntilMillis(), BucketTotals.EMPTY.withCompletion(5)))
+                .hasMessageContaining("not in a closed bucket");
+        assertThatThrownBy(() -> ESTIMATOR.addCompletion(state, oldest, BucketTotals.EMPTY.withArrival(5)))
+                .hasMessageContaining("no arrival");
     }
 }

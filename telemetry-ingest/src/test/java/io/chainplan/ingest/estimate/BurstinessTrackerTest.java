@@ -33,7 +33,7 @@ class BurstinessTrackerTest {
         List<DemandEstimateValue> out = new ArrayList<>();
         for (int b = 0; b < buckets; b++) {
             ArrivalRateEstimator.Step step = ESTIMATOR.close(s,
-                    new BucketTotals(poisson(random, ratePerSecond.applyAsDouble(b) * BUCKET_SECONDS), 0, 0, 0, 0));
+                    BucketTotals.ofArrivals(poisson(random, ratePerSecond.applyAsDouble(b) * BUCKET_SECONDS)));
             s = step.state();
             out.add(step.estimate());
         }

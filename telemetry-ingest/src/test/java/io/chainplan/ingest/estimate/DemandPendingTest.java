@@ -34,4 +34,21 @@ class DemandPendingTest {
     void shouldFloorNegativeTimesToTheirBucket() {
         assertThat(DemandPending.bucketStart(-1, STEP)).isEqualTo(-5_000);
     }
+
+    @Test
+    void shouldKeepLateCompletionsByTheirClosedArrivalBucketUntilTaken() {
+        DemandPending p = DemandPending.startingAt(12_345, STEP).advanceTo(20_000)
+                .addLateCompletion(12_000, STEP, BucketTotals.EMPTY.withCompletion(30))
+                .addLateCompletion(3_000, STEP, BucketTotals.EMPTY.withCompletion(0))
+                .addLateCompletion(14_999, STEP, BucketTotals.EMPTY.withCompletion(10))
+                .add(21_000, STEP, BucketTotals.EMPTY.withArrival(5));
+        assertThat(p.lateCompletions()).extracting(DemandPending.PendingBucket::startMillis).containsExactly(0L, 10_000L);
+        assertThat(p.lateCompletions().get(1).totals()).isEqualTo(BucketTotals.EMPTY.withCompletion(30).withCompletion(10));
+        assertThat(p.seen(30_000).advanceTo(25_000).lateCompletions()).isEqualTo(p.lateCompletions());
+        assertThat(p.withoutLateCompletions().lateCompletions()).isEmpty();
+        assertThat(p.withoutLateCompletions().buckets()).isEqualTo(p.buckets());
+        DemandPending q = p;
+        assertThatThrownBy(() -> q.addLateCompletion(20_000, STEP, BucketTotals.EMPTY.withCompletion(1)))
+                .hasMessageContaining("not in a closed bucket");
+    }
 }

@@ -91,4 +91,40 @@ class TokenMeansTest {
         assertThat(after.mean()).isCloseTo(200, within(40.0));
         assertThat(after.standardError()).isCloseTo(200 / Math.sqrt(12 * 25), within(4.0));
     }
+
+    @Test
+    void shouldTakeTheMaturePrefixOnlyNotEveryCompleteBucket() {
+        BucketTotals complete = BucketTotals.EMPTY.withArrival(10).withCompletion(20);
+        BucketTotals inFlight = BucketTotals.EMPTY.withArrival(10).withArrival(10).withCompletion(20);
+        List<ClosedBucket> b = List.of(new ClosedBucket(0, complete, 1), new ClosedBucket(STEP_MILLIS, inFlight, 2),
+                new ClosedBucket(2 * STEP_MILLIS, complete, 1), new ClosedBucket(3 * STEP_MILLIS, BucketTotals.EMPTY, 0));
+        long boundary = 4 * STEP_MILLIS;
+        // the complete bucket after the one in flight does not count: its requests were the quick ones
+        assertThat(TokenMeans.mature(b, boundary, STEP_MILLIS, 60_000)).containsExactly(b.get(0));
+        // once the bucket in flight has waited long enough, it counts, and the prefix runs on
+        assertThat(TokenMeans.mature(b, 2 * STEP_MILLIS + 60_000, STEP_MILLIS, 60_000)).isEqualTo(b);
+        assertThat(TokenMeans.mature(b, 2 * STEP_MILLIS + 60_000 - 1, STEP_MILLIS, 60_000)).containsExactly(b.get(0));
+        assertThat(TokenMeans.mature(List.of(), boundary, STEP_MILLIS, 60_000)).isEmpty();
+    }
+
+    @Test
+    void shouldNotReportTheBlendWhenTheSplitBeforeTheLastOldBucketHasEnoughRequestsFirst() {
+        // 10 requests a bucket (2 req/s): two buckets of the new mix are 20 requests, too few for a regime, but the
+        // split one bucket earlier has 30; it puts an old bucket into the new regime
+        List<ClosedBucket> out = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            BucketTotals t = BucketTotals.EMPTY;
+            for (int r = 0; r < 10; r++) {
+                t = t.withArrival(1000).withCompletion(i < 38 ? 20 + r % 3 : 200 + 10 * (r % 3));
+            }
+            out.add(new ClosedBucket(i * STEP_MILLIS, t, t.arrivals()));
+        }
+        assertThat(TokenMeans.output(out).mean()).as("pending: the old mix").isCloseTo(21, within(1.0));
+        BucketTotals t = BucketTotals.EMPTY;
+        for (int r = 0; r < 10; r++) {
+            t = t.withArrival(1000).withCompletion(200 + 10 * (r % 3));
+        }
+        out.add(new ClosedBucket(40 * STEP_MILLIS, t, t.arrivals()));
+        assertThat(TokenMeans.output(out).mean()).as("three buckets: the new mix").isCloseTo(209, within(1.0));
+    }
 }

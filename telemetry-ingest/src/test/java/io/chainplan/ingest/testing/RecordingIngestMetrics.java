@@ -53,6 +53,11 @@ public final class RecordingIngestMetrics implements IngestMetrics {
     }
 
     @Override
+    public void tokenFallback(String reason) {
+        inc("tokenFallback:" + reason);
+    }
+
+    @Override
     public void estimateOut(String topic) {
         inc("out:" + topic);
     }

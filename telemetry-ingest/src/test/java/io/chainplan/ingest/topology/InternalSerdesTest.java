@@ -29,6 +29,7 @@ import io.chainplan.optimizer.model.TokenMix;
 import io.chainplan.ingest.estimate.TokenTimingEstimate;
 import io.chainplan.ingest.estimate.TokenRegression;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -48,8 +49,10 @@ class InternalSerdesTest {
         }
         assertThat(roundTrip(InternalSerdes.demandState(), s)).isEqualTo(s);
         DemandPending p = DemandPending.startingAt(12_000, 5_000).add(12_000, 5_000, BucketTotals.EMPTY.withArrival(3))
-                .add(17_000, 5_000, BucketTotals.EMPTY.withCompletion(9));
+                .add(17_000, 5_000, BucketTotals.EMPTY.withCompletion(9))
+                .addLateCompletion(3_000, 5_000, BucketTotals.EMPTY.withCompletion(4).withCompletion(0));
         assertThat(roundTrip(InternalSerdes.demandPending(), p)).isEqualTo(p);
+        assertThat(roundTrip(InternalSerdes.demandPending(), p).lateCompletions()).hasSize(1);
     }
 
     @Test
@@ -66,7 +69,11 @@ class InternalSerdesTest {
         long[] arrivals = new long[(int) s.buckets().stream().filter(b -> b.startMillis() >= state.regimeStartMillis())
                 .count()];
         java.util.Arrays.fill(arrivals, 2);
-        assertThat(read).isEqualTo(new DemandState(s.evaluatedUntilMillis(), s.regimeStartMillis(), s.buckets(),
+        // buckets of before the completions were kept read as complete (their counts serve as they did)
+        List<ClosedBucket> complete = s.buckets().stream().map(b -> new ClosedBucket(b.startMillis(),
+                new BucketTotals(b.totals().arrivals(), b.totals().inputTokenCount(), b.totals().inputTokenSum(),
+                        b.totals().arrivals(), 0, 0), b.clippedArrivals())).toList();
+        assertThat(read).isEqualTo(new DemandState(s.evaluatedUntilMillis(), s.regimeStartMillis(), complete,
                 new BurstinessState(ArrivalCounts.of(arrivals), ArrivalCounts.of(arrivals), DemandState.Cusum.ZERO,
                         DemandState.Cusum.ZERO), s.up(), s.down(), s.changePoints(), s.lastEmitted()));
         assertThat(est.estimate(read, false).burstiness().dispersions()).as("measured at once after the upgrade").isNotEmpty();
@@ -77,20 +84,45 @@ class InternalSerdesTest {
         ArrivalRateEstimator est = new ArrivalRateEstimator(DemandEstimatorSettings.defaults());
         DemandState s = est.start(DemandState.EMPTY, 0);
         for (int i = 0; i < 40; i++) {
-            ArrivalRateEstimator.Step step = est.close(s, new BucketTotals(i < 20 ? 5 : 60, 0, 0, 0, 0));
+            ArrivalRateEstimator.Step step = est.close(s, BucketTotals.ofArrivals(i < 20 ? 5 : 60));
             s = step.state().withEmitted(step.estimate());
         }
         assertThat(s.burstiness().history().size()).isGreaterThan(s.burstiness().counts().size());
         assertThat(roundTrip(InternalSerdes.demandState(), s)).isEqualTo(s);
 
-        byte[] v3 = InternalSerdes.demandState().serializer().serialize("t", s);
-        int tail = Integer.BYTES + s.burstiness().history().size() * (Long.BYTES + 1);
-        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - tail);
+        byte[] v4 = InternalSerdes.demandState().serializer().serialize("t", s);
+        int completions = s.buckets().size() * Long.BYTES;
+        int tail = Integer.BYTES + s.burstiness().history().size() * (Long.BYTES + 1) + completions;
+        byte[] v2 = java.util.Arrays.copyOf(v4, v4.length - tail);
         v2[0] = 2;
         DemandState read = InternalSerdes.demandState().deserializer().deserialize("t", v2);
         BurstinessState b = s.burstiness();
         assertThat(read.burstiness()).isEqualTo(new BurstinessState(b.counts(), b.clipped(), b.up(), b.down()));
         assertThat(read.burstiness().restartCount()).isZero();
+    }
+
+    @Test
+    void shouldReadVersionOneDemandPendingWithItsBucketsComplete() {
+        DemandPending p = DemandPending.startingAt(12_000, 5_000).add(12_000, 5_000, BucketTotals.EMPTY.withArrival(3))
+                .add(17_000, 5_000, BucketTotals.EMPTY.withCompletion(9).withCompletion(4).withCompletion(0));
+        ByteBuffer out = ByteBuffer.allocate(1024);
+        out.put((byte) 1);
+        out.putLong(p.evaluatedUntilMillis());
+        out.putLong(p.maxEventMillis());
+        out.putInt(p.buckets().size());
+        for (DemandPending.PendingBucket b : p.buckets()) {
+            out.putLong(b.startMillis());
+            BucketTotals t = b.totals();
+            for (long v : new long[] {t.arrivals(), t.inputTokenCount(), t.inputTokenSum(), t.outputTokenCount(), t.outputTokenSum()}) {
+                out.putLong(v);
+            }
+        }
+        DemandPending read = InternalSerdes.demandPending().deserializer().deserialize("t",
+                java.util.Arrays.copyOf(out.array(), out.position()));
+        assertThat(read.buckets()).extracting(b -> b.totals().completions()).containsExactly(1L, 2L);
+        assertThat(read.buckets()).allSatisfy(b -> assertThat(b.totals().allCompleted()).isTrue());
+        assertThat(read.buckets().get(1).totals().outputTokenSum()).isEqualTo(13);
+        assertThat(roundTrip(InternalSerdes.demandPending(), p).buckets().get(1).totals().completions()).isEqualTo(3);
     }
 
     /** The state as version 1 of the serde wrote it (before the burstiness span). */
