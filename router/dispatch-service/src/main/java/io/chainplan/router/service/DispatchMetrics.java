@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code model}: counters {@code chainplan.router.leases.granted}, {@code .released}, {@code .renewed},
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
  * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.commit} (one
- * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush, offsets,
- * commit times its three broker round trips) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
+ * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush or
+ * commit times its two steps) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
  * {@code chainplan.dispatch.http.responses} (tags {@code status}, {@code error}).
  * <p>Thread-safe.
@@ -29,7 +29,6 @@ public final class DispatchMetrics {
     private final AtomicInteger ownedModels = new AtomicInteger();
     private final Timer commit;
     private final Timer flushStep;
-    private final Timer offsetsStep;
     private final Timer commitStep;
     private final DistributionSummary batch;
     private final Counter failed;
@@ -45,7 +44,6 @@ public final class DispatchMetrics {
         commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
                 .publishPercentiles(0.5, 0.99).register(registry);
         flushStep = step(registry, "flush");
-        offsetsStep = step(registry, "offsets");
         commitStep = step(registry, "commit");
         batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
                 .description("lease records per transaction").register(registry);
@@ -94,24 +92,23 @@ public final class DispatchMetrics {
     }
 
     /**
-     * Records one committed transaction of the lease log and its three steps, each a round trip to the broker.
+     * Records one committed transaction of the lease log and its two steps.
      *
      * @param records records in it
-     * @param flush   sending the records until the broker acknowledged them ({@code flush()})
-     * @param offsets {@code sendOffsetsToTransaction}: adding the offsets to the transaction, the fencing offset commit
+     * @param flush   sending the records until the broker acknowledged them ({@code flush()}; with transaction
+     *                version 2 the first produce also adds the partition to the transaction)
      * @param end     {@code commitTransaction}
      */
-    void committed(int records, Duration flush, Duration offsets, Duration end) {
-        commit.record(flush.plus(offsets).plus(end));
+    void committed(int records, Duration flush, Duration end) {
+        commit.record(flush.plus(end));
         batch.record(records);
         flushStep.record(flush);
-        offsetsStep.record(offsets);
         commitStep.record(end);
     }
 
     private static Timer step(MeterRegistry registry, String step) {
         return Timer.builder("chainplan.dispatch.log.step").tag("step", step)
-                .description("one step of a lease-log transaction: flush, offsets or commit").register(registry);
+                .description("one step of a lease-log transaction: flush or commit").register(registry);
     }
 
     /**
@@ -121,9 +118,8 @@ public final class DispatchMetrics {
     public String logSummary() {
         java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
         return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms (records+flush %.2f,"
-                        + " offsets %.2f, commit %.2f ms), %.1f records each",
-                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), offsetsStep.mean(ms),
-                commitStep.mean(ms), batch.mean());
+                        + " commit %.2f ms), %.1f records each",
+                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), commitStep.mean(ms), batch.mean());
     }
 
     void failedBatch() {
