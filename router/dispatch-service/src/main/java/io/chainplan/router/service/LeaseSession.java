@@ -266,7 +266,7 @@ final class LeaseSession implements AutoCloseable {
             }
             consumer.resume(parts);
             consumer.seekToBeginning(parts);
-            LOG.info("{}: assigned {}; fenced their previous writers; rebuilding leases up to {}", config.instanceId(),
+            LOG.info("{}: assigned {}; fenced their previous writers (initTransactions); rebuilding leases up to {}", config.instanceId(),
                     parts, hw);
         }
 

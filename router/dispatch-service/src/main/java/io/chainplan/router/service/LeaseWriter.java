@@ -36,7 +36,8 @@ final class LeaseWriter {
     private static final int MAX_BATCH = 1_000;
 
     /** One lease change waiting to be recorded. */
-    private record Write(String modelId, String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
+    private record Write(String modelId, String leaseId, LeaseEntry lease, long queuedAtNanos,
+                         CompletableFuture<Void> done) {
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -96,7 +97,7 @@ final class LeaseWriter {
     /** Queues a change; the future completes once it is committed. */
     CompletableFuture<Void> submit(String modelId, String leaseId, LeaseEntry lease) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Write(modelId, leaseId, lease, done));
+        queue.add(new Write(modelId, leaseId, lease, System.nanoTime(), done));
         if (stopping) {
             failQueued();
         }
@@ -141,6 +142,7 @@ final class LeaseWriter {
             return;
         }
         long t0 = System.nanoTime();
+        batch.forEach(w -> metrics.queued(Duration.ofNanos(t0 - w.queuedAtNanos())));
         long t1;
         try {
             producer.beginTransaction();
