@@ -79,10 +79,10 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = PREFIX + "transaction.timeout.ms";
     /** Doc of {@link #TRANSACTION_TIMEOUT_MS_CONFIG}. */
     public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms of the lease writers (one "
-            + "transactional.id <group.id>-leases-<partition> per partition). A crashed owner's open transaction does not "
-            + "wait for it: the instance taking over the partition fences that id and the transaction is aborted at "
-            + "once. It bounds an open transaction of any other transactional id in the partition (an instance of an "
-            + "older version), which the broker aborts after this time. At most the broker's "
+            + "transactional.id <group.id>-leases-<partition> per partition). The instance taking over a partition does "
+            + "not wait for a crashed owner's open transaction: fencing that id aborts it at once. The timeout still "
+            + "bounds an open transaction of any other transactional id in the partition (written by an instance of "
+            + "an older version), which the broker aborts after this time. At most the broker's "
             + "transaction.max.timeout.ms (default 900000).";
     /** Policy key. */
     public static final String POLICY_CONFIG = PREFIX + "policy";
