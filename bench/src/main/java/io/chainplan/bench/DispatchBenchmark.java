@@ -83,13 +83,11 @@ public final class DispatchBenchmark {
      * @param warmupLeases   open-loop leases first, not measured
      * @param threads        client threads
      * @param throughputFor  length of the closed loop
-     * @param logProducers   the service's {@code chainplan.dispatch.log.producers}
      */
-    public record Settings(double ratePerSecond, int leases, int warmupLeases, int threads, Duration throughputFor,
-                           int logProducers) {
+    public record Settings(double ratePerSecond, int leases, int warmupLeases, int threads, Duration throughputFor) {
         /** Validates. */
         public Settings {
-            if (!(ratePerSecond > 0) || leases < 1 || warmupLeases < 0 || threads < 1 || logProducers < 1) {
+            if (!(ratePerSecond > 0) || leases < 1 || warmupLeases < 0 || threads < 1) {
                 throw new IllegalArgumentException("need rate > 0, leases >= 1, warmup >= 0, threads >= 1, were "
                         + ratePerSecond + ", " + leases + ", " + warmupLeases + ", " + threads);
             }
@@ -139,8 +137,7 @@ public final class DispatchBenchmark {
             ClientConfig client = ClientConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
             DispatchConfig config = DispatchConfig.from(Map.of(DispatchConfig.INSTANCE_ID_CONFIG, "bench",
                     DispatchConfig.HTTP_PORT_CONFIG, "0", DispatchConfig.HTTP_HOST_CONFIG, "127.0.0.1",
-                    DispatchConfig.METRICS_PORT_CONFIG, "-1",
-                    DispatchConfig.LOG_PRODUCERS_CONFIG, Integer.toString(s.logProducers())));
+                    DispatchConfig.METRICS_PORT_CONFIG, "-1"));
             try (DispatchService service = new DispatchService(client, config, registry, new SimpleMeterRegistry(),
                     InstantSource.system()).start()) {
                 DispatchClient c = DispatchClient.builder(List.of(service.uri())).retryFor(Duration.ofMinutes(2)).build();

@@ -37,10 +37,6 @@ final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--throughput-seconds", defaultValue = "10", description = "Length of the closed loop, s (default ${DEFAULT-VALUE}).")
     private int throughputSeconds;
 
-    @Option(names = "--log-producers", defaultValue = "1",
-            description = "The service's transactional lease writers, chainplan.dispatch.log.producers (default ${DEFAULT-VALUE}).")
-    private int logProducers;
-
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     private boolean verbose;
 
@@ -48,8 +44,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DispatchBenchmark.Settings s;
         try {
-            s = new DispatchBenchmark.Settings(rate, leases, warmup, threads, Duration.ofSeconds(throughputSeconds),
-                    logProducers);
+            s = new DispatchBenchmark.Settings(rate, leases, warmup, threads, Duration.ofSeconds(throughputSeconds));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -28,29 +28,28 @@ import org.apache.kafka.common.config.ConfigException;
  * @param leaseTtl            a lease not renewed within this time expires and its slot returns
  * @param maxWait             longest queue wait an acquire may ask for
  * @param expiryCheckInterval how often leases are checked for expiry
- * @param transactionTimeout  producer {@code transaction.timeout.ms}: how long a crashed owner's open
- *                            transaction holds up the instance taking over its models at most
+ * @param transactionTimeout  producer {@code transaction.timeout.ms} of the lease writers
  * @param policy              the dispatch policy (JFFC by default, DESIGN.md §1.2)
  * @param planLookback        plan records read back from the end of each plans partition at start
- * @param logProducers        transactional producers recording leases in parallel
  * @param metricsPort         port of the Prometheus endpoint: -1 none, 0 any free port
  */
 public record DispatchConfig(String instanceId, String groupId, String httpHost, int httpPort, Duration leaseTtl,
                              Duration maxWait, Duration expiryCheckInterval, Duration transactionTimeout,
-                             String policy, int planLookback, int logProducers, int metricsPort) {
+                             String policy, int planLookback, int metricsPort) {
     /** Prefix of every dispatch-service key. */
     public static final String PREFIX = "chainplan.dispatch.";
     /** Instance id key. */
     public static final String INSTANCE_ID_CONFIG = PREFIX + "instance.id";
     /** Doc of {@link #INSTANCE_ID_CONFIG}. */
     public static final String INSTANCE_ID_DOC = "Id of this dispatch-service instance, unique in the group and stable "
-            + "across restarts (it names the transactional.id and the static group membership, so a restarted "
-            + "instance fences its crashed predecessor).";
+            + "across restarts (it names the static group membership, so a restarted instance takes its predecessor's "
+            + "place in the group at once).";
     /** Group id key. */
     public static final String GROUP_ID_CONFIG = PREFIX + "group.id";
     /** Doc of {@link #GROUP_ID_CONFIG}. */
     public static final String GROUP_ID_DOC = "Consumer group of all dispatch-service instances; a model is served by "
-            + "the instance assigned its chainplan.leases partition.";
+            + "the instance assigned its chainplan.leases partition. It also names the lease writers' transactional ids "
+            + "<group.id>-leases-<partition>, by which a partition's new owner fences the previous one.";
     /** HTTP host key. */
     public static final String HTTP_HOST_CONFIG = PREFIX + "http.host";
     /** Doc of {@link #HTTP_HOST_CONFIG}. */
@@ -79,10 +78,12 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     /** Transaction timeout key. */
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = PREFIX + "transaction.timeout.ms";
     /** Doc of {@link #TRANSACTION_TIMEOUT_MS_CONFIG}. */
-    public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms of the lease writes: the "
-            + "longest a crashed owner's open transaction can hold up the instance taking over its models (the broker "
-            + "aborts it after this time, checking every transaction.abort.timed.out.transaction.cleanup.interval.ms, "
-            + "default 10000). At most the broker's transaction.max.timeout.ms (default 900000).";
+    public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms of the lease writers (one "
+            + "transactional.id <group.id>-leases-<partition> per partition). The instance taking over a partition does "
+            + "not wait for a crashed owner's open transaction: fencing that id aborts it at once. The timeout still "
+            + "bounds an open transaction of any other transactional id in the partition (written by an instance of "
+            + "an older version), which the broker aborts after this time. At most the broker's "
+            + "transaction.max.timeout.ms (default 900000).";
     /** Policy key. */
     public static final String POLICY_CONFIG = PREFIX + "policy";
     /** Doc of {@link #POLICY_CONFIG}. */
@@ -94,13 +95,6 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     public static final String PLAN_LOOKBACK_DOC = "At start, how many records before the end of each chainplan.plans "
             + "partition are read to find each model's latest plan: at least the number of plans published since "
             + "the oldest model's latest plan in that partition.";
-    /** Log producers key. */
-    public static final String LOG_PRODUCERS_CONFIG = PREFIX + "log.producers";
-    /** Doc of {@link #LOG_PRODUCERS_CONFIG}. */
-    public static final String LOG_PRODUCERS_DOC = "Transactional producers that record lease changes in parallel "
-            + "(transactional.id <group.id>-<instance.id>-<i>); a lease's changes always go to the same one. One "
-            + "writer batches best: on the in-process broker more writers made each transaction slower "
-            + "(chainplan bench dispatch --log-producers).";
     /** Metrics port key. */
     public static final String METRICS_PORT_CONFIG = PREFIX + "metrics.port";
     /** Doc of {@link #METRICS_PORT_CONFIG}. */
@@ -127,7 +121,6 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
             .define(POLICY_CONFIG, Type.STRING, "jffc", ConfigValidators.oneOf(
                     DispatchPolicies.all().stream().map(DispatchPolicy::name).toList()), Importance.LOW, POLICY_DOC)
             .define(PLAN_LOOKBACK_CONFIG, Type.INT, 1_000, Range.atLeast(1), Importance.LOW, PLAN_LOOKBACK_DOC)
-            .define(LOG_PRODUCERS_CONFIG, Type.INT, 1, Range.between(1, 64), Importance.LOW, LOG_PRODUCERS_DOC)
             .define(METRICS_PORT_CONFIG, Type.INT, METRICS_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
                     METRICS_PORT_DOC);
 
@@ -149,7 +142,6 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 (int) millis(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG));
         ConfigValidators.ensureValid(CONFIG, POLICY_CONFIG, policy);
         ConfigValidators.ensureValid(CONFIG, PLAN_LOOKBACK_CONFIG, planLookback);
-        ConfigValidators.ensureValid(CONFIG, LOG_PRODUCERS_CONFIG, logProducers);
         ConfigValidators.ensureValid(CONFIG, METRICS_PORT_CONFIG, metricsPort);
     }
 
@@ -190,14 +182,14 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 Duration.ofMillis((Long) v.get(LEASE_TTL_MS_CONFIG)), Duration.ofMillis((Long) v.get(MAX_WAIT_MS_CONFIG)),
                 Duration.ofMillis((Long) v.get(EXPIRY_CHECK_INTERVAL_MS_CONFIG)),
                 Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)), (String) v.get(POLICY_CONFIG),
-                (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(LOG_PRODUCERS_CONFIG),
-                (Integer) v.get(METRICS_PORT_CONFIG));
+                (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(METRICS_PORT_CONFIG));
     }
 
     /**
-     * @return the prefix of the producers' transactional ids, {@code <groupId>-<instanceId>}
+     * @return {@code <groupId>-<instanceId>}, the prefix of this instance's Kafka client ids (the lease
+     *         writers' transactional ids belong to partitions, not instances: {@link LeaseSession})
      */
-    public String transactionalId() {
+    public String clientIdPrefix() {
         return groupId + "-" + instanceId;
     }
 
@@ -215,7 +207,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
      */
     public DispatchConfig withInstance(String instance, int port) {
         return new DispatchConfig(instance, groupId, httpHost, port, leaseTtl, maxWait, expiryCheckInterval,
-                transactionTimeout, policy, planLookback, logProducers, metricsPort);
+                transactionTimeout, policy, planLookback, metricsPort);
     }
 
     private static long millis(Duration d, String key) {

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code model}: counters {@code chainplan.router.leases.granted}, {@code .released}, {@code .renewed},
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
  * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.commit} (one
- * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush, offsets,
- * commit times its three broker round trips) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
+ * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush or
+ * commit times its two steps; {@code chainplan.dispatch.log.queue.wait}, how long a lease change waited for
+ * its transaction to begin) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
  * {@code chainplan.dispatch.http.responses} (tags {@code status}, {@code error}).
  * <p>Thread-safe.
@@ -29,8 +30,8 @@ public final class DispatchMetrics {
     private final AtomicInteger ownedModels = new AtomicInteger();
     private final Timer commit;
     private final Timer flushStep;
-    private final Timer offsetsStep;
     private final Timer commitStep;
+    private final Timer queueWait;
     private final DistributionSummary batch;
     private final Counter failed;
     private final Counter restarts;
@@ -45,8 +46,10 @@ public final class DispatchMetrics {
         commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
                 .publishPercentiles(0.5, 0.99).register(registry);
         flushStep = step(registry, "flush");
-        offsetsStep = step(registry, "offsets");
         commitStep = step(registry, "commit");
+        queueWait = Timer.builder("chainplan.dispatch.log.queue.wait")
+                .description("time a lease change waited for its writer's next transaction to begin")
+                .publishPercentiles(0.5, 0.99).register(registry);
         batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
                 .description("lease records per transaction").register(registry);
         failed = Counter.builder("chainplan.dispatch.log.failed").description("lease-record batches not recorded")
@@ -94,36 +97,40 @@ public final class DispatchMetrics {
     }
 
     /**
-     * Records one committed transaction of the lease log and its three steps, each a round trip to the broker.
+     * Records one committed transaction of the lease log and its two steps.
      *
      * @param records records in it
-     * @param flush   sending the records until the broker acknowledged them ({@code flush()})
-     * @param offsets {@code sendOffsetsToTransaction}: adding the offsets to the transaction, the fencing offset commit
+     * @param flush   sending the records until the broker acknowledged them ({@code flush()}; with transaction
+     *                version 2 the first produce also adds the partition to the transaction)
      * @param end     {@code commitTransaction}
      */
-    void committed(int records, Duration flush, Duration offsets, Duration end) {
-        commit.record(flush.plus(offsets).plus(end));
+    void committed(int records, Duration flush, Duration end) {
+        commit.record(flush.plus(end));
         batch.record(records);
         flushStep.record(flush);
-        offsetsStep.record(offsets);
         commitStep.record(end);
+    }
+
+    /** @param wait how long one lease change waited in its writer's queue before its transaction began */
+    void queued(Duration wait) {
+        queueWait.record(wait);
     }
 
     private static Timer step(MeterRegistry registry, String step) {
         return Timer.builder("chainplan.dispatch.log.step").tag("step", step)
-                .description("one step of a lease-log transaction: flush, offsets or commit").register(registry);
+                .description("one step of a lease-log transaction: flush or commit").register(registry);
     }
 
     /**
      * @return one line on the lease log's transactions so far: count, mean and max commit time, mean
-     *         records per transaction (for the bench)
+     *         records per transaction, mean wait of a change for its transaction (for the bench)
      */
     public String logSummary() {
         java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
         return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms (records+flush %.2f,"
-                        + " offsets %.2f, commit %.2f ms), %.1f records each",
-                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), offsetsStep.mean(ms),
-                commitStep.mean(ms), batch.mean());
+                        + " commit %.2f ms), %.1f records each; a change waited %.2f ms (mean) for its transaction",
+                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), commitStep.mean(ms), batch.mean(),
+                queueWait.mean(ms));
     }
 
     void failedBatch() {

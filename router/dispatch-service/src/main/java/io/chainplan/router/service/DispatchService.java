@@ -103,10 +103,10 @@ public final class DispatchService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.known = new KnownModels(kafka, topics, config.transactionalId(), this::refused);
+        this.known = new KnownModels(kafka, topics, config.clientIdPrefix(), this::refused);
         Map<String, Object> planProps = new HashMap<>(kafka);
         planProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        planProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-plans");
+        planProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, config.clientIdPrefix() + "-plans");
         ModelDispatch.Context ctx = new ModelDispatch.Context(config.dispatchPolicy(), log, clock, config.leaseTtl(),
                 timers, metrics, meters);
         OwnedModels[] self = new OwnedModels[1];

@@ -15,8 +15,7 @@ class DispatchConfigTest {
         assertThat(c.httpPort()).isEqualTo(DispatchConfig.HTTP_PORT_DEFAULT);
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.dispatchPolicy().name()).isEqualTo("jffc");
-        assertThat(c.transactionalId()).isEqualTo("chainplan-dispatch-dispatch-0");
-        assertThat(c.logProducers()).isEqualTo(1);
+        assertThat(c.clientIdPrefix()).isEqualTo("chainplan-dispatch-dispatch-0");
     }
 
     @Test

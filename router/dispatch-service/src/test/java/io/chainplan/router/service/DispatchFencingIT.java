@@ -4,15 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chainplan.local.EmbeddedKafkaBroker;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.router.client.DispatchClient;
 import io.chainplan.router.client.DispatchException;
 import io.chainplan.router.client.ErrorBody;
 import io.chainplan.router.client.RemoteLease;
+import io.chainplan.schemas.avro.DispatchLease;
+import io.chainplan.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +32,10 @@ import org.junit.jupiter.api.Test;
 /**
  * An owner that lost its partitions without noticing (its consumer thread stalls, so it is dropped
  * from the group, while its HTTP API and lease writer keep running: a "zombie") cannot grant or
- * release: its lease transactions carry a stale group generation and abort (KIP-447), so it answers
- * {@code 503 unavailable}, while the new owner serves the model with the zombie's leases counted.
+ * release: the new owner's {@code initTransactions} for the partition's transactional id fenced its
+ * writer, so it answers {@code 503 unavailable}, while the new owner serves the model with the
+ * zombie's leases counted; the same holds after a second takeover. A previous writer's open
+ * transaction is aborted by the fence at once, not after its timeout, and never counts.
  */
 class DispatchFencingIT {
     private static EmbeddedKafkaBroker broker;
@@ -103,5 +115,69 @@ class DispatchFencingIT {
             viaNext.release(l);
         }
         assertThat(next.status(DispatchHarness.MODEL).liveLeases()).isZero();
+    }
+
+    @Test
+    void shouldKeepTheZombieFencedAndEveryAnsweredLeaseCountedAcrossTwoTakeovers() throws Exception {
+        h.plan(DispatchHarness.MODEL, 1, 3);
+        DispatchService zombie = h.start("a", 0, Map.of(), InstantSource.system(), this::beforePoll,
+                Map.of("max.poll.interval.ms", "4000"));
+        DispatchHarness.awaitServing(zombie, DispatchHarness.MODEL, 1);
+        DispatchClient viaZombie = DispatchClient.builder(List.of(zombie.uri())).retryFor(Duration.ZERO).build();
+        RemoteLease ofA = viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO);
+        stall = true;
+        DispatchService second = h.start("b", Map.of());
+        DispatchHarness.awaitServing(second, DispatchHarness.MODEL, 1);
+        DispatchClient viaSecond = DispatchClient.builder(List.of(second.uri())).retryFor(Duration.ZERO).build();
+        RemoteLease ofB = viaSecond.acquire(DispatchHarness.MODEL, Duration.ZERO);
+
+        second.kill();
+        assertThat(second.awaitTermination(DispatchHarness.WAIT)).isTrue();
+        DispatchService third = h.start("c", Map.of());
+        DispatchHarness.awaitServing(third, DispatchHarness.MODEL, 1);
+        assertThat(third.status(DispatchHarness.MODEL).liveLeases()).as("c rebuilt a's and b's leases").isEqualTo(2);
+        assertThatThrownBy(() -> viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO))
+                .as("a's grant is still fenced").isInstanceOfSatisfying(DispatchException.class,
+                        e -> assertThat(e.error()).isEqualTo(ErrorBody.UNAVAILABLE));
+        DispatchClient viaThird = DispatchClient.builder(List.of(third.uri())).retryFor(Duration.ZERO).build();
+        RemoteLease ofC = viaThird.acquire(DispatchHarness.MODEL, Duration.ZERO);
+        assertThatThrownBy(() -> viaThird.acquire(DispatchHarness.MODEL, Duration.ZERO))
+                .as("c counts a's and b's leases: the chain is full").isInstanceOfSatisfying(DispatchException.class,
+                        e -> assertThat(e.error()).isEqualTo(ErrorBody.QUEUE_TIMEOUT));
+        for (RemoteLease l : List.of(ofA, ofB, ofC)) {
+            viaThird.release(l);
+        }
+        assertThat(third.status(DispatchHarness.MODEL).liveLeases()).isZero();
+    }
+
+    @Test
+    void shouldAbortThePreviousWritersOpenTransactionAtOnceAndFenceIt() throws Exception {
+        h.plan(DispatchHarness.MODEL, 1, 1);
+        // a crashed owner left a transaction open on the partition's transactional id: a grant of the only
+        // slot, recorded but never committed (so never answered); it would time out only after 15 minutes
+        String txnId = LeaseSession.transactionalId("dispatch-" + h.topics.prefix(), 0);
+        long now = System.currentTimeMillis();
+        LeaseEntry ghost = new LeaseEntry("ghost-grant", DispatchHarness.MODEL, 1, 0, List.of(new Hop("s1-0", 0, 32)),
+                now, now + Duration.ofHours(1).toMillis(), null);
+        try (KafkaProducer<byte[], byte[]> crashed = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(15).toMillis()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            crashed.initTransactions();
+            crashed.beginTransaction();
+            AvroSerializer<DispatchLease> ser = new AvroSerializer<>(h.registry, false);
+            crashed.send(new ProducerRecord<>(h.topics.leases(), 0, ghost.leaseId().getBytes(StandardCharsets.UTF_8),
+                    ser.serialize(h.topics.leases(), LeaseRecords.toAvro(ghost, "crashed")))).get();
+
+            DispatchService next = h.start("b", Map.of());
+            DispatchHarness.awaitServing(next, DispatchHarness.MODEL, 1);
+            assertThat(next.status(DispatchHarness.MODEL).liveLeases()).as("the aborted grant never counts").isZero();
+            DispatchClient viaNext = DispatchClient.builder(List.of(next.uri())).retryFor(Duration.ZERO).build();
+            RemoteLease only = viaNext.acquire(DispatchHarness.MODEL, Duration.ZERO);
+            assertThatThrownBy(crashed::commitTransaction).as("the previous writer is fenced")
+                    .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
+            viaNext.release(only);
+        }
     }
 }
