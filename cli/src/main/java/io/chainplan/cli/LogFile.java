@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Sends the process's log lines (Kafka's, the services' own warnings) to a file instead of stderr,
  * for commands that draw on the console ({@code chainplan local}'s status line): nothing a library
  * logs can then break into the line. Levels stay as {@code logback.xml} sets them. When logging is
- * not Logback (a different binding on the class path), nothing changes.
+ * not Logback (a different binding on the class path), nothing changes. {@link #quiet} silences one logger for
+ * a step whose failure the command reports in its own line.
  */
 final class LogFile {
     private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n";

@@ -189,9 +189,9 @@ public final class ClosedLoop {
             FleetRouter router = push(running, embedded
                     ? FleetRouter.embedded(dispatcher) : services.startDispatchService(stack, dispatcher, metrics.router()));
             double announced = clock.accelerate().elapsedSeconds();
-            FleetAnnouncement.await(() -> router.currentPlan().isPresent(), kafka, registry, stack.topics(), fleet, () -> new FleetSimulation(announced, fleet,
-                    LoadSource.none(), router, sink, new RunRecorder(), FleetAnnouncement.noise(options.seed()), clock,
-                    simSettings), clock);
+            FleetAnnouncement.await(() -> router.currentPlan().isPresent(), kafka, registry, stack.topics(), fleet,
+                    () -> new FleetSimulation(announced, fleet, LoadSource.none(), router, sink, new RunRecorder(),
+                            FleetAnnouncement.noise(options.seed()), clock, simSettings), clock);
             // arrivals start on a boundary of the ingest's 5 s buckets, so its first bucket is a full one
             start = Math.ceil(clock.elapsedSeconds() / BUCKET_SECONDS) * BUCKET_SECONDS;
             end = start + span;
@@ -210,10 +210,11 @@ public final class ClosedLoop {
             out.flush();
             FleetSimulation sim = new FleetSimulation(start, fleet, load, router, sink, recorder,
                     FleetAnnouncement.noise(options.seed()), clock, simSettings);
-            if (router.currentPlan().isPresent()) {
+            boolean onPlan = router.currentPlan().isPresent();
+            if (onPlan) {
                 recorder.backlogCleared(0); // traffic starts on a plan: no request waits for one, nothing drains
             }
-            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", router.currentPlan().isPresent()
+            recorder.scenario(new RunRecorder.ScenarioEvent(start, "optimizer", onPlan
                     ? "traffic starts on the optimizer's first plan, made from the servers' reported parameters and the"
                             + " model's declared rate before any demand estimate; the first estimate refines it (FIRST_ESTIMATE)"
                     : "traffic starts before a first plan (none within " + FleetAnnouncement.TIMEOUT.toSeconds() + " s of"
@@ -223,9 +224,9 @@ public final class ClosedLoop {
         } finally {
             closeAll(running);
         }
-        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), clock.heldBackWallSeconds(), span, options.speedup(), load.describe(),
-                describe(fleet), changeAt, recorder.scenarioEvents().stream().filter(e -> e.kind().equals("failure"))
-                        .map(e -> e.detail().split(" ")[0]).findFirst());
+        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), clock.heldBackWallSeconds(), span,
+                options.speedup(), load.describe(), describe(fleet), changeAt, recorder.scenarioEvents().stream()
+                        .filter(e -> e.kind().equals("failure")).map(e -> e.detail().split(" ")[0]).findFirst());
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
                 estimateTolerance(recorder.completions(), simSettings));
         out.print(summary.render());

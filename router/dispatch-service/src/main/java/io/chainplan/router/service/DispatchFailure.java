@@ -56,6 +56,11 @@ final class DispatchFailure extends RuntimeException {
         return new DispatchFailure(503, ErrorBody.UNAVAILABLE, "model " + modelId + ": " + why);
     }
 
+    /** A lease change of a model whose leases partition this instance no longer owns: refused, nothing written. */
+    static DispatchFailure notRecorded(String modelId) {
+        return unavailable(modelId, "this instance no longer serves the model; not recorded");
+    }
+
     int status() {
         return status;
     }

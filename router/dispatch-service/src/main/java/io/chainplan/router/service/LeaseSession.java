@@ -216,8 +216,8 @@ final class LeaseSession implements AutoCloseable {
                         "this instance is restarting its session"));
             }
             LeaseWriter w = writers.get(models.partitionOf(modelId));
-            return w == null ? CompletableFuture.failedFuture(DispatchFailure.unavailable(modelId,
-                    "this instance no longer serves the model; not recorded")) : w.submit(modelId, leaseId, lease);
+            return w == null ? CompletableFuture.failedFuture(DispatchFailure.notRecorded(modelId))
+                    : w.submit(modelId, leaseId, lease);
         };
     }
 

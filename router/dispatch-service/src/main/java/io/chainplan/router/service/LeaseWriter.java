@@ -137,8 +137,7 @@ final class LeaseWriter {
 
     private void write(List<Write> batch) {
         if (!models.ready(partition)) {
-            batch.forEach(w -> w.done().completeExceptionally(DispatchFailure.unavailable(w.modelId(),
-                    "this instance no longer serves the model; not recorded")));
+            batch.forEach(w -> w.done().completeExceptionally(DispatchFailure.notRecorded(w.modelId())));
             return;
         }
         long t0 = System.nanoTime();

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,16 +102,12 @@ class DispatchFencingIT {
         assertThat(zombie.status(DispatchHarness.MODEL).chains().get(0).inService())
                 .as("a still believes it serves the model, with a free slot").isEqualTo(2);
 
-        assertThatThrownBy(() -> viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO))
-                .as("a's grant is fenced").isInstanceOfSatisfying(DispatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(ErrorBody.UNAVAILABLE));
-        assertThatThrownBy(() -> viaZombie.release(held1))
-                .as("a's release is fenced too").isInstanceOfSatisfying(DispatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(ErrorBody.UNAVAILABLE));
+        assertRefused(() -> viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO),
+                ErrorBody.UNAVAILABLE, "a's grant is fenced");
+        assertRefused(() -> viaZombie.release(held1), ErrorBody.UNAVAILABLE, "a's release is fenced too");
         RemoteLease third = viaNext.acquire(DispatchHarness.MODEL, Duration.ZERO);
-        assertThatThrownBy(() -> viaNext.acquire(DispatchHarness.MODEL, Duration.ZERO))
-                .as("b counts a's two leases: the chain is full").isInstanceOfSatisfying(DispatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(ErrorBody.QUEUE_TIMEOUT));
+        assertRefused(() -> viaNext.acquire(DispatchHarness.MODEL, Duration.ZERO),
+                ErrorBody.QUEUE_TIMEOUT, "b counts a's two leases: the chain is full");
         for (RemoteLease l : List.of(held1, held2, third)) {
             viaNext.release(l);
         }
@@ -136,14 +133,12 @@ class DispatchFencingIT {
         DispatchService third = h.start("c", Map.of());
         DispatchHarness.awaitServing(third, DispatchHarness.MODEL, 1);
         assertThat(third.status(DispatchHarness.MODEL).liveLeases()).as("c rebuilt a's and b's leases").isEqualTo(2);
-        assertThatThrownBy(() -> viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO))
-                .as("a's grant is still fenced").isInstanceOfSatisfying(DispatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(ErrorBody.UNAVAILABLE));
+        assertRefused(() -> viaZombie.acquire(DispatchHarness.MODEL, Duration.ZERO),
+                ErrorBody.UNAVAILABLE, "a's grant is still fenced");
         DispatchClient viaThird = DispatchClient.builder(List.of(third.uri())).retryFor(Duration.ZERO).build();
         RemoteLease ofC = viaThird.acquire(DispatchHarness.MODEL, Duration.ZERO);
-        assertThatThrownBy(() -> viaThird.acquire(DispatchHarness.MODEL, Duration.ZERO))
-                .as("c counts a's and b's leases: the chain is full").isInstanceOfSatisfying(DispatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(ErrorBody.QUEUE_TIMEOUT));
+        assertRefused(() -> viaThird.acquire(DispatchHarness.MODEL, Duration.ZERO),
+                ErrorBody.QUEUE_TIMEOUT, "c counts a's and b's leases: the chain is full");
         for (RemoteLease l : List.of(ofA, ofB, ofC)) {
             viaThird.release(l);
         }
@@ -179,5 +174,11 @@ class DispatchFencingIT {
                     .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
             viaNext.release(only);
         }
+    }
+
+    /** The call fails with a DispatchException of this error code. */
+    private static void assertRefused(ThrowingCallable call, String error, String why) {
+        assertThatThrownBy(call).as(why).isInstanceOfSatisfying(DispatchException.class,
+                e -> assertThat(e.error()).isEqualTo(error));
     }
 }
