@@ -29,10 +29,11 @@ import java.util.function.Function;
  * back-off after each full round, until its retry deadline ({@link Builder#retryFor}); then it throws
  * a {@link DispatchException} with the last error ({@link DispatchException#UNREACHABLE} if none
  * answered). Every other error is thrown at once.
- * <p>Caveat of retries: an acquire whose answer was lost (the owner died after recording the lease)
- * is retried and gets a second lease; the first one is never used, holds its slot until its time to
- * live runs out, and then expires. A release retried after a lost answer may find the lease already
- * gone ({@code 404}); that counts as released.
+ * <p>Caveat of retries: an acquire whose answer was lost, or refused with {@code 503 unavailable} after its
+ * record reached the lease log (the owner died or was fenced before it could confirm it), is retried and
+ * gets a second lease; the first one is never used, holds its slot until its time to live runs out, and
+ * then expires. A release retried after a lost answer or a {@code 503} may find the lease already gone
+ * ({@code 404}); that counts as released.
  * <p>Thread-safe; one client serves many threads.
  */
 public final class DispatchClient {
@@ -111,7 +112,7 @@ public final class DispatchClient {
      *
      * @param lease the lease
      * @throws DispatchException {@code 404 unknown-lease} (unless an earlier attempt of this call may
-     *                           have released it), {@code 410 lease-expired}, ... or
+     *                           have released it: its answer was lost, or it was a {@code 503}), {@code 410 lease-expired}, ... or
      *                           {@link DispatchException#UNREACHABLE}
      */
     public void release(RemoteLease lease) {
@@ -161,6 +162,8 @@ public final class DispatchClient {
                 if (!RETRYABLE.contains(e.error())) {
                     throw e;
                 }
+                // a refused change may still be in the lease log (the service could not confirm it in time)
+                lostAnswer |= r.statusCode() == 503;
                 last = e;
             } catch (IOException e) {
                 lostAnswer = true;

@@ -28,7 +28,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param leaseTtl            a lease not renewed within this time expires and its slot returns
  * @param maxWait             longest queue wait an acquire may ask for
  * @param expiryCheckInterval how often leases are checked for expiry
- * @param transactionTimeout  producer {@code transaction.timeout.ms} of the lease writers
+ * @param transactionTimeout  producer {@code transaction.timeout.ms} of the earlier versions' transactional id
  * @param policy              the dispatch policy (JFFC by default, DESIGN.md §1.2)
  * @param planLookback        plan records read back from the end of each plans partition at start
  * @param metricsPort         port of the Prometheus endpoint: -1 none, 0 any free port
@@ -48,8 +48,8 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     public static final String GROUP_ID_CONFIG = PREFIX + "group.id";
     /** Doc of {@link #GROUP_ID_CONFIG}. */
     public static final String GROUP_ID_DOC = "Consumer group of all dispatch-service instances; a model is served by "
-            + "the instance assigned its chainplan.leases partition. It also names the lease writers' transactional ids "
-            + "<group.id>-leases-<partition>, by which a partition's new owner fences the previous one.";
+            + "the instance assigned its chainplan.leases partition (the new owner of a partition fences the previous one "
+            + "with a record in the partition itself).";
     /** HTTP host key. */
     public static final String HTTP_HOST_CONFIG = PREFIX + "http.host";
     /** Doc of {@link #HTTP_HOST_CONFIG}. */
@@ -78,11 +78,10 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     /** Transaction timeout key. */
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = PREFIX + "transaction.timeout.ms";
     /** Doc of {@link #TRANSACTION_TIMEOUT_MS_CONFIG}. */
-    public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms of the lease writers (one "
-            + "transactional.id <group.id>-leases-<partition> per partition). The instance taking over a partition does "
-            + "not wait for a crashed owner's open transaction: fencing that id aborts it at once. The timeout still "
-            + "bounds an open transaction of any other transactional id in the partition (written by an instance of "
-            + "an older version), which the broker aborts after this time. At most the broker's "
+    public static final String TRANSACTION_TIMEOUT_MS_DOC = "Producer transaction.timeout.ms of the transactional id "
+            + "<group.id>-leases-<partition> that earlier versions wrote leases with: the instance taking over a "
+            + "partition registers that id once (initTransactions), which aborts a transaction such a version left open "
+            + "at once (the lease writers themselves use no transactions). At most the broker's "
             + "transaction.max.timeout.ms (default 900000).";
     /** Policy key. */
     public static final String POLICY_CONFIG = PREFIX + "policy";
@@ -186,8 +185,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     }
 
     /**
-     * @return {@code <groupId>-<instanceId>}, the prefix of this instance's Kafka client ids (the lease
-     *         writers' transactional ids belong to partitions, not instances: {@link LeaseSession})
+     * @return {@code <groupId>-<instanceId>}, the prefix of this instance's Kafka client ids
      */
     public String clientIdPrefix() {
         return groupId + "-" + instanceId;

@@ -1,7 +1,6 @@
 package io.chainplan.router.service;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code .plans.applied}, the names the router panels of {@code ops/grafana} query). Per model, tag
  * {@code model}: counters {@code chainplan.router.leases.granted}, {@code .released}, {@code .renewed},
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
- * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.commit} (one
- * transaction of lease records; {@code chainplan.dispatch.log.step} with tag {@code step} = flush or
- * commit times its two steps; {@code chainplan.dispatch.log.queue.wait}, how long a lease change waited for
- * its transaction to begin) and summary {@code chainplan.dispatch.log.batch.records}, counters {@code chainplan.dispatch.log.failed} (batches not recorded),
+ * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.write} with tag
+ * {@code step} = {@code acked} (a lease change sent until the broker acknowledged it) or {@code confirmed}
+ * (until the reader read it back with no other owner's fence before it: when it is answered), counters
+ * {@code chainplan.dispatch.log.failed} (changes not recorded or not confirmed), {@code chainplan.dispatch.log.fenced}
+ * (partitions another owner's fence took from this instance),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
  * {@code chainplan.dispatch.http.responses} (tags {@code status}, {@code error}).
  * <p>Thread-safe.
@@ -28,12 +28,10 @@ public final class DispatchMetrics {
     private static final String LEASES = "chainplan.router.leases.";
     private final MeterRegistry registry;
     private final AtomicInteger ownedModels = new AtomicInteger();
-    private final Timer commit;
-    private final Timer flushStep;
-    private final Timer commitStep;
-    private final Timer queueWait;
-    private final DistributionSummary batch;
+    private final Timer acked;
+    private final Timer confirmed;
     private final Counter failed;
+    private final Counter fenced;
     private final Counter restarts;
     private final Counter badRecords;
 
@@ -43,17 +41,12 @@ public final class DispatchMetrics {
     public DispatchMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         registry.gauge("chainplan.dispatch.owned.models", ownedModels);
-        commit = Timer.builder("chainplan.dispatch.log.commit").description("one transaction of lease records")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        flushStep = step(registry, "flush");
-        commitStep = step(registry, "commit");
-        queueWait = Timer.builder("chainplan.dispatch.log.queue.wait")
-                .description("time a lease change waited for its writer's next transaction to begin")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        batch = DistributionSummary.builder("chainplan.dispatch.log.batch.records")
-                .description("lease records per transaction").register(registry);
-        failed = Counter.builder("chainplan.dispatch.log.failed").description("lease-record batches not recorded")
+        acked = step(registry, "acked", "a lease change sent until the broker acknowledged it");
+        confirmed = step(registry, "confirmed", "a lease change sent until the reader confirmed it (then it is answered)");
+        failed = Counter.builder("chainplan.dispatch.log.failed").description("lease changes not recorded or not confirmed")
                 .register(registry);
+        fenced = Counter.builder("chainplan.dispatch.log.fenced")
+                .description("leases partitions another owner's fence took from this instance").register(registry);
         restarts = Counter.builder("chainplan.dispatch.session.restarts").register(registry);
         badRecords = Counter.builder("chainplan.dispatch.bad.lease.records")
                 .description("records of chainplan.leases that did not decode; skipped").register(registry);
@@ -96,44 +89,37 @@ public final class DispatchMetrics {
         ownedModels.set(n);
     }
 
-    /**
-     * Records one committed transaction of the lease log and its two steps.
-     *
-     * @param records records in it
-     * @param flush   sending the records until the broker acknowledged them ({@code flush()}; with transaction
-     *                version 2 the first produce also adds the partition to the transaction)
-     * @param end     {@code commitTransaction}
-     */
-    void committed(int records, Duration flush, Duration end) {
-        commit.record(flush.plus(end));
-        batch.record(records);
-        flushStep.record(flush);
-        commitStep.record(end);
+    /** @param t a lease change sent until the broker acknowledged it */
+    void acked(Duration t) {
+        acked.record(t);
     }
 
-    /** @param wait how long one lease change waited in its writer's queue before its transaction began */
-    void queued(Duration wait) {
-        queueWait.record(wait);
+    /** @param t a lease change sent until the reader confirmed it */
+    void confirmed(Duration t) {
+        confirmed.record(t);
     }
 
-    private static Timer step(MeterRegistry registry, String step) {
-        return Timer.builder("chainplan.dispatch.log.step").tag("step", step)
-                .description("one step of a lease-log transaction: flush or commit").register(registry);
+    private static Timer step(MeterRegistry registry, String step, String description) {
+        return Timer.builder("chainplan.dispatch.log.write").tag("step", step).description(description)
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /**
-     * @return one line on the lease log's transactions so far: count, mean and max commit time, mean
-     *         records per transaction, mean wait of a change for its transaction (for the bench)
+     * @return one line on the lease log's writes so far: count, mean and max time to the broker's
+     *         acknowledgement and to the reader's confirmation (for the bench)
      */
     public String logSummary() {
         java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
-        return String.format(java.util.Locale.ROOT, "%d transactions, commit mean %.2f ms max %.1f ms (records+flush %.2f,"
-                        + " commit %.2f ms), %.1f records each; a change waited %.2f ms (mean) for its transaction",
-                commit.count(), commit.mean(ms), commit.max(ms), flushStep.mean(ms), commitStep.mean(ms), batch.mean(),
-                queueWait.mean(ms));
+        return String.format(java.util.Locale.ROOT, "%d changes confirmed: acknowledged by the broker after %.2f ms"
+                        + " (mean; max %.1f), confirmed by the reader after %.2f ms (mean; max %.1f); %.0f not recorded",
+                confirmed.count(), acked.mean(ms), acked.max(ms), confirmed.mean(ms), confirmed.max(ms), failed.count());
     }
 
-    void failedBatch() {
+    void fenced() {
+        fenced.increment();
+    }
+
+    void failedWrite() {
         failed.increment();
     }
 

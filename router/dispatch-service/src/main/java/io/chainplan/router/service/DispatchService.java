@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Several instances share models by consumer-group membership on {@code chainplan.leases} (one owner
  * per partition, the optimizer's scheme); an instance that does not serve a model answers
  * {@code 421 not-owner} and the client tries the next one. When an owner dies, another instance is
- * assigned its partitions after {@code session.timeout.ms}, rebuilds the leases from the topic (waiting
- * for the dead owner's open transaction to end) and only then serves: no chain ever holds more than its
+ * assigned its partitions after {@code session.timeout.ms}, fences them with a record in each, rebuilds the
+ * leases from the topic through its fence and only then serves: no chain ever holds more than its
  * capacity, and leases granted by the dead owner are released on the new one. Fencing: {@link LeaseSession}.
  * A lease not renewed within {@code chainplan.dispatch.lease.ttl.ms} expires, on whichever instance
  * owns its model then, and its slot returns.
@@ -229,10 +229,10 @@ public final class DispatchService implements AutoCloseable {
         private volatile LeaseSession session;
 
         @Override
-        public CompletableFuture<Void> write(String modelId, String leaseId, LeaseEntry lease) {
+        public CompletableFuture<Void> write(String modelId, String leaseId, LeaseEntry lease, Change change) {
             LeaseSession s = session;
             return s == null ? CompletableFuture.failedFuture(
-                    DispatchFailure.unavailable(modelId, "no session")) : s.log().write(modelId, leaseId, lease);
+                    DispatchFailure.unavailable(modelId, "no session")) : s.log().write(modelId, leaseId, lease, change);
         }
     }
 

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Acquire: the dispatcher grants a slot (at once or after waiting in the queue up to the
  *       request's timeout), then the grant is recorded; only then is the lease answered. If the record
  *       fails, the slot is released and the request fails.</li>
- *   <li>Release and expiry: the tombstone is recorded first, then the slot is freed (handed to the head
- *       of the queue). If the record fails, the lease stays held.</li>
+ *   <li>Release and expiry: the release (a tombstone) or the expiry (an EXPIRED record) is recorded
+ *       first, then the slot is freed (handed to the head of the queue). If the record fails, the lease stays held.</li>
  *   <li>Renew: the later expiry is recorded, then used.</li>
  * </ul>
  * So the log never holds fewer leases than are in use: a grant is recorded before its holder knows of
@@ -230,7 +230,7 @@ final class ModelDispatch {
         long now = ctx.clock().millis();
         LeaseEntry e = new LeaseEntry(UUID.randomUUID().toString(), modelId, lease.epoch(), lease.chainIndex(),
                 lease.hops(), now, now + ctx.ttl().toMillis(), requestId);
-        ctx.log().write(modelId, e.leaseId(), e).whenComplete((v, ex) -> {
+        ctx.log().write(modelId, e.leaseId(), e, LeaseLog.Change.HELD).whenComplete((v, ex) -> {
             if (ex != null) {
                 dispatcher.release(lease);
                 out.completeExceptionally(unwrap(ex));
@@ -248,7 +248,7 @@ final class ModelDispatch {
     }
 
     /**
-     * Releases a lease: records the tombstone, then frees the slot.
+     * Releases a lease: records its release, then frees the slot.
      *
      * @param leaseId the lease
      * @return completes when released; fails with a {@link DispatchFailure}
@@ -280,7 +280,7 @@ final class ModelDispatch {
                         : DispatchFailure.unknownLease(modelId, leaseId));
             }
             next = live.entry.expiringAt(ctx.clock().millis() + ctx.ttl().toMillis());
-            written = ctx.log().write(modelId, leaseId, next);
+            written = ctx.log().write(modelId, leaseId, next, LeaseLog.Change.HELD);
         }
         Live renewed = live;
         return written.handle((v, ex) -> {
@@ -297,7 +297,7 @@ final class ModelDispatch {
         });
     }
 
-    /** Expires every lease whose time to live ran out: records its tombstone, then frees its slot. */
+    /** Expires every lease whose time to live ran out: records its expiry, then frees its slot. */
     void expireDue() {
         long now = ctx.clock().millis();
         synchronized (this) {
@@ -310,11 +310,12 @@ final class ModelDispatch {
         }
     }
 
-    /** Called under the lock: submits the tombstone, frees the slot once it is recorded. */
+    /** Called under the lock: submits the release or expiry, frees the slot once it is recorded. */
     private CompletableFuture<Void> close(String leaseId, Live live, boolean expiry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         live.closing = done;
-        ctx.log().write(modelId, leaseId, null).whenComplete((v, ex) -> {
+        ctx.log().write(modelId, leaseId, live.entry, expiry ? LeaseLog.Change.EXPIRED
+                : LeaseLog.Change.RELEASED).whenComplete((v, ex) -> {
             if (ex != null) {
                 synchronized (this) {
                     live.closing = null;

@@ -32,7 +32,7 @@ class ModelDispatchTest {
     private final List<Pending> writes = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-    private record Pending(String leaseId, LeaseEntry lease, CompletableFuture<Void> done) {
+    private record Pending(String leaseId, LeaseEntry lease, LeaseLog.Change change, CompletableFuture<Void> done) {
     }
 
     @AfterEach
@@ -41,10 +41,10 @@ class ModelDispatchTest {
     }
 
     private ModelDispatch.Context context() {
-        LeaseLog log = (model, id, lease) -> {
+        LeaseLog log = (model, id, lease, change) -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
             synchronized (writes) {
-                writes.add(new Pending(id, lease, f));
+                writes.add(new Pending(id, lease, change, f));
             }
             return f;
         };
@@ -92,17 +92,17 @@ class ModelDispatchTest {
         assertThat(waiting).isNotDone();
 
         CompletableFuture<Void> failedRelease = m.release(held.join().leaseId());
-        assertThat(last().lease()).as("a tombstone").isNull();
+        assertThat(last().change()).as("a release").isEqualTo(LeaseLog.Change.RELEASED);
         last().done().completeExceptionally(DispatchFailure.unavailable("m", "broker down"));
         assertThat(failedRelease).isCompletedExceptionally();
         assertThat(waiting).as("the slot is still held").isNotDone();
         assertThat(m.liveLeases()).isEqualTo(1);
 
         CompletableFuture<Void> release = m.release(held.join().leaseId());
-        assertThat(waiting).as("not before the tombstone commits").isNotDone();
+        assertThat(waiting).as("not before the release is recorded").isNotDone();
         last().done().complete(null);
         release.join();
-        assertThat(last().lease()).as("the waiting request's grant is being recorded").isNotNull();
+        assertThat(last().change()).as("the waiting request's grant is being recorded").isEqualTo(LeaseLog.Change.HELD);
         last().done().complete(null);
         assertThat(waiting.join().chain()).isZero();
     }
