@@ -202,7 +202,7 @@ final class LeaseReader {
                 events.rebuilt(tail, rebuild);
             }
             tail.readTo(position);
-            if (tail.expireSentBefore(late) > 0) {
+            for (int n = tail.expireSentBefore(late); n > 0; n--) {
                 metrics.failedWrite();
             }
         }
