@@ -44,6 +44,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,15 +58,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * embedded {@link Dispatcher} measured in the same run (issue 14's goal: p99 under 10 ms at 1,000
  * leases/s).
  * <ul>
- *   <li>Open loop: {@code threads} threads start one acquire + release each at a fixed schedule of
- *       {@code rate} leases/s in total; latency runs from the scheduled start to the end of the release
- *       (so a stall delays the requests behind it and shows in the tail: no coordinated omission).</li>
- *   <li>Closed loop: the same threads acquire and release back to back for a while: sustained leases/s.</li>
+ *   <li>Open loop: one acquire + release is due at each tick of a fixed schedule of {@code rate}
+ *       leases/s; {@value #OPEN_LOOP_THREADS} client threads each take the next due round trip when they
+ *       are free (enough for 1,000/s at 64 ms a round trip, so a slow answer does not delay the next
+ *       start); latency runs from the scheduled start to the end of the release (a stall shows in the
+ *       tail: no coordinated omission).</li>
+ *   <li>Closed loop: {@code threads} threads acquire and release back to back for a while: sustained
+ *       leases/s.</li>
  * </ul>
  * The plan has enough capacity that no request waits for a chain: what is measured is the service.
  */
 public final class DispatchBenchmark {
     private static final String MODEL = "bench-model";
+    private static final String WRITES = "chainplan-bench-writes";
+    private static final String KAFKA_ONLY = "Kafka only (2 produces)";
+    /** About the size of a HELD record of {@code chainplan.leases}. */
+    private static final int LEASE_RECORD_BYTES = 200;
+    /** Client threads of the open loop. */
+    static final int OPEN_LOOP_THREADS = 64;
     /**
      * The broker's retry back-off for adding a partition to a transaction while the previous
      * transaction's markers are still being written (Kafka's default is 20 ms, which puts a floor of
@@ -122,7 +134,8 @@ public final class DispatchBenchmark {
      *
      * @param s   the settings
      * @param log progress lines
-     * @return the rows: service open loop, service closed loop, HTTP only (open loop), embedded open loop,
+     * @return the rows: service open loop, service closed loop, HTTP only (open loop), Kafka only (open
+     *         loop: the lease log's two acknowledged produces per lease, nothing else), embedded open loop,
      *         embedded closed loop
      * @throws Exception if the broker or service cannot start
      */
@@ -161,6 +174,14 @@ public final class DispatchBenchmark {
                 };
                 openLoop("HTTP only (GET status)", httpOnly, s, s.warmupLeases());
                 rows.add(openLoop("HTTP only (GET status)", httpOnly, s, s.leases()));
+                try (KafkaProducer<byte[], byte[]> writes = durableProducer(broker)) {
+                    LeasePath kafkaOnly = () -> {
+                        writes.send(new ProducerRecord<>(WRITES, 0, null, new byte[LEASE_RECORD_BYTES])).get();
+                        writes.send(new ProducerRecord<>(WRITES, 0, null, null)).get();
+                    };
+                    openLoop(KAFKA_ONLY, kafkaOnly, s, s.warmupLeases());
+                    rows.add(openLoop(KAFKA_ONLY, kafkaOnly, s, s.leases()));
+                }
             }
             Dispatcher d = Dispatcher.builder(MODEL, new JffcDispatchPolicy()).build();
             d.apply(new RoutingPlan(MODEL, 1, chains));
@@ -173,6 +194,19 @@ public final class DispatchBenchmark {
             deleteQuietly(dir);
         }
         return rows;
+    }
+
+    /**
+     * An idempotent {@code acks=all} producer like the lease log's, for the Kafka-only row: two
+     * acknowledged produces per round trip (a grant and a release), without HTTP or the reader.
+     */
+    private static KafkaProducer<byte[], byte[]> durableProducer(EmbeddedKafkaBroker broker) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(WRITES, 1, (short) 1))).all().get();
+        }
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static List<Chain> chains() {
@@ -197,15 +231,14 @@ public final class DispatchBenchmark {
         Histogram h = new ConcurrentHistogram(Duration.ofMinutes(1).toNanos(), 3);
         long intervalNanos = Math.round(1e9 / s.ratePerSecond());
         long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
+        AtomicLong next = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < s.threads(); t++) {
-            int first = t;
+        for (int t = 0; t < OPEN_LOOP_THREADS; t++) {
             threads.add(daemon(() -> {
-                for (long i = first; i < leases; i += s.threads()) {
+                for (long i = next.getAndIncrement(); i < leases; i = next.getAndIncrement()) {
                     long due = start + i * intervalNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                         LockSupport.parkNanos(wait);
                     }
                     try {

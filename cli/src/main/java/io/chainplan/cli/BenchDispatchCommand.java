@@ -31,7 +31,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10000", description = "Unmeasured open-loop leases first (default ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--threads", defaultValue = "16", description = "Client threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "16", description = "Client threads of the closed loop (the open loop has 64; default ${DEFAULT-VALUE}).")
     private int threads;
 
     @Option(names = "--throughput-seconds", defaultValue = "10", description = "Length of the closed loop, s (default ${DEFAULT-VALUE}).")

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +36,8 @@ public final class DispatchMetrics {
     private final Counter fenced;
     private final Counter restarts;
     private final Counter badRecords;
+    private final Map<String, LeaseCounters> leaseCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> responses = new ConcurrentHashMap<>();
 
     /**
      * @param registry where the meters go
@@ -57,28 +61,37 @@ public final class DispatchMetrics {
         return registry;
     }
 
-    private void count(String name, String model) {
-        Counter.builder(LEASES + name).tag("model", model).register(registry).increment();
-    }
+    /** A model's lease counters, registered together when the first of them counts (the others at 0). */
+    private record LeaseCounters(Counter granted, Counter released, Counter renewed, Counter expired) {
+        static LeaseCounters register(MeterRegistry registry, String model) {
+            return new LeaseCounters(counter(registry, "granted", model), counter(registry, "released", model),
+                    counter(registry, "renewed", model), counter(registry, "expired", model));
+        }
 
-    /** Counts a grant; the model's other lease counters exist from its first grant on, at 0 until they count. */
-    void granted(String model) {
-        count("granted", model);
-        for (String other : new String[] {"released", "renewed", "expired"}) {
-            Counter.builder(LEASES + other).tag("model", model).register(registry);
+        private static Counter counter(MeterRegistry registry, String name, String model) {
+            return Counter.builder(LEASES + name).tag("model", model).register(registry);
         }
     }
 
+    private LeaseCounters leases(String model) {
+        return leaseCounters.computeIfAbsent(model, m -> LeaseCounters.register(registry, m));
+    }
+
+    /** Counts a grant. */
+    void granted(String model) {
+        leases(model).granted().increment();
+    }
+
     void released(String model) {
-        count("released", model);
+        leases(model).released().increment();
     }
 
     void renewed(String model) {
-        count("renewed", model);
+        leases(model).renewed().increment();
     }
 
     void expired(String model) {
-        count("expired", model);
+        leases(model).expired().increment();
     }
 
     void restored(String model, int leases) {
@@ -137,8 +150,9 @@ public final class DispatchMetrics {
     }
 
     void response(int status, String error) {
-        Counter.builder("chainplan.dispatch.http.responses").tag("status", Integer.toString(status))
-                .tag("error", error == null ? "" : error).register(registry).increment();
+        String e = error == null ? "" : error;
+        responses.computeIfAbsent(status + " " + e, k -> Counter.builder("chainplan.dispatch.http.responses")
+                .tag("status", Integer.toString(status)).tag("error", e).register(registry)).increment();
     }
 
     /** @return leases expired on this instance, all models (for tests and the bench) */
@@ -153,6 +167,7 @@ public final class DispatchMetrics {
 
     /** Removes a model's meters when this instance stops serving it (another instance takes them over). */
     void forget(String model) {
+        leaseCounters.remove(model);
         List<Meter> mine = registry.getMeters().stream()
                 .filter(m -> m.getId().getName().startsWith("chainplan.router.") && model.equals(m.getId().getTag("model")))
                 .toList();
