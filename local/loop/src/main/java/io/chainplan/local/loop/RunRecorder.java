@@ -18,6 +18,7 @@ public final class RunRecorder {
     private static final int RECENT = 500;
 
     private final List<Arrival> arrivals = new ArrayList<>();
+    private final List<Long> arrivalEpochs = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
     private final List<ObservedPlan> plans = new ArrayList<>();
     private final List<ObservedDemand> demand = new ArrayList<>();
@@ -75,9 +76,11 @@ public final class RunRecorder {
 
     /**
      * @param a an arrival
+     * @param epochAtArrival the epoch of the plan the router had when it arrived, -1 if none
      */
-    public synchronized void arrived(Arrival a) {
+    public synchronized void arrived(Arrival a, long epochAtArrival) {
         arrivals.add(a);
+        arrivalEpochs.add(epochAtArrival);
     }
 
     /**
@@ -143,6 +146,14 @@ public final class RunRecorder {
      */
     public synchronized List<Arrival> arrivals() {
         return List.copyOf(arrivals);
+    }
+
+    /**
+     * @return for each of {@link #arrivals()}, in the same order, the epoch of the plan the router had when it
+     *         arrived (what {@link Completion#epochAtArrival()} says once it completes), -1 if none
+     */
+    public synchronized List<Long> arrivalEpochs() {
+        return List.copyOf(arrivalEpochs);
     }
 
     /**

@@ -17,7 +17,9 @@ import java.util.Optional;
  * overlaps {@code [lower, upper]} of the plan in force. Periods with fewer than
  * {@value #MIN_REQUESTS} requests are not judged, nor periods that began before the requests that waited
  * for the first plan had been dispatched (the bounds are those of the steady state, not of a backlog
- * draining).
+ * draining), nor periods some of whose requests never completed (the run follows the requests in flight
+ * after its last arrival to their end, for at most another run length; the mean of the others would be biased
+ * low, as the longest requests are the ones cut off).
  */
 public final class RunSummary {
     /** Fewest requests in a plan's period for the band check to count. */
@@ -68,10 +70,12 @@ public final class RunSummary {
      * @param service     the measured service times (response less queueing) of the period's requests
      * @param trueServiceSeconds the mean service time the true cost model gives those requests (the chains
      *                    that served them, at the period's true mix), NaN if none
+     * @param unfinished  requests that arrived in the period and never completed (still in flight when the run
+     *                    stopped following them, or given up after their last attempt)
      */
     public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
             double trueLower, double trueUpper, double tolerance, boolean afterBacklog, Stats service,
-            double trueServiceSeconds) {
+            double trueServiceSeconds, int unfinished) {
         /**
          * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
          */
@@ -122,11 +126,11 @@ public final class RunSummary {
         }
 
         /**
-         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests and began
-         *         after the first plan's backlog
+         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests, began
+         *         after the first plan's backlog and every one of its requests completed
          */
         public boolean judged() {
-            return epoch >= 0 && afterBacklog && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
+            return epoch >= 0 && afterBacklog && unfinished == 0 && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
                     && !Double.isNaN(stats.ci95());
         }
     }
@@ -213,6 +217,7 @@ public final class RunSummary {
     private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth, double tol) {
         List<Completion> completions = recorder.completions();
         List<Arrival> arrivals = recorder.arrivals();
+        List<Long> arrivalEpochs = recorder.arrivalEpochs();
         double end = arrivals.isEmpty() ? 0 : arrivals.get(arrivals.size() - 1).timeSeconds();
         List<PeriodRow> rows = new ArrayList<>();
         List<Long> epochs = new ArrayList<>();
@@ -235,7 +240,12 @@ public final class RunSummary {
                 hi = plans.get(i - 1).bounds().get()[1];
             }
             double[] t = {Double.NaN, Double.NaN};
-            List<Arrival> in = arrivals.stream().filter(a -> a.timeSeconds() >= from && a.timeSeconds() < to).toList();
+            List<Arrival> in = new ArrayList<>();
+            for (int k = 0; k < arrivals.size(); k++) {
+                if (arrivalEpochs.get(k) == epoch) {
+                    in.add(arrivals.get(k));
+                }
+            }
             TokenMix mix = in.isEmpty() ? truth.declaredMix() : new TokenMix(
                     in.stream().mapToInt(Arrival::inputTokens).average().orElseThrow(),
                     in.stream().mapToInt(Arrival::outputTokens).average().orElseThrow());
@@ -248,7 +258,7 @@ public final class RunSummary {
             double trueService = served.stream().mapToDouble(c -> trueServiceSeconds(c, plans, truth, mix))
                     .average().orElse(Double.NaN);
             rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol,
-                    from >= recorder.backlogClearedSeconds(), service, trueService));
+                    from >= recorder.backlogClearedSeconds(), service, trueService, in.size() - values.length));
         }
         return rows;
     }
@@ -302,8 +312,10 @@ public final class RunSummary {
         StringBuilder b = new StringBuilder();
         String held = info.heldBackSeconds() < 0.5 ? "" : String.format(Locale.ROOT,
                 "; %.0f s of it at wall speed while the services lagged", info.heldBackSeconds());
-        line(b, "chainplan local: %s scenario, %.0f s simulated in %.0f s wall (x%.0f%s)", info.scenario().cliName(),
-                info.virtualSeconds(), info.wallSeconds(), info.speedup(), held);
+        String drain = info.drainSeconds() < 0.5 ? "" : String.format(Locale.ROOT,
+                ", then %.0f s until the requests in flight had completed", info.drainSeconds());
+        line(b, "chainplan local: %s scenario, %.0f s simulated%s in %.0f s wall (x%.0f%s)", info.scenario().cliName(),
+                info.virtualSeconds(), drain, info.wallSeconds(), info.speedup(), held);
         line(b, "  fleet: %s", info.fleetDescription());
         line(b, "  load:  %s", info.loadDescription());
         line(b, "  requests: %d arrived, %d completed, %d failed attempts, %d given up", recorder.arrivedCount(),
@@ -387,6 +399,7 @@ public final class RunSummary {
             }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
                     : !r.afterBacklog() ? "not judged (began while the requests that waited for plan 1 drained)"
+                    : r.unfinished() > 0 ? "not judged (" + r.unfinished() + " of its requests never completed)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"
@@ -402,7 +415,9 @@ public final class RunSummary {
         line(b, "  True-input bounds: the same chains with the fleet's true per-token timings at the period's true arrival");
         line(b, "  rate and token mix (the mean tokens of the requests that arrived under the plan). A miss is explained by");
         line(b, "  the estimate (in the true-input band), the model (measured service differs from the true cost model's),");
-        line(b, "  or queueing (service as modelled, the waiting not).");
+        line(b, "  or queueing (service as modelled, the waiting not). Judged: periods of at least %d requests, every one of",
+                MIN_REQUESTS);
+        line(b, "  them completed (after the last arrival the run follows the requests in flight to their end).");
     }
 
     private static String cause(String c) {
