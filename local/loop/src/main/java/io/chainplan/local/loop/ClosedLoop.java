@@ -232,7 +232,7 @@ public final class ClosedLoop {
                 options.speedup(), load.describe(), describe(fleet), changeAt, recorder.scenarioEvents().stream()
                         .filter(e -> e.kind().equals("failure")).map(e -> e.detail().split(" ")[0]).findFirst());
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
-                estimateTolerance(recorder.completions(), simSettings));
+                simSettings.declaredNoiseCv());
         out.print(summary.render());
         List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, 60, 300, 600);
         if (!coefficients.isEmpty()) {
@@ -371,37 +371,6 @@ public final class ClosedLoop {
         OptimizerConfig config = OptimizerConfig.from(values);
         return new OptimizerService(client, config, registry, new PaperSolver(1), clock,
                 new OptimizerMetrics(meters)).start();
-    }
-
-    /**
-     * The relative uncertainty of a plan's predicted bounds that comes from its estimated inputs. A
-     * plan's timings are either what the servers declared (their start-up benchmark, off by
-     * {@code declaredNoiseCv} = 3% here) or the ingest's robust mean over a window of
-     * W = {@value LocalServices#TIMING_WINDOW_SAMPLES} samples, with a standard error of about
-     * {@code cv / sqrt(W)} ({@code cv}: the coefficient of variation of the service times measured in
-     * the run). The bounds scale with the service times, so 1.96 times the larger of the two is the
-     * tolerance.
-     *
-     * @param completions the completed requests
-     * @param settings    the simulation's noise settings
-     * @return the relative tolerance, e.g. 0.059
-     */
-    static double estimateTolerance(List<Completion> completions, FleetSimulation.Settings settings) {
-        return 1.96 * Math.max(settings.declaredNoiseCv(), measuredTolerance(completions));
-    }
-
-    private static double measuredTolerance(List<Completion> completions) {
-        double[] service = completions.stream().mapToDouble(c -> c.responseSeconds() - c.waitSeconds()).toArray();
-        if (service.length < 2) {
-            return 0;
-        }
-        double mean = java.util.Arrays.stream(service).average().orElse(0);
-        double ss = 0;
-        for (double x : service) {
-            ss += (x - mean) * (x - mean);
-        }
-        double cv = Math.sqrt(ss / (service.length - 1)) / mean;
-        return cv / Math.sqrt(LocalServices.TIMING_WINDOW_SAMPLES);
     }
 
     private SimFleet fleet() {

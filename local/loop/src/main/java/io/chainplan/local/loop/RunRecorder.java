@@ -59,9 +59,14 @@ public final class RunRecorder {
      * @param dispersion      the estimate's index of dispersion of counts at its longest window (1 for
      *                        Poisson arrivals, larger for bursty ones), NaN if it measured none
      * @param windowSeconds   that window's length, seconds, NaN if none
+     * @param meanInputTokens mean prompt tokens per request it measured, 0 if none
+     * @param meanOutputTokens mean generated tokens per request it measured, 0 if none
+     * @param inputTokensStandardError  standard error of {@code meanInputTokens}, 0 if unknown
+     * @param outputTokensStandardError standard error of {@code meanOutputTokens}, 0 if unknown
      */
     public record ObservedDemand(double atSeconds, double rate, double lower, double upper, double trueRate,
-            double dispersion, double windowSeconds) {
+            double dispersion, double windowSeconds, double meanInputTokens, double meanOutputTokens,
+            double inputTokensStandardError, double outputTokensStandardError) {
     }
 
     /**
@@ -269,6 +274,7 @@ public final class RunRecorder {
         IndexOfDispersion longest = d.isEmpty() ? null : d.get(d.size() - 1);
         return new ObservedDemand(at, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
                 load.trueRatePerSecond(Math.max(0, at)), longest == null ? Double.NaN : longest.getIndex(),
-                longest == null ? Double.NaN : longest.getWindowSeconds());
+                longest == null ? Double.NaN : longest.getWindowSeconds(), e.getMeanInputTokens(),
+                e.getMeanOutputTokens(), e.getInputTokensStandardError(), e.getOutputTokensStandardError());
     }
 }

@@ -31,7 +31,7 @@ public final class RunSummary {
     private final List<PeriodRow> periods;
     private final List<DetectionRow> detections;
     private final Stats overall;
-    private final double estimateTolerance;
+    private final double declaredCv;
 
     /**
      * A published plan.
@@ -64,7 +64,8 @@ public final class RunSummary {
      * @param trueLower   lower bound of the same chains with the true timings at the period's true rate and
      *                    true token mix (the mean tokens of the requests that arrived in it)
      * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate and mix
-     * @param tolerance   relative uncertainty of the bounds from estimated inputs
+     * @param tolerance   relative uncertainty of the bounds from the estimates the plan was solved from
+     *                    ({@link PlanTolerance}: 1.96 standard errors of its chains' service times)
      * @param afterBacklog whether the period began after the requests that waited for the first plan had been
      *                    dispatched
      * @param service     the measured service times (response less queueing) of the period's requests
@@ -155,15 +156,16 @@ public final class RunSummary {
      * @param recorder what happened
      * @param load     the load source (true rates)
      * @param truth    the fleet's true timings
-     * @param estimateTolerance relative uncertainty of the bounds due to estimated inputs (e.g. 0.014), {@code >= 0}
+     * @param declaredCv relative error of a server's declared (benchmark) timing, e.g. 0.03, {@code >= 0}: a plan's
+     *                 tolerance ({@link PlanTolerance}) counts it for the timings that are declared, not fitted
      */
-    public RunSummary(RunInfo info, RunRecorder recorder, LoadSource load, TrueTimings truth, double estimateTolerance) {
+    public RunSummary(RunInfo info, RunRecorder recorder, LoadSource load, TrueTimings truth, double declaredCv) {
         this.info = info;
         this.recorder = recorder;
         this.plans = recorder.plans().stream()
                 .map(p -> new PlanRow(p.plan().getEpoch(), p.receivedSeconds(), p.plan())).toList();
-        this.estimateTolerance = estimateTolerance;
-        this.periods = periods(recorder, plans, truth, estimateTolerance);
+        this.declaredCv = declaredCv;
+        this.periods = periods(recorder, plans, truth, declaredCv);
         this.detections = detections(recorder, plans, load);
         this.overall = Stats.of(recorder.completions().stream().sorted(
                 java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
@@ -214,7 +216,8 @@ public final class RunSummary {
         return periods.stream().filter(p -> p.epoch() >= 0).reduce((a, b) -> b);
     }
 
-    private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth, double tol) {
+    private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth,
+            double declaredCv) {
         List<Completion> completions = recorder.completions();
         List<Arrival> arrivals = recorder.arrivals();
         List<Long> arrivalEpochs = recorder.arrivalEpochs();
@@ -235,6 +238,8 @@ public final class RunSummary {
             double to = i < plans.size() ? plans.get(i).receivedSeconds() : Math.max(end, from);
             double lo = Double.NaN;
             double hi = Double.NaN;
+            double tol = i == 0 ? PlanTolerance.Z95 * declaredCv
+                    : tolerance(recorder, plans.get(i - 1), truth.declaredMix(), declaredCv);
             if (i > 0 && plans.get(i - 1).bounds().isPresent()) {
                 lo = plans.get(i - 1).bounds().get()[0];
                 hi = plans.get(i - 1).bounds().get()[1];
@@ -261,6 +266,29 @@ public final class RunSummary {
                     from >= recorder.backlogClearedSeconds(), service, trueService, in.size() - values.length));
         }
         return rows;
+    }
+
+    /** A plan's tolerance from the server estimates seen before it reached the router and the estimate of its mix. */
+    private static double tolerance(RunRecorder recorder, PlanRow p, TokenMix declaredMix, double declaredCv) {
+        List<RunRecorder.ObservedServer> seen = recorder.servers().stream()
+                .filter(o -> o.atSeconds() <= p.receivedSeconds()).toList();
+        return PlanTolerance.of(p.plan(), seen, mixEstimate(recorder.demand(), p), declaredMix, declaredCv);
+    }
+
+    /** The latest demand estimate before the plan whose token means are the plan's (none: the declared mix). */
+    static Optional<RunRecorder.ObservedDemand> mixEstimate(List<RunRecorder.ObservedDemand> demand, PlanRow p) {
+        var tokens = p.plan().getInputs() == null ? null : p.plan().getInputs().getTokens();
+        if (tokens == null) {
+            return Optional.empty();
+        }
+        return demand.stream().filter(d -> d.atSeconds() <= p.receivedSeconds()
+                        && same(d.meanInputTokens(), tokens.getMeanInputTokens())
+                        && same(d.meanOutputTokens(), tokens.getMeanOutputTokens()))
+                .reduce((a, b) -> b);
+    }
+
+    private static boolean same(double a, double b) {
+        return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
     }
 
     /** The true model's service time of the chain that served a request, at a token mix. */
@@ -389,8 +417,8 @@ public final class RunSummary {
     private void renderPeriods(StringBuilder b) {
         line(b, "");
         line(b, "Response time of the requests that arrived under each plan (measured vs predicted):");
-        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
-                "p95", "bounds (s)", "true-input bounds", "verdict");
+        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %6s  %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
+                "p95", "bounds (s)", "tol", "true-input bounds", "verdict");
         for (PeriodRow r : periods) {
             if (r.stats().n() == 0) {
                 line(b, "  %5s %6.0f..%-7.0f %6d  no request arrived under this plan",
@@ -404,14 +432,17 @@ public final class RunSummary {
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"
                     : "OUT OF BAND (" + r.missCause().map(RunSummary::cause).orElse("") + ")";
-            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %-16s %s", r.epoch() < 0 ? "none" : r.epoch(),
-                    r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(), r.stats().ci95(), r.stats().median(),
-                    r.stats().p95(), band(r.lower(), r.upper()), band(r.trueLower(), r.trueUpper()), verdict);
+            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %5.1f%%  %-16s %s",
+                    r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(),
+                    r.stats().ci95(), r.stats().median(), r.stats().p95(), band(r.lower(), r.upper()), 100 * r.tolerance(),
+                    band(r.trueLower(), r.trueUpper()), verdict);
         }
         line(b, "  in band: the 95%% confidence interval of the measured mean (batch means) overlaps the plan's Theorem 4");
-        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-%.1f%%, 1.96 standard errors of the",
-                100 * estimateTolerance);
-        line(b, "  timings the bounds were computed from (declared benchmark values, or the ingest's windowed estimates).");
+        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-tol, 1.96 standard errors of the plan's");
+        line(b, "  chain service times from the estimates it was solved from, largest over its servers: the ingest's standard");
+        line(b, "  errors of fitted per-token coefficients, the benchmark's %.0f%% for declared timings, and the standard error",
+                100 * declaredCv);
+        line(b, "  of the measured token mix the plan used.");
         line(b, "  True-input bounds: the same chains with the fleet's true per-token timings at the period's true arrival");
         line(b, "  rate and token mix (the mean tokens of the requests that arrived under the plan). A miss is explained by");
         line(b, "  the estimate (in the true-input band), the model (measured service differs from the true cost model's),");
