@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>Time: a {@link VirtualClock} runs {@code speedup} times as fast as the wall clock. Every event
  * carries virtual time; the optimizer reads the same clock (plan times, debounce, max age); the
  * ingest's wall-clock settings (liveness timeout and check) are divided by the speedup. The virtual
- * origin lies one run-length in the past, so no timestamp is ever ahead of the wall clock (brokers
- * and the ingest reject far-future timestamps). The simulation thread processes every event due,
+ * origin lies two run-lengths in the past (the run and at most as long a drain of the requests still in
+ * flight after its last arrival), so no timestamp is ever ahead of the wall clock (brokers and the
+ * ingest reject far-future timestamps). The simulation thread processes every event due,
  * then parks until the next one is due (at most 20 ms): nothing sleeps per request.
  */
 public final class ClosedLoop {
@@ -158,7 +159,8 @@ public final class ClosedLoop {
     public Result run(LocalStack stack, PrintWriter out, PrintWriter err, boolean terminal) throws IOException {
         SimFleet fleet = fleet();
         double span = options.virtualSeconds();
-        long origin = (System.currentTimeMillis() - Math.round(span * 1000) - 600_000) / 60_000 * 60_000;
+        // the run and its drain (at most another span) stay behind the wall clock
+        long origin = (System.currentTimeMillis() - Math.round(2 * span * 1000) - 600_000) / 60_000 * 60_000;
         VirtualClock clock = VirtualClock.startingNow(origin, options.speedup());
         RunRecorder recorder = new RunRecorder();
         FleetSimulation.Settings simSettings = FleetSimulation.Settings.DEFAULTS;
@@ -167,6 +169,7 @@ public final class ClosedLoop {
         double start;
         double end;
         double changeAt;
+        double drained;
         try {
             SchemaRegistry registry = stack.schemaRegistryClient();
             Map<String, Object> kafka = stack.clientConfig().kafkaProperties();
@@ -219,16 +222,17 @@ public final class ClosedLoop {
                             + " model's declared rate before any demand estimate; the first estimate refines it (FIRST_ESTIMATE)"
                     : "traffic starts before a first plan (none within " + FleetAnnouncement.TIMEOUT.toSeconds() + " s of"
                             + " wall time): requests wait for it"));
-            loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end}, new StatusLine(err, terminal));
+            drained = loop(sim, router, recorder, clock, load, new double[] {start, changeAt, end},
+                    new StatusLine(err, terminal));
             sink.flush();
         } finally {
             closeAll(running);
         }
-        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), clock.heldBackWallSeconds(), span,
+        RunInfo info = new RunInfo(options.scenario(), clock.wallElapsedSeconds(), clock.heldBackWallSeconds(), span, drained,
                 options.speedup(), load.describe(), describe(fleet), changeAt, recorder.scenarioEvents().stream()
                         .filter(e -> e.kind().equals("failure")).map(e -> e.detail().split(" ")[0]).findFirst());
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
-                estimateTolerance(recorder.completions(), simSettings));
+                simSettings.declaredNoiseCv());
         out.print(summary.render());
         List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, 60, 300, 600);
         if (!coefficients.isEmpty()) {
@@ -252,16 +256,25 @@ public final class ClosedLoop {
         return new Result(summary, recorder, petals, files);
     }
 
-    private void loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
+    /**
+     * Runs the simulation against the clock: arrivals until {@code end}, then the drain: the requests still in
+     * service or queued are followed to their completion (no new arrivals; services and plans as before), for
+     * at most another run length, so that every period's mean is over all of its requests (a heavy-tailed
+     * request cut off by the end of the run would bias its period's mean low).
+     *
+     * @return virtual seconds the drain took
+     */
+    private double loop(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, VirtualClock clock,
             LoadSource load, double[] times, StatusLine status) {
         double start = times[0];
         double changeAt = times[1];
         double end = times[2];
+        double drainUntil = end + (end - start);
         boolean changed = false;
         boolean wasWaitingForPlan = false;
         long nextStatus = 0;
         while (true) {
-            double t = Math.min(clock.elapsedSeconds(), end);
+            double t = Math.min(clock.elapsedSeconds(), drainUntil);
             boolean noPlan = dispatcher.currentPlan().isEmpty() && t >= start + FIRST_PLAN_LEAD_SECONDS;
             boolean hold = noPlan || dispatcher.lagging();
             if (hold != clock.heldBack()) {
@@ -286,21 +299,25 @@ public final class ClosedLoop {
                 recorder.backlogCleared(t);
             }
             long now = System.nanoTime();
-            if (now >= nextStatus || t >= end) {
+            boolean inFlight = recorder.arrivedCount() > recorder.completedCount() + recorder.droppedRequests();
+            boolean done = t >= drainUntil || (t >= end && !inFlight);
+            if (now >= nextStatus || done) {
                 nextStatus = now + STATUS_EVERY_NANOS;
-                status.update(new StatusLine.Snapshot(t, end, recorder.latestPlan().map(RunRecorder.ObservedPlan::plan),
-                        recorder.latestDemand(), load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(),
-                        recorder.completedCount(), dispatcher.queueLength()));
+                status.update(new StatusLine.Snapshot(Math.min(t, end), end,
+                        recorder.latestPlan().map(RunRecorder.ObservedPlan::plan), recorder.latestDemand(),
+                        load.trueRatePerSecond(t), recorder.recentMeanResponseSeconds(), recorder.completedCount(),
+                        dispatcher.queueLength()));
             }
-            if (t >= end) {
-                break;
+            if (done) {
+                status.finish();
+                return Math.max(0, t - end);
             }
-            long wait = Math.min(MAX_PARK_NANOS, clock.wallNanosUntil(Math.min(sim.nextEventSeconds(), end)));
+            double until = t < end ? end : drainUntil;
+            long wait = Math.min(MAX_PARK_NANOS, clock.wallNanosUntil(Math.min(sim.nextEventSeconds(), until)));
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
         }
-        status.finish();
     }
 
     private void scenarioChange(FleetSimulation sim, FleetRouter dispatcher, RunRecorder recorder, LoadSource load,
@@ -354,37 +371,6 @@ public final class ClosedLoop {
         OptimizerConfig config = OptimizerConfig.from(values);
         return new OptimizerService(client, config, registry, new PaperSolver(1), clock,
                 new OptimizerMetrics(meters)).start();
-    }
-
-    /**
-     * The relative uncertainty of a plan's predicted bounds that comes from its estimated inputs. A
-     * plan's timings are either what the servers declared (their start-up benchmark, off by
-     * {@code declaredNoiseCv} = 3% here) or the ingest's robust mean over a window of
-     * W = {@value LocalServices#TIMING_WINDOW_SAMPLES} samples, with a standard error of about
-     * {@code cv / sqrt(W)} ({@code cv}: the coefficient of variation of the service times measured in
-     * the run). The bounds scale with the service times, so 1.96 times the larger of the two is the
-     * tolerance.
-     *
-     * @param completions the completed requests
-     * @param settings    the simulation's noise settings
-     * @return the relative tolerance, e.g. 0.059
-     */
-    static double estimateTolerance(List<Completion> completions, FleetSimulation.Settings settings) {
-        return 1.96 * Math.max(settings.declaredNoiseCv(), measuredTolerance(completions));
-    }
-
-    private static double measuredTolerance(List<Completion> completions) {
-        double[] service = completions.stream().mapToDouble(c -> c.responseSeconds() - c.waitSeconds()).toArray();
-        if (service.length < 2) {
-            return 0;
-        }
-        double mean = java.util.Arrays.stream(service).average().orElse(0);
-        double ss = 0;
-        for (double x : service) {
-            ss += (x - mean) * (x - mean);
-        }
-        double cv = Math.sqrt(ss / (service.length - 1)) / mean;
-        return cv / Math.sqrt(LocalServices.TIMING_WINDOW_SAMPLES);
     }
 
     private SimFleet fleet() {

@@ -213,8 +213,8 @@ public final class FleetSimulation {
     }
 
     private void arrive(Arrival a) {
-        recorder.arrived(a);
         Request r = new Request(nextRequestId++, a, router.currentPlan().map(RoutingPlan::epoch).orElse(-1L));
+        recorder.arrived(a, r.epochAtArrival);
         sink.request(event(r, RequestEventKind.ARRIVED, a.timeSeconds()).build());
         acquire(r);
     }

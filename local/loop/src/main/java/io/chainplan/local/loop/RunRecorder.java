@@ -18,6 +18,7 @@ public final class RunRecorder {
     private static final int RECENT = 500;
 
     private final List<Arrival> arrivals = new ArrayList<>();
+    private final List<Long> arrivalEpochs = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
     private final List<ObservedPlan> plans = new ArrayList<>();
     private final List<ObservedDemand> demand = new ArrayList<>();
@@ -58,9 +59,14 @@ public final class RunRecorder {
      * @param dispersion      the estimate's index of dispersion of counts at its longest window (1 for
      *                        Poisson arrivals, larger for bursty ones), NaN if it measured none
      * @param windowSeconds   that window's length, seconds, NaN if none
+     * @param meanInputTokens mean prompt tokens per request it measured, 0 if none
+     * @param meanOutputTokens mean generated tokens per request it measured, 0 if none
+     * @param inputTokensStandardError  standard error of {@code meanInputTokens}, 0 if unknown
+     * @param outputTokensStandardError standard error of {@code meanOutputTokens}, 0 if unknown
      */
     public record ObservedDemand(double atSeconds, double rate, double lower, double upper, double trueRate,
-            double dispersion, double windowSeconds) {
+            double dispersion, double windowSeconds, double meanInputTokens, double meanOutputTokens,
+            double inputTokensStandardError, double outputTokensStandardError) {
     }
 
     /**
@@ -75,9 +81,11 @@ public final class RunRecorder {
 
     /**
      * @param a an arrival
+     * @param epochAtArrival the epoch of the plan the router had when it arrived, -1 if none
      */
-    public synchronized void arrived(Arrival a) {
+    public synchronized void arrived(Arrival a, long epochAtArrival) {
         arrivals.add(a);
+        arrivalEpochs.add(epochAtArrival);
     }
 
     /**
@@ -143,6 +151,14 @@ public final class RunRecorder {
      */
     public synchronized List<Arrival> arrivals() {
         return List.copyOf(arrivals);
+    }
+
+    /**
+     * @return for each of {@link #arrivals()}, in the same order, the epoch of the plan the router had when it
+     *         arrived (what {@link Completion#epochAtArrival()} says once it completes), -1 if none
+     */
+    public synchronized List<Long> arrivalEpochs() {
+        return List.copyOf(arrivalEpochs);
     }
 
     /**
@@ -258,6 +274,7 @@ public final class RunRecorder {
         IndexOfDispersion longest = d.isEmpty() ? null : d.get(d.size() - 1);
         return new ObservedDemand(at, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
                 load.trueRatePerSecond(Math.max(0, at)), longest == null ? Double.NaN : longest.getIndex(),
-                longest == null ? Double.NaN : longest.getWindowSeconds());
+                longest == null ? Double.NaN : longest.getWindowSeconds(), e.getMeanInputTokens(),
+                e.getMeanOutputTokens(), e.getInputTokensStandardError(), e.getOutputTokensStandardError());
     }
 }

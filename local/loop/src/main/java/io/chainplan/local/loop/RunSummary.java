@@ -17,7 +17,9 @@ import java.util.Optional;
  * overlaps {@code [lower, upper]} of the plan in force. Periods with fewer than
  * {@value #MIN_REQUESTS} requests are not judged, nor periods that began before the requests that waited
  * for the first plan had been dispatched (the bounds are those of the steady state, not of a backlog
- * draining).
+ * draining), nor periods some of whose requests never completed (the run follows the requests in flight
+ * after its last arrival to their end, for at most another run length; the mean of the others would be biased
+ * low, as the longest requests are the ones cut off).
  */
 public final class RunSummary {
     /** Fewest requests in a plan's period for the band check to count. */
@@ -29,7 +31,7 @@ public final class RunSummary {
     private final List<PeriodRow> periods;
     private final List<DetectionRow> detections;
     private final Stats overall;
-    private final double estimateTolerance;
+    private final double declaredCv;
 
     /**
      * A published plan.
@@ -62,16 +64,19 @@ public final class RunSummary {
      * @param trueLower   lower bound of the same chains with the true timings at the period's true rate and
      *                    true token mix (the mean tokens of the requests that arrived in it)
      * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate and mix
-     * @param tolerance   relative uncertainty of the bounds from estimated inputs
+     * @param tolerance   relative uncertainty of the bounds from the estimates the plan was solved from
+     *                    ({@link PlanTolerance}: 1.96 standard errors of its chains' service times)
      * @param afterBacklog whether the period began after the requests that waited for the first plan had been
      *                    dispatched
      * @param service     the measured service times (response less queueing) of the period's requests
      * @param trueServiceSeconds the mean service time the true cost model gives those requests (the chains
      *                    that served them, at the period's true mix), NaN if none
+     * @param unfinished  requests that arrived in the period and never completed (still in flight when the run
+     *                    stopped following them, or given up after their last attempt)
      */
     public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
             double trueLower, double trueUpper, double tolerance, boolean afterBacklog, Stats service,
-            double trueServiceSeconds) {
+            double trueServiceSeconds, int unfinished) {
         /**
          * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
          */
@@ -122,11 +127,11 @@ public final class RunSummary {
         }
 
         /**
-         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests and began
-         *         after the first plan's backlog
+         * @return true if the period has bounds, at least {@value RunSummary#MIN_REQUESTS} requests, began
+         *         after the first plan's backlog and every one of its requests completed
          */
         public boolean judged() {
-            return epoch >= 0 && afterBacklog && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
+            return epoch >= 0 && afterBacklog && unfinished == 0 && !Double.isNaN(lower) && stats.n() >= MIN_REQUESTS
                     && !Double.isNaN(stats.ci95());
         }
     }
@@ -151,15 +156,16 @@ public final class RunSummary {
      * @param recorder what happened
      * @param load     the load source (true rates)
      * @param truth    the fleet's true timings
-     * @param estimateTolerance relative uncertainty of the bounds due to estimated inputs (e.g. 0.014), {@code >= 0}
+     * @param declaredCv relative error of a server's declared (benchmark) timing, e.g. 0.03, {@code >= 0}: a plan's
+     *                 tolerance ({@link PlanTolerance}) counts it for the timings that are declared, not fitted
      */
-    public RunSummary(RunInfo info, RunRecorder recorder, LoadSource load, TrueTimings truth, double estimateTolerance) {
+    public RunSummary(RunInfo info, RunRecorder recorder, LoadSource load, TrueTimings truth, double declaredCv) {
         this.info = info;
         this.recorder = recorder;
         this.plans = recorder.plans().stream()
                 .map(p -> new PlanRow(p.plan().getEpoch(), p.receivedSeconds(), p.plan())).toList();
-        this.estimateTolerance = estimateTolerance;
-        this.periods = periods(recorder, plans, truth, estimateTolerance);
+        this.declaredCv = declaredCv;
+        this.periods = periods(recorder, plans, truth, declaredCv);
         this.detections = detections(recorder, plans, load);
         this.overall = Stats.of(recorder.completions().stream().sorted(
                 java.util.Comparator.comparingDouble(Completion::arrivalSeconds))
@@ -210,9 +216,11 @@ public final class RunSummary {
         return periods.stream().filter(p -> p.epoch() >= 0).reduce((a, b) -> b);
     }
 
-    private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth, double tol) {
+    private static List<PeriodRow> periods(RunRecorder recorder, List<PlanRow> plans, TrueTimings truth,
+            double declaredCv) {
         List<Completion> completions = recorder.completions();
         List<Arrival> arrivals = recorder.arrivals();
+        List<Long> arrivalEpochs = recorder.arrivalEpochs();
         double end = arrivals.isEmpty() ? 0 : arrivals.get(arrivals.size() - 1).timeSeconds();
         List<PeriodRow> rows = new ArrayList<>();
         List<Long> epochs = new ArrayList<>();
@@ -230,12 +238,19 @@ public final class RunSummary {
             double to = i < plans.size() ? plans.get(i).receivedSeconds() : Math.max(end, from);
             double lo = Double.NaN;
             double hi = Double.NaN;
+            double tol = i == 0 ? PlanTolerance.Z95 * declaredCv
+                    : tolerance(recorder, plans.get(i - 1), truth.declaredMix(), declaredCv);
             if (i > 0 && plans.get(i - 1).bounds().isPresent()) {
                 lo = plans.get(i - 1).bounds().get()[0];
                 hi = plans.get(i - 1).bounds().get()[1];
             }
             double[] t = {Double.NaN, Double.NaN};
-            List<Arrival> in = arrivals.stream().filter(a -> a.timeSeconds() >= from && a.timeSeconds() < to).toList();
+            List<Arrival> in = new ArrayList<>();
+            for (int k = 0; k < arrivals.size(); k++) {
+                if (arrivalEpochs.get(k) == epoch) {
+                    in.add(arrivals.get(k));
+                }
+            }
             TokenMix mix = in.isEmpty() ? truth.declaredMix() : new TokenMix(
                     in.stream().mapToInt(Arrival::inputTokens).average().orElseThrow(),
                     in.stream().mapToInt(Arrival::outputTokens).average().orElseThrow());
@@ -248,9 +263,32 @@ public final class RunSummary {
             double trueService = served.stream().mapToDouble(c -> trueServiceSeconds(c, plans, truth, mix))
                     .average().orElse(Double.NaN);
             rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol,
-                    from >= recorder.backlogClearedSeconds(), service, trueService));
+                    from >= recorder.backlogClearedSeconds(), service, trueService, in.size() - values.length));
         }
         return rows;
+    }
+
+    /** A plan's tolerance from the server estimates seen before it reached the router and the estimate of its mix. */
+    private static double tolerance(RunRecorder recorder, PlanRow p, TokenMix declaredMix, double declaredCv) {
+        List<RunRecorder.ObservedServer> seen = recorder.servers().stream()
+                .filter(o -> o.atSeconds() <= p.receivedSeconds()).toList();
+        return PlanTolerance.of(p.plan(), seen, mixEstimate(recorder.demand(), p), declaredMix, declaredCv);
+    }
+
+    /** The latest demand estimate before the plan whose token means are the plan's (none: the declared mix). */
+    static Optional<RunRecorder.ObservedDemand> mixEstimate(List<RunRecorder.ObservedDemand> demand, PlanRow p) {
+        var tokens = p.plan().getInputs() == null ? null : p.plan().getInputs().getTokens();
+        if (tokens == null) {
+            return Optional.empty();
+        }
+        return demand.stream().filter(d -> d.atSeconds() <= p.receivedSeconds()
+                        && same(d.meanInputTokens(), tokens.getMeanInputTokens())
+                        && same(d.meanOutputTokens(), tokens.getMeanOutputTokens()))
+                .reduce((a, b) -> b);
+    }
+
+    private static boolean same(double a, double b) {
+        return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
     }
 
     /** The true model's service time of the chain that served a request, at a token mix. */
@@ -302,8 +340,10 @@ public final class RunSummary {
         StringBuilder b = new StringBuilder();
         String held = info.heldBackSeconds() < 0.5 ? "" : String.format(Locale.ROOT,
                 "; %.0f s of it at wall speed while the services lagged", info.heldBackSeconds());
-        line(b, "chainplan local: %s scenario, %.0f s simulated in %.0f s wall (x%.0f%s)", info.scenario().cliName(),
-                info.virtualSeconds(), info.wallSeconds(), info.speedup(), held);
+        String drain = info.drainSeconds() < 0.5 ? "" : String.format(Locale.ROOT,
+                ", then %.0f s until the requests in flight had completed", info.drainSeconds());
+        line(b, "chainplan local: %s scenario, %.0f s simulated%s in %.0f s wall (x%.0f%s)", info.scenario().cliName(),
+                info.virtualSeconds(), drain, info.wallSeconds(), info.speedup(), held);
         line(b, "  fleet: %s", info.fleetDescription());
         line(b, "  load:  %s", info.loadDescription());
         line(b, "  requests: %d arrived, %d completed, %d failed attempts, %d given up", recorder.arrivedCount(),
@@ -377,8 +417,8 @@ public final class RunSummary {
     private void renderPeriods(StringBuilder b) {
         line(b, "");
         line(b, "Response time of the requests that arrived under each plan (measured vs predicted):");
-        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
-                "p95", "bounds (s)", "true-input bounds", "verdict");
+        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %6s  %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
+                "p95", "bounds (s)", "tol", "true-input bounds", "verdict");
         for (PeriodRow r : periods) {
             if (r.stats().n() == 0) {
                 line(b, "  %5s %6.0f..%-7.0f %6d  no request arrived under this plan",
@@ -387,22 +427,28 @@ public final class RunSummary {
             }
             String verdict = r.epoch() < 0 ? "before the first plan (waited for it)"
                     : !r.afterBacklog() ? "not judged (began while the requests that waited for plan 1 drained)"
+                    : r.unfinished() > 0 ? "not judged (" + r.unfinished() + " of its requests never completed)"
                     : !r.judged() ? "not judged (too few requests or no bounds)"
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"
                     : "OUT OF BAND (" + r.missCause().map(RunSummary::cause).orElse("") + ")";
-            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %-16s %s", r.epoch() < 0 ? "none" : r.epoch(),
-                    r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(), r.stats().ci95(), r.stats().median(),
-                    r.stats().p95(), band(r.lower(), r.upper()), band(r.trueLower(), r.trueUpper()), verdict);
+            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %5.1f%%  %-16s %s",
+                    r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(),
+                    r.stats().ci95(), r.stats().median(), r.stats().p95(), band(r.lower(), r.upper()), 100 * r.tolerance(),
+                    band(r.trueLower(), r.trueUpper()), verdict);
         }
         line(b, "  in band: the 95%% confidence interval of the measured mean (batch means) overlaps the plan's Theorem 4");
-        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-%.1f%%, 1.96 standard errors of the",
-                100 * estimateTolerance);
-        line(b, "  timings the bounds were computed from (declared benchmark values, or the ingest's windowed estimates).");
+        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-tol, 1.96 standard errors of the plan's");
+        line(b, "  chain service times from the estimates it was solved from, largest over its servers: the ingest's standard");
+        line(b, "  errors of fitted per-token coefficients, the benchmark's %.0f%% for declared timings, and the standard error",
+                100 * declaredCv);
+        line(b, "  of the measured token mix the plan used.");
         line(b, "  True-input bounds: the same chains with the fleet's true per-token timings at the period's true arrival");
         line(b, "  rate and token mix (the mean tokens of the requests that arrived under the plan). A miss is explained by");
         line(b, "  the estimate (in the true-input band), the model (measured service differs from the true cost model's),");
-        line(b, "  or queueing (service as modelled, the waiting not).");
+        line(b, "  or queueing (service as modelled, the waiting not). Judged: periods of at least %d requests, every one of",
+                MIN_REQUESTS);
+        line(b, "  them completed (after the last arrival the run follows the requests in flight to their end).");
     }
 
     private static String cause(String c) {

@@ -37,6 +37,8 @@ class ClosedLoopMixIT {
         }
         System.out.println(out);
         RunSummary s = r.summary();
+        // the run followed the requests in flight after its last arrival to their end: every period is complete
+        assertThat(r.recorder().completedCount()).as(s.render()).isEqualTo(r.recorder().arrivedCount());
         double mixAt = r.recorder().scenarioEvents().stream().filter(e -> e.kind().equals("mix")).findFirst()
                 .orElseThrow().atSeconds();
 

@@ -13,7 +13,7 @@ class RunSummaryMissCauseTest {
     /** A plan predicting 1.0 .. 1.2 s, measured 7.2 +- 0.1 s, service measured as given, true model 7.0 s. */
     private static RunSummary.PeriodRow period(double trueLower, double trueUpper, double measuredService) {
         return new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, trueLower, trueUpper, 0.05, true,
-                stats(measuredService, 0.05), 7.0);
+                stats(measuredService, 0.05), 7.0, 0);
     }
 
     @Test
@@ -34,7 +34,16 @@ class RunSummaryMissCauseTest {
     @Test
     void shouldExplainNothingInBand() {
         RunSummary.PeriodRow in = new RunSummary.PeriodRow(3, 0, 100, stats(1.1, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05, true,
-                stats(1.1, 0.05), 1.1);
+                stats(1.1, 0.05), 1.1, 0);
         assertThat(in.missCause()).isEmpty();
+    }
+
+    @Test
+    void shouldNotJudgeAPeriodSomeOfWhoseRequestsNeverCompleted() {
+        RunSummary.PeriodRow cutOff = new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, 5.0, 6.0, 0.05, true,
+                stats(6.0, 0.05), 7.0, 1);
+        assertThat(cutOff.judged()).isFalse();
+        assertThat(cutOff.missCause()).isEmpty();
+        assertThat(period(5.0, 6.0, 6.0).judged()).isTrue();
     }
 }
