@@ -29,13 +29,14 @@ import org.apache.kafka.common.config.ConfigException;
  * @param maxWait             longest queue wait an acquire may ask for
  * @param expiryCheckInterval how often leases are checked for expiry
  * @param transactionTimeout  producer {@code transaction.timeout.ms} of the earlier versions' transactional id
+ * @param confirmTimeout      longest wait for the owner's reader to confirm a lease change before it is refused
  * @param policy              the dispatch policy (JFFC by default, DESIGN.md §1.2)
  * @param planLookback        plan records read back from the end of each plans partition at start
  * @param metricsPort         port of the Prometheus endpoint: -1 none, 0 any free port
  */
 public record DispatchConfig(String instanceId, String groupId, String httpHost, int httpPort, Duration leaseTtl,
                              Duration maxWait, Duration expiryCheckInterval, Duration transactionTimeout,
-                             String policy, int planLookback, int metricsPort) {
+                             Duration confirmTimeout, String policy, int planLookback, int metricsPort) {
     /** Prefix of every dispatch-service key. */
     public static final String PREFIX = "chainplan.dispatch.";
     /** Instance id key. */
@@ -83,6 +84,13 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
             + "partition registers that id once (initTransactions), which aborts a transaction such a version left open "
             + "at once (the lease writers themselves use no transactions). At most the broker's "
             + "transaction.max.timeout.ms (default 900000).";
+    /** Confirmation timeout key. */
+    public static final String CONFIRM_TIMEOUT_MS_CONFIG = PREFIX + "confirm.timeout.ms";
+    /** Doc of {@link #CONFIRM_TIMEOUT_MS_CONFIG}. */
+    public static final String CONFIRM_TIMEOUT_MS_DOC = "Longest time a lease change waits for this instance's reader "
+            + "of chainplan.leases to read it back (with no other owner's fence before it), ms; a change not confirmed "
+            + "by then is refused with 503 (it may be in the log, where it counts as held at worst). Above the broker's "
+            + "worst produce-to-fetch delay; a partition stuck behind another writer's open transaction hits it.";
     /** Policy key. */
     public static final String POLICY_CONFIG = PREFIX + "policy";
     /** Doc of {@link #POLICY_CONFIG}. */
@@ -117,6 +125,8 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                     EXPIRY_CHECK_INTERVAL_MS_DOC)
             .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000), Importance.MEDIUM,
                     TRANSACTION_TIMEOUT_MS_DOC)
+            .define(CONFIRM_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    CONFIRM_TIMEOUT_MS_DOC)
             .define(POLICY_CONFIG, Type.STRING, "jffc", ConfigValidators.oneOf(
                     DispatchPolicies.all().stream().map(DispatchPolicy::name).toList()), Importance.LOW, POLICY_DOC)
             .define(PLAN_LOOKBACK_CONFIG, Type.INT, 1_000, Range.atLeast(1), Importance.LOW, PLAN_LOOKBACK_DOC)
@@ -139,6 +149,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 millis(expiryCheckInterval, EXPIRY_CHECK_INTERVAL_MS_CONFIG));
         ConfigValidators.ensureValid(CONFIG, TRANSACTION_TIMEOUT_MS_CONFIG,
                 (int) millis(transactionTimeout, TRANSACTION_TIMEOUT_MS_CONFIG));
+        ConfigValidators.ensureValid(CONFIG, CONFIRM_TIMEOUT_MS_CONFIG, millis(confirmTimeout, CONFIRM_TIMEOUT_MS_CONFIG));
         ConfigValidators.ensureValid(CONFIG, POLICY_CONFIG, policy);
         ConfigValidators.ensureValid(CONFIG, PLAN_LOOKBACK_CONFIG, planLookback);
         ConfigValidators.ensureValid(CONFIG, METRICS_PORT_CONFIG, metricsPort);
@@ -180,7 +191,8 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
                 (String) v.get(HTTP_HOST_CONFIG), (Integer) v.get(HTTP_PORT_CONFIG),
                 Duration.ofMillis((Long) v.get(LEASE_TTL_MS_CONFIG)), Duration.ofMillis((Long) v.get(MAX_WAIT_MS_CONFIG)),
                 Duration.ofMillis((Long) v.get(EXPIRY_CHECK_INTERVAL_MS_CONFIG)),
-                Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)), (String) v.get(POLICY_CONFIG),
+                Duration.ofMillis((Integer) v.get(TRANSACTION_TIMEOUT_MS_CONFIG)),
+                Duration.ofMillis((Long) v.get(CONFIRM_TIMEOUT_MS_CONFIG)), (String) v.get(POLICY_CONFIG),
                 (Integer) v.get(PLAN_LOOKBACK_CONFIG), (Integer) v.get(METRICS_PORT_CONFIG));
     }
 
@@ -205,7 +217,7 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
      */
     public DispatchConfig withInstance(String instance, int port) {
         return new DispatchConfig(instance, groupId, httpHost, port, leaseTtl, maxWait, expiryCheckInterval,
-                transactionTimeout, policy, planLookback, metricsPort);
+                transactionTimeout, confirmTimeout, policy, planLookback, metricsPort);
     }
 
     private static long millis(Duration d, String key) {

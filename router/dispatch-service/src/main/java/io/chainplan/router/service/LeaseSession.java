@@ -85,14 +85,12 @@ import org.slf4j.LoggerFactory;
  * its models once it is past its own fence. Before fencing it also calls {@code initTransactions} for the
  * partition's transactional id of earlier versions ({@code <group.id>-leases-<p>}), which aborts a
  * transaction such a version left open (a {@code read_committed} reader cannot pass it) and fences that
- * version's writer. A change the reader does not confirm within {@value #CONFIRM_TIMEOUT_MS} ms (the
+ * version's writer. A change the reader does not confirm within {@code chainplan.dispatch.confirm.timeout.ms} (the
  * partition is stuck behind another open transaction) is refused.
  */
 final class LeaseSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseSession.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    /** How long a change may wait for the reader's confirmation. */
-    static final long CONFIRM_TIMEOUT_MS = 10_000;
     /** How long after losing a partition to a stale owner's fence the session fences it again. */
     static final long RETAKE_AFTER_MS = 5_000;
 
@@ -129,7 +127,7 @@ final class LeaseSession implements AutoCloseable {
         this.writer = new LeaseWriter(new KafkaProducer<>(producerProps(kafka), new ByteArraySerializer(),
                 new ByteArraySerializer()), topics.leases(), new AvroSerializer<>(registry, false), metrics, this::failed);
         this.reader = new LeaseReader(kafka, config.clientIdPrefix() + "-leases-reader", topics.leases(),
-                new AvroDeserializer<>(DispatchLease.class, registry), metrics, Duration.ofMillis(CONFIRM_TIMEOUT_MS),
+                new AvroDeserializer<>(DispatchLease.class, registry), metrics, config.confirmTimeout(),
                 new ReaderEvents());
     }
 

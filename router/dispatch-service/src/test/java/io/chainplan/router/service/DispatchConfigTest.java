@@ -16,6 +16,15 @@ class DispatchConfigTest {
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.dispatchPolicy().name()).isEqualTo("jffc");
         assertThat(c.clientIdPrefix()).isEqualTo("chainplan-dispatch-dispatch-0");
+        assertThat(c.confirmTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldTakeTheConfirmationTimeoutAndRefuseANonPositiveOne() {
+        assertThat(DispatchConfig.from(Map.of(DispatchConfig.CONFIRM_TIMEOUT_MS_CONFIG, "2500")).confirmTimeout())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThatThrownBy(() -> DispatchConfig.from(Map.of(DispatchConfig.CONFIRM_TIMEOUT_MS_CONFIG, "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(DispatchConfig.CONFIRM_TIMEOUT_MS_CONFIG);
     }
 
     @Test
