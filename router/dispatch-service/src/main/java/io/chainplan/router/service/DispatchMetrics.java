@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code .expired} and {@code .restored} (rebuilt from {@code chainplan.leases} on takeover). Per instance:
  * gauge {@code chainplan.dispatch.owned.models}, timer {@code chainplan.dispatch.log.write} with tag
  * {@code step} = {@code acked} (a lease change sent until the broker acknowledged it) or {@code confirmed}
- * (until the reader read it back with no other owner's fence before it: when it is answered), counters
+ * (until no other owner's fence can lie before it, by its own consecutive offsets or the reader: when it is
+ * answered), counters
  * {@code chainplan.dispatch.log.failed} (changes not recorded or not confirmed), {@code chainplan.dispatch.log.fenced}
  * (partitions another owner's fence took from this instance),
  * {@code chainplan.dispatch.session.restarts}, {@code chainplan.dispatch.bad.lease.records} and
@@ -46,7 +47,7 @@ public final class DispatchMetrics {
         this.registry = Objects.requireNonNull(registry, "registry");
         registry.gauge("chainplan.dispatch.owned.models", ownedModels);
         acked = step(registry, "acked", "a lease change sent until the broker acknowledged it");
-        confirmed = step(registry, "confirmed", "a lease change sent until the reader confirmed it (then it is answered)");
+        confirmed = step(registry, "confirmed", "a lease change sent until it was confirmed (then it is answered)");
         failed = Counter.builder("chainplan.dispatch.log.failed").description("lease changes not recorded or not confirmed")
                 .register(registry);
         fenced = Counter.builder("chainplan.dispatch.log.fenced")
@@ -107,7 +108,7 @@ public final class DispatchMetrics {
         acked.record(t);
     }
 
-    /** @param t a lease change sent until the reader confirmed it */
+    /** @param t a lease change sent until it was confirmed */
     void confirmed(Duration t) {
         confirmed.record(t);
     }
@@ -124,7 +125,7 @@ public final class DispatchMetrics {
     public String logSummary() {
         java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
         return String.format(java.util.Locale.ROOT, "%d changes confirmed: acknowledged by the broker after %.2f ms"
-                        + " (mean; max %.1f), confirmed by the reader after %.2f ms (mean; max %.1f); %.0f not recorded",
+                        + " (mean; max %.1f), confirmed after %.2f ms (mean; max %.1f); %.0f not recorded",
                 confirmed.count(), acked.mean(ms), acked.max(ms), confirmed.mean(ms), confirmed.max(ms), failed.count());
     }
 

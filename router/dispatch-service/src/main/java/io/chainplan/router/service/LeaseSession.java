@@ -48,13 +48,15 @@ import org.slf4j.LoggerFactory;
  * <h2>Fencing by the log</h2>
  * On assignment the new owner picks a fresh owner id ({@code <instance.id>/<uuid>}) and appends a FENCE
  * record (key {@code fence/<owner id>}) to the partition. Every later record it writes names that owner
- * id, and a change is answered only once the owner's {@link LeaseReader} has read the partition past
- * the change's offset without meeting another owner's fence after its own ({@link PartitionTail}). The
+ * id, and a change is answered only once no other owner's fence can lie between the owner's own fence and
+ * the change's offset ({@link PartitionTail}): every offset in between holds one of the owner's own
+ * acknowledged writes (the usual case, confirmed as the broker acknowledges it), or the owner's
+ * {@link LeaseReader} has read past it without meeting another owner's fence. The
  * log's order decides: a change before the next owner's fence is answered and is read by that owner
  * when it rebuilds (it reads through its own fence); a change after it is refused ({@code 503
  * unavailable}) and, when the reader meets the fence, the instance stops serving the partition. Writes
- * are plain idempotent produces ({@code acks=all}), so a change costs one produce round trip and the
- * reader's fetch, not a transaction. The guarantees:
+ * are plain idempotent produces ({@code acks=all}), so a change costs one produce round trip, not a
+ * transaction, and waits for the reader only after a gap in the owner's offsets. The guarantees:
  * <ol>
  *   <li>A grant the old owner answered is seen by the new owner: it lies before the new owner's fence,
  *       which the new owner reads past before it serves.</li>

@@ -9,11 +9,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One owned {@code chainplan.leases} partition seen from its owner: the fence it wrote, and which of its own
- * writes the log has confirmed. A write at offset {@code o} is confirmed once the reader has read past
- * {@code o} without meeting another owner's fence after this owner's own: then every later owner reads it
- * when it rebuilds (it lies before that owner's fence). A write at or after another owner's fence is
- * refused, and so is every write once the partition is closed. Thread-safe: the producer's callbacks,
- * the reader thread and the expiry timer meet here.
+ * writes the log has confirmed. A write at offset {@code o} is confirmed once every offset between this
+ * owner's fence and {@code o} is known to hold no other owner's fence: then every later owner reads it when
+ * it rebuilds (it lies before that owner's fence). An offset is known so either because it holds one of this
+ * owner's own acknowledged writes (the usual case: the owner is the partition's only writer, so its writes
+ * take consecutive offsets after its fence and each is confirmed as the broker acknowledges it, without
+ * waiting for the reader), or because the reader has read past it without meeting another owner's fence (a
+ * gap: a write whose acknowledgement was lost, or another writer's record, which may be a fence). A write at
+ * or after another owner's fence is refused, and so is every write once the partition is closed.
+ * Thread-safe: the producer's callbacks, the reader thread and the expiry timer meet here; futures are
+ * completed outside the lock.
  */
 final class PartitionTail {
     /** One write the broker acknowledged, waiting for the reader. */
@@ -37,7 +42,7 @@ final class PartitionTail {
         this.partition = partition;
         this.owner = owner;
         this.fenceOffset = fenceOffset;
-        this.readTo = fenceOffset;
+        this.readTo = fenceOffset + 1;
     }
 
     int partition() {
@@ -53,25 +58,44 @@ final class PartitionTail {
     }
 
     /**
-     * The broker acknowledged a write: completes it now if the reader is past it, else when it is.
+     * The broker acknowledged a write: completes it now if every offset before it is known (its own
+     * predecessors, or read by the reader), else once they are.
      *
      * @param offset      its offset
      * @param modelId     its model, for the refusal
      * @param sentAtNanos when it was sent, for the timeout
      * @param done        completed when confirmed, failed if refused
      */
-    synchronized void acked(long offset, String modelId, long sentAtNanos, CompletableFuture<Void> done) {
-        if (offset < readTo) {
-            done.complete(null);
-        } else if (closed != null) {
-            done.completeExceptionally(DispatchFailure.unavailable(modelId, closed));
-        } else {
-            pending.put(offset, new Pending(done, modelId, sentAtNanos));
+    void acked(long offset, String modelId, long sentAtNanos, CompletableFuture<Void> done) {
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        String refused;
+        synchronized (this) {
+            refused = offset < readTo ? null : closed;
+            if (offset < readTo) {
+                confirmed.add(done);
+            } else if (closed == null) {
+                pending.put(offset, new Pending(done, modelId, sentAtNanos));
+                confirmConsecutive(confirmed);
+            }
+        }
+        if (refused != null) {
+            done.completeExceptionally(DispatchFailure.unavailable(modelId, refused));
+        }
+        confirmed.forEach(f -> f.complete(null));
+    }
+
+    /** Under the lock: own writes at the next unknown offsets are known, and confirmed. */
+    private void confirmConsecutive(List<CompletableFuture<Void>> confirmed) {
+        for (Map.Entry<Long, Pending> next = pending.firstEntry(); next != null && next.getKey() == readTo;
+                next = pending.firstEntry()) {
+            pending.pollFirstEntry();
+            confirmed.add(next.getValue().done());
+            readTo++;
         }
     }
 
     /**
-     * The reader's position: every write below it is confirmed, unless another owner's fence lies before it.
+     * The reader's position: every offset below it is known, unless another owner's fence lies before it.
      *
      * @param position the next offset the reader will read
      */
@@ -85,6 +109,7 @@ final class PartitionTail {
             Map<Long, Pending> below = pending.headMap(readTo);
             below.values().forEach(p -> confirmed.add(p.done()));
             below.clear();
+            confirmConsecutive(confirmed);
         }
         confirmed.forEach(f -> f.complete(null));
     }
