@@ -87,8 +87,9 @@ public record DispatchConfig(String instanceId, String groupId, String httpHost,
     /** Confirmation timeout key. */
     public static final String CONFIRM_TIMEOUT_MS_CONFIG = PREFIX + "confirm.timeout.ms";
     /** Doc of {@link #CONFIRM_TIMEOUT_MS_CONFIG}. */
-    public static final String CONFIRM_TIMEOUT_MS_DOC = "Longest time a lease change waits for this instance's reader "
-            + "of chainplan.leases to read it back (with no other owner's fence before it), ms; a change not confirmed "
+    public static final String CONFIRM_TIMEOUT_MS_DOC = "Longest time a lease change waits to be confirmed (no other "
+            + "owner's fence before it in chainplan.leases: its predecessors are this instance's own writes, or its "
+            + "reader read past them), ms; a change not confirmed "
             + "by then is refused with 503 (it may be in the log, where it counts as held at worst). Above the broker's "
             + "worst produce-to-fetch delay; a partition stuck behind another writer's open transaction hits it.";
     /** Policy key. */
