@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +126,6 @@ public final class DispatchService implements AutoCloseable {
         this.models = new OwnedModels(config.instanceId(), ctx, plans::latest, known::contains);
         self[0] = models;
         this.http = new HttpApi(config.httpHost(), config.httpPort(), models, config.maxWait().toMillis(), metrics);
-        log.answers = http.executor();
     }
 
     /**
@@ -226,30 +224,15 @@ public final class DispatchService implements AutoCloseable {
         }
     }
 
-    /**
-     * The lease log of the current session. A change is confirmed on the producer's I/O thread (as the broker
-     * acknowledges it) or on the reader's; what follows it (the model's state, the HTTP answer) runs on the
-     * HTTP server's threads, so neither thread writes answers while the next acknowledgements or records wait.
-     */
+    /** The lease log of the current session. */
     private static final class SessionLog implements LeaseLog {
         private volatile LeaseSession session;
-        private volatile Executor answers = Runnable::run;
 
         @Override
         public CompletableFuture<Void> write(String modelId, String leaseId, LeaseEntry lease, Change change) {
             LeaseSession s = session;
-            if (s == null) {
-                return CompletableFuture.failedFuture(DispatchFailure.unavailable(modelId, "no session"));
-            }
-            CompletableFuture<Void> answered = new CompletableFuture<>();
-            s.log().write(modelId, leaseId, lease, change).whenCompleteAsync((v, e) -> {
-                if (e == null) {
-                    answered.complete(null);
-                } else {
-                    answered.completeExceptionally(e);
-                }
-            }, answers);
-            return answered;
+            return s == null ? CompletableFuture.failedFuture(
+                    DispatchFailure.unavailable(modelId, "no session")) : s.log().write(modelId, leaseId, lease, change);
         }
     }
 

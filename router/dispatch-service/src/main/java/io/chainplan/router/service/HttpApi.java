@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -85,21 +83,6 @@ final class HttpApi implements AutoCloseable {
                     + DispatchConfig.HTTP_PORT_CONFIG + "): " + e.getMessage(), e);
         }
         return this;
-    }
-
-    /**
-     * @return the server's threads, for work that ends in an answer; once the server stopped, a task runs
-     *         on the caller's thread (it completes a request that can no longer be answered)
-     */
-    Executor executor() {
-        Executor threads = server.getThreadPool();
-        return task -> {
-            try {
-                threads.execute(task);
-            } catch (RejectedExecutionException e) {
-                task.run();
-            }
-        };
     }
 
     /** @return the bound port */
