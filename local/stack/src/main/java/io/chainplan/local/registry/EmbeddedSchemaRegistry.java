@@ -60,6 +60,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How much of a refused (too large) body is read and dropped so that its sender reads the 413 (as Tomcat's maxSwallowSize). */
+    private static final long DRAIN_BYTES = 4L << 20;
 
     /**
      * The server's bounds.
@@ -314,7 +316,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             Content.Source.asByteArrayAsync(request, limits.maxRequestBytes()).whenCompleteAsync((bytes, failure) -> {
                 if (failure != null) {
-                    reply(response, callback, unreadable(failure));
+                    RegistryApi.Reply refused = unreadable(failure);
+                    if (refused.status() == 413) {
+                        drain(request, DRAIN_BYTES, () -> reply(response, callback, refused));
+                    } else {
+                        reply(response, callback, refused);
+                    }
                     return;
                 }
                 JsonNode body;
@@ -341,6 +348,30 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                     + e.getMessage());
         }
         reply(response, callback, r);
+    }
+
+    /**
+     * Reads and drops the rest of a refused body, up to {@code budget} bytes, then runs {@code then}: a client
+     * still sending its body then reads the 413 instead of a connection reset (the server closing a socket
+     * with unread data resets it). Beyond the budget the connection is closed after the answer, as before.
+     */
+    private static void drain(Content.Source source, long budget, Runnable then) {
+        long left = budget;
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                long rest = left;
+                source.demand(() -> drain(source, rest, then));
+                return;
+            }
+            left -= chunk.getByteBuffer().remaining();
+            boolean end = chunk.isLast() || Content.Chunk.isFailure(chunk) || left <= 0;
+            chunk.release();
+            if (end) {
+                then.run();
+                return;
+            }
+        }
     }
 
     private RegistryApi.Reply unreadable(Throwable failure) {
