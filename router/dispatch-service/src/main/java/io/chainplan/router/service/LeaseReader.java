@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * The session's reader of its owned {@code chainplan.leases} partitions (its own consumer, assigned the
  * partitions, no group; {@code read_committed}) and its thread. A newly owned partition is read from the
  * beginning into a {@link LeaseRebuild} until the reader is past the owner's own fence; from then on the
- * reader follows the partition only to confirm the owner's writes that did not follow its own last one
- * ({@link PartitionTail}) and to notice another owner's fence. It never waits for the group consumer, so an instance whose group membership
- * stalls still learns at once that it was fenced.
+ * reader follows the partition only to confirm the owner's writes that follow a gap in its own offsets
+ * ({@link PartitionTail}) and to notice another owner's fence. It never waits for the group consumer, so an
+ * instance whose group membership stalls still learns at once that it was fenced.
  */
 final class LeaseReader {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseReader.class);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The session's idempotent producer of {@code chainplan.leases} ({@code acks=all}): sends a lease change to
  * its partition and hands the acknowledged offset to the partition's {@link PartitionTail}, which completes
- * the change once the reader confirms it (see {@link LeaseSession}). One producer for every owned partition:
+ * the change once it is confirmed (see {@link LeaseSession}). One producer for every owned partition:
  * the records of one partition keep their order (idempotence), so the changes of one lease are recorded in
  * the order they were made. A write the broker refuses fails with {@code 503 unavailable}; a fatal producer
  * error (authorization, an unsupported broker, a broken sequence) also ends the session.
@@ -56,7 +56,7 @@ final class LeaseWriter {
      * @param modelId the model, for refusals
      * @param key     the record key (a lease id)
      * @param value   the record, null for a tombstone
-     * @return completes once the reader confirmed it
+     * @return completes once it is confirmed
      */
     CompletableFuture<Void> write(PartitionTail tail, String modelId, String key, DispatchLease value) {
         CompletableFuture<Void> done = new CompletableFuture<>();

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * completed outside the lock.
  */
 final class PartitionTail {
-    /** One write the broker acknowledged, waiting for the reader. */
+    /** One write the broker acknowledged, waiting for an offset before it to be known. */
     private record Pending(CompletableFuture<Void> done, String modelId, long sentAtNanos) {
     }
 
@@ -29,8 +29,8 @@ final class PartitionTail {
     private final String owner;
     private final long fenceOffset;
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
-    private long readTo;
-    private long fencedAt = -1;
+    /** Every offset below it is known to hold no other owner's fence. */
+    private long knownBelow;
     private String closed;
 
     /**
@@ -42,7 +42,7 @@ final class PartitionTail {
         this.partition = partition;
         this.owner = owner;
         this.fenceOffset = fenceOffset;
-        this.readTo = fenceOffset + 1;
+        this.knownBelow = fenceOffset + 1;
     }
 
     int partition() {
@@ -68,12 +68,13 @@ final class PartitionTail {
      */
     void acked(long offset, String modelId, long sentAtNanos, CompletableFuture<Void> done) {
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
-        String refused;
+        String refused = null;
         synchronized (this) {
-            refused = offset < readTo ? null : closed;
-            if (offset < readTo) {
+            if (offset < knownBelow) {
                 confirmed.add(done);
-            } else if (closed == null) {
+            } else if (closed != null) {
+                refused = closed;
+            } else {
                 pending.put(offset, new Pending(done, modelId, sentAtNanos));
                 confirmConsecutive(confirmed);
             }
@@ -86,27 +87,28 @@ final class PartitionTail {
 
     /** Under the lock: own writes at the next unknown offsets are known, and confirmed. */
     private void confirmConsecutive(List<CompletableFuture<Void>> confirmed) {
-        for (Map.Entry<Long, Pending> next = pending.firstEntry(); next != null && next.getKey() == readTo;
+        for (Map.Entry<Long, Pending> next = pending.firstEntry(); next != null && next.getKey() == knownBelow;
                 next = pending.firstEntry()) {
             pending.pollFirstEntry();
             confirmed.add(next.getValue().done());
-            readTo++;
+            knownBelow++;
         }
     }
 
     /**
-     * The reader's position: every offset below it is known, unless another owner's fence lies before it.
+     * The reader's position: every offset below it is known (the reader reports another owner's fence with
+     * {@link #fencedAt} before it moves past it).
      *
      * @param position the next offset the reader will read
      */
     void readTo(long position) {
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         synchronized (this) {
-            if (closed != null || position <= readTo) {
+            if (closed != null || position <= knownBelow) {
                 return;
             }
-            readTo = fencedAt >= 0 ? Math.min(position, fencedAt) : position;
-            Map<Long, Pending> below = pending.headMap(readTo);
+            knownBelow = position;
+            Map<Long, Pending> below = pending.headMap(knownBelow);
             below.values().forEach(p -> confirmed.add(p.done()));
             below.clear();
             confirmConsecutive(confirmed);
@@ -123,7 +125,7 @@ final class PartitionTail {
      */
     void fencedAt(long offset, String by) {
         readTo(offset);
-        close(offset, "owner " + by + " took partition " + partition + " of the leases over; not recorded");
+        close("owner " + by + " took partition " + partition + " of the leases over; not recorded");
     }
 
     /**
@@ -132,19 +134,12 @@ final class PartitionTail {
      * @param why the reason the refusals give
      */
     void close(String why) {
-        close(-1, why);
-    }
-
-    private void close(long fence, String why) {
         List<Pending> refused;
         synchronized (this) {
             if (closed != null) {
                 return;
             }
             closed = why;
-            if (fence >= 0) {
-                fencedAt = fence;
-            }
             refused = new ArrayList<>(pending.values());
             pending.clear();
         }
@@ -152,7 +147,7 @@ final class PartitionTail {
     }
 
     /**
-     * Refuses the writes the reader has not confirmed within a time limit (the log is stuck, e.g. behind
+     * Refuses the writes not confirmed within a time limit (the log is stuck, e.g. behind
      * another writer's open transaction): they may be in the log, where they count as held at worst.
      *
      * @param sentBeforeNanos writes sent before this {@code System.nanoTime()} are refused
