@@ -106,6 +106,8 @@ public final class PlanSubscriber implements AutoCloseable {
     private final MeterRegistry meters;
     private Producer<byte[], byte[]> producer;
     private boolean positioned;
+    private Map<Integer, Long> endAtStart = Map.of();
+    private volatile boolean caughtUp;
     private volatile boolean closed;
     private volatile IllegalStateException failure;
     private Thread thread;
@@ -180,6 +182,14 @@ public final class PlanSubscriber implements AutoCloseable {
     }
 
     /**
+     * @return whether every plan that was on the topic when this subscriber positioned itself has been
+     *         processed: until then, a model without a plan may only not have been read yet
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
      * Polls once and processes what arrived (on the first call, positions every partition first).
      *
      * @param timeout how long to wait for records
@@ -210,6 +220,9 @@ public final class PlanSubscriber implements AutoCloseable {
             if (handle(r)) {
                 accepted++;
             }
+        }
+        if (!caughtUp && reader.reached(endAtStart)) {
+            caughtUp = true;
         }
         if (producer != null) {
             producer.flush();
@@ -277,6 +290,7 @@ public final class PlanSubscriber implements AutoCloseable {
             from.put(p, Math.max(begin.get(p), end.get(p) - lookback));
         }
         reader.seek(from);
+        endAtStart = end;
         positioned = true;
     }
 

@@ -75,6 +75,33 @@ class PlanSubscriberTest {
     }
 
     @Test
+    void shouldBeCaughtUpOnlyOnceThePlansOnTheTopicAtStartHaveBeenProcessed() {
+        SwitchableRegistry registry = new SwitchableRegistry();
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, 3L));
+        PlanSubscriber subscriber = PlanSubscriber.builder(Map.of("bootstrap.servers", "unused:9092"), registry, p -> { })
+                .clients(p -> consumer, p -> new MockProducer<>(true, null, new ByteArraySerializer(),
+                        new ByteArraySerializer())).build();
+        byte[] plan = new AvroSerializer<ChainPlan>(registry.inner(), false).serialize(TOPICS.plans(), plan(1));
+
+        assertThat(subscriber.caughtUp()).isFalse();
+        subscriber.poll(Duration.ZERO);
+        assertThat(subscriber.caughtUp()).as("positioned at the last plan, not yet read").isFalse();
+        registry.failWith(503);
+        consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 2, "m".getBytes(StandardCharsets.UTF_8), plan));
+        assertThatThrownBy(() -> subscriber.poll(Duration.ZERO)).isInstanceOf(RegistryUnavailableException.class);
+        assertThat(subscriber.caughtUp()).as("the plan was rewound, not processed").isFalse();
+        registry.up();
+        consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 2, "m".getBytes(StandardCharsets.UTF_8), plan));
+        subscriber.poll(Duration.ZERO);
+
+        assertThat(subscriber.caughtUp()).isTrue();
+        assertThat(subscriber.latest("m")).map(RoutingPlan::epoch).contains(1L);
+    }
+
+    @Test
     void shouldStopItsThreadOnceKeepingThePlanInForceWhenTheClusterRefusesAccess() {
         SwitchableRegistry registry = new SwitchableRegistry();
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");

@@ -272,6 +272,19 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /**
+     * @param offsets an offset by partition number, each partition assigned
+     * @return whether the consumer's position has reached every one of them
+     */
+    public boolean reached(Map<Integer, Long> offsets) {
+        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+            if (consumer.position(new TopicPartition(topic, e.getKey())) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Polls once.
      *
      * @param timeout longest wait for records

@@ -17,7 +17,8 @@ import java.util.Objects;
  *   <li>{@value #NOT_OWNER} (421): another instance serves this model now; try the next one;</li>
  *   <li>{@value #NO_PLAN} (503): the model has no plan yet;</li>
  *   <li>{@value #NOT_READY} (503): this instance took the model over and is rebuilding its leases from
- *       {@code chainplan.leases}; retry shortly;</li>
+ *       {@code chainplan.leases}, or it has just started and is still reading the plans and model specs;
+ *       retry shortly;</li>
  *   <li>{@value #QUEUE_TIMEOUT} (503): no chain was free within the request's timeout;</li>
  *   <li>{@value #UNAVAILABLE} (503): the lease could not be recorded durably (the broker is unreachable,
  *       or this instance lost the model meanwhile); nothing was granted, released or renewed.</li>

@@ -123,7 +123,8 @@ public final class DispatchService implements AutoCloseable {
         };
         this.plans = PlanSubscriber.builder(planProps, registry, onPlans).topics(topics)
                 .lookback(config.planLookback()).meterRegistry(meters).build();
-        this.models = new OwnedModels(config.instanceId(), ctx, plans::latest, known::contains);
+        this.models = new OwnedModels(config.instanceId(), ctx, plans::latest, known::contains,
+                () -> plans.caughtUp() && known.caughtUp());
         self[0] = models;
         this.http = new HttpApi(config.httpHost(), config.httpPort(), models, config.maxWait().toMillis(), metrics);
     }

@@ -34,6 +34,7 @@ final class KnownModels implements AutoCloseable {
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     private final Consumer<IllegalStateException> refused;
     private final Thread thread;
+    private volatile boolean caughtUp;
     private volatile boolean closed;
 
     /**
@@ -69,12 +70,21 @@ final class KnownModels implements AutoCloseable {
         return ids.contains(modelId);
     }
 
+    /**
+     * @return whether every spec that was on the topic when reading began has been read: until then a
+     *         model not {@linkplain #contains contained} may only not have been read yet
+     */
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
     private void run() {
         try {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (r.key() == null) {
@@ -86,6 +96,9 @@ final class KnownModels implements AutoCloseable {
                     } else {
                         ids.add(id);
                     }
+                }
+                if (!caughtUp) {
+                    caughtUp = end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
             }
         } catch (WakeupException e) {

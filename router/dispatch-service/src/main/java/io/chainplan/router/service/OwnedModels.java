@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Utils;
@@ -33,6 +34,7 @@ final class OwnedModels {
     private final ModelDispatch.Context ctx;
     private final Function<String, Optional<RoutingPlan>> plans;
     private final Predicate<String> knownModel;
+    private final BooleanSupplier caughtUp;
     private int partitions;
     private final Set<Integer> restoring = new TreeSet<>();
     private final Set<Integer> ready = new TreeSet<>();
@@ -44,13 +46,16 @@ final class OwnedModels {
      * @param ctx        what every model shares
      * @param plans      the latest plan per model (the plan subscriber's)
      * @param knownModel whether a model has a spec on {@code chainplan.models}
+     * @param caughtUp   whether the plans and the model specs have been read up to where their topics ended
+     *                   when the instance started: until then a model without either is not ready, not unknown
      */
     OwnedModels(String instanceId, ModelDispatch.Context ctx, Function<String, Optional<RoutingPlan>> plans,
-                Predicate<String> knownModel) {
+                Predicate<String> knownModel, BooleanSupplier caughtUp) {
         this.instanceId = instanceId;
         this.ctx = ctx;
         this.plans = plans;
         this.knownModel = knownModel;
+        this.caughtUp = caughtUp;
     }
 
     /**
@@ -88,6 +93,9 @@ final class OwnedModels {
             return m;
         }
         Optional<RoutingPlan> plan = plans.apply(modelId);
+        if (plan.isEmpty() && !caughtUp.getAsBoolean()) {
+            throw DispatchFailure.notReady(modelId, "the instance is still reading the plans and model specs");
+        }
         if (plan.isEmpty() && !knownModel.test(modelId)) {
             throw DispatchFailure.unknownModel(modelId);
         }
