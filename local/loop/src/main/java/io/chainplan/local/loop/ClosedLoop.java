@@ -234,7 +234,8 @@ public final class ClosedLoop {
         RunSummary summary = new RunSummary(info, recorder, load, new TrueTimings(fleet),
                 simSettings.declaredNoiseCv());
         out.print(summary.render());
-        List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, 60, 300, 600);
+        double[] after = end - start > 600 ? new double[] {60, 300, 600, end - start} : new double[] {60, 300, 600};
+        List<String> coefficients = CoefficientErrors.lines(fleet, recorder.servers(), start, after);
         if (!coefficients.isEmpty()) {
             out.println();
             coefficients.forEach(out::println);

@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * How far telemetry-ingest's per-token coefficients ({@code ServerEstimate.tokenTimings}) are from the
  * simulated fleet's true ones (issue 17, goals): at given times, each server's latest estimate against its
  * {@link SimServer#timings()}, per coefficient the median and the largest relative error over the servers,
- * and how many servers' compute and communication parts were fitted (not the declared split). Only a
+ * and how many servers' compute and communication parts were fitted (not the declared split, whose reasons
+ * are counted). Only a
  * simulation knows the truth.
  */
 public final class CoefficientErrors {
@@ -62,9 +63,30 @@ public final class CoefficientErrors {
             long compute = latest.values().stream().filter(t -> t.getComputeSamples() > 0).count();
             long comm = latest.values().stream().filter(t -> t.getCommSamples() > 0).count();
             row.append(String.format(Locale.ROOT, "  %d, %d of %d", compute, comm, latest.size()));
+            row.append(fallbacks(latest));
             out.add(row.toString());
         }
         return any ? out : List.of();
+    }
+
+    /** Why the parts not fitted fell back, counted per reason: " (declared: compute too-few-samples 3, ...)". */
+    private static String fallbacks(Map<String, TokenTimingEstimate> latest) {
+        Map<String, Integer> reasons = new TreeMap<>();
+        latest.values().forEach(t -> {
+            if (!t.getComputeFallback().isEmpty()) {
+                reasons.merge("compute " + t.getComputeFallback(), 1, Integer::sum);
+            }
+            if (!t.getCommFallback().isEmpty()) {
+                reasons.merge("comm " + t.getCommFallback(), 1, Integer::sum);
+            }
+        });
+        if (reasons.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (declared:");
+        reasons.forEach((reason, n) -> b.append(' ').append(reason).append(' ').append(n).append(','));
+        b.setCharAt(b.length() - 1, ')');
+        return b.toString();
     }
 
     private static Map<String, TokenTimingEstimate> latest(List<RunRecorder.ObservedServer> estimates, double at) {
