@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -163,5 +166,19 @@ class ModelDispatchTest {
         assertThat(m.status().chains()).extracting(ModelDispatch.Status.ChainStatus::inService).containsExactly(1, 1);
         assertThatThrownBy(() -> m.release("b").join()).cause().isInstanceOfSatisfying(DispatchFailure.class,
                 f -> assertThat(f.error()).isEqualTo(ErrorBody.UNKNOWN_LEASE));
+    }
+
+    @Test
+    void shouldDrawLeaseIdsAsDistinctRandomUuids() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            ids.add(ModelDispatch.newLeaseId());
+        }
+
+        assertThat(ids).hasSize(1000).allSatisfy(id -> {
+            UUID u = UUID.fromString(id);
+            assertThat(u.version()).as(id).isEqualTo(4);
+            assertThat(u.variant()).as(id).isEqualTo(2);
+        });
     }
 }
