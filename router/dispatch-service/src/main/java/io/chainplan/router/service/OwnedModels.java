@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * not owned ({@code 421 not-owner}), restoring ({@code 503 not-ready}) or ready. A ready partition's
  * models are started lazily, on their latest plan; a model whose restored leases name a plan newer
  * than the latest one this instance has read waits for that plan ({@code 503 not-ready}), so that the
- * new plan's slots are never handed out twice.
+ * new plan's slots are never handed out twice. A model with neither a plan nor a spec is unknown
+ * ({@code 404 unknown-model}) only once the instance has read the plans and model specs that were on
+ * their topics when it started; before, it is not ready ({@code 503 not-ready}).
  * <p>Thread-safe (one lock; {@link ModelDispatch} has its own).
  */
 final class OwnedModels {
