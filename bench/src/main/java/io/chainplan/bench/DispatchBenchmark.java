@@ -28,6 +28,7 @@ import io.chainplan.schemas.serde.AvroSerializer;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +38,15 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,6 +74,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The plan has enough capacity that no request waits for a chain: what is measured is the service.
  */
 public final class DispatchBenchmark {
+    private static final String KAFKA_ONLY_CLIENT_ID = "chainplan-bench-kafka-only";
     private static final String MODEL = "bench-model";
     private static final String WRITES = "chainplan-bench-writes";
     private static final String KAFKA_ONLY = "Kafka only (2 produces)";
@@ -163,6 +169,7 @@ public final class DispatchBenchmark {
                 };
                 rows.addAll(measure("service (HTTP + Kafka)", http, s, log));
                 log.accept("lease log: " + service.metrics().logSummary());
+                log.accept("lease log's producer: " + producerSummary(config.clientIdPrefix() + "-writer"));
                 java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder()
                         .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
                 java.net.http.HttpRequest status = java.net.http.HttpRequest.newBuilder(
@@ -181,6 +188,7 @@ public final class DispatchBenchmark {
                     };
                     openLoop(KAFKA_ONLY, kafkaOnly, s, s.warmupLeases());
                     rows.add(openLoop(KAFKA_ONLY, kafkaOnly, s, s.leases()));
+                    log.accept("Kafka only producer: " + producerSummary(KAFKA_ONLY_CLIENT_ID));
                 }
             }
             Dispatcher d = Dispatcher.builder(MODEL, new JffcDispatchPolicy()).build();
@@ -197,6 +205,28 @@ public final class DispatchBenchmark {
     }
 
     /**
+     * A producer's own averages over its last minute or so (Kafka's metric windows), from its JMX beans:
+     * records per produce request, the time a record waits in the producer before it is sent, and a produce
+     * request's round trip to the broker. They tell waiting in the client from waiting for the broker.
+     *
+     * @param clientId the producer's {@code client.id}
+     * @return one line
+     */
+    static String producerSummary(String clientId) {
+        try {
+            MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId);
+            return String.format(Locale.ROOT, "%.2f records per produce request, %.2f ms waiting in the producer, "
+                            + "%.2f ms per produce round trip (means over the last minute)",
+                    (Double) beans.getAttribute(name, "records-per-request-avg"),
+                    (Double) beans.getAttribute(name, "record-queue-time-avg"),
+                    (Double) beans.getAttribute(name, "request-latency-avg"));
+        } catch (JMException e) {
+            return "no metrics for producer " + clientId + " (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
      * An idempotent {@code acks=all} producer like the lease log's, for the Kafka-only row: two
      * acknowledged produces per round trip (a grant and a release), without HTTP or the reader.
      */
@@ -206,7 +236,8 @@ public final class DispatchBenchmark {
         }
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.CLIENT_ID_CONFIG, KAFKA_ONLY_CLIENT_ID),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static List<Chain> chains() {
