@@ -414,6 +414,27 @@ public final class RunSummary {
         }
     }
 
+    /**
+     * Whether the period's plan was in force while a scenario change was not yet reacted to: the change came
+     * under it, or it was planned after the change but before the plan that reacted to it ({@link #detections}),
+     * so it was solved for the conditions before the change.
+     *
+     * @return "; ..." to append to the verdict, or ""
+     */
+    private String changeNote(PeriodRow r) {
+        for (DetectionRow d : detections) {
+            double at = d.event().atSeconds();
+            if (r.epoch() < 0 || r.toSeconds() <= at || d.planEpoch() >= 0 && r.epoch() >= d.planEpoch()) {
+                continue;
+            }
+            String change = "the scenario's " + d.event().kind() + String.format(Locale.ROOT, " at t=%.0f s", at);
+            return r.fromSeconds() < at ? "; " + change + " came under this plan"
+                    : "; planned after " + change + ", before " + (d.planEpoch() >= 0
+                            ? "plan " + d.planEpoch() + " reacted to it" : "any plan reacted to it");
+        }
+        return "";
+    }
+
     private void renderPeriods(StringBuilder b) {
         line(b, "");
         line(b, "Response time of the requests that arrived under each plan (measured vs predicted):");
@@ -432,6 +453,7 @@ public final class RunSummary {
                     : r.inBand() ? "in band"
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"
                     : "OUT OF BAND (" + r.missCause().map(RunSummary::cause).orElse("") + ")";
+            verdict += changeNote(r);
             line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %5.1f%%  %-16s %s",
                     r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(),
                     r.stats().ci95(), r.stats().median(), r.stats().p95(), band(r.lower(), r.upper()), 100 * r.tolerance(),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.PlanChain;
 import io.chainplan.schemas.avro.PlanHop;
+import io.chainplan.schemas.avro.PlanTrigger;
+import io.chainplan.schemas.avro.TriggerKind;
 import io.chainplan.schemas.testing.SampleRecords;
 import java.util.List;
 import java.util.Optional;
@@ -91,5 +93,23 @@ class RunSummaryPeriodsTest {
         assertThat(s.periods().get(0).unfinished()).isZero();
         assertThat(s.periods().get(0).judged()).isTrue();
         assertThat(s.periods().get(1).unfinished()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMarkThePlansInForceBetweenAScenarioChangeAndThePlanThatReactedToIt() {
+        RunRecorder r = twoPlans();
+        r.plan(new RunRecorder.ObservedPlan(90, ChainPlan.newBuilder(plan(3)).setTrigger(
+                new PlanTrigger(TriggerKind.MIX_SHIFT, "out 20 -> 200")).build()));
+        r.scenario(new RunRecorder.ScenarioEvent(30, "mix", "outputs x10"));
+        served(r, 10, REQUESTS, 20, 1);
+        served(r, 50, REQUESTS, 200, 2);
+        served(r, 90, REQUESTS, 200, 3);
+
+        List<String> rows = summary(r).render().lines().filter(l -> l.matches("\\s+[0-9]+ +[0-9]+\\.\\..*")).toList();
+
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).endsWith("; the scenario's mix at t=30 s came under this plan");
+        assertThat(rows.get(1)).endsWith("; planned after the scenario's mix at t=30 s, before plan 3 reacted to it");
+        assertThat(rows.get(2)).doesNotContain("scenario's");
     }
 }
