@@ -35,6 +35,15 @@ class PlanSubscriberTest {
     private static final Topics TOPICS = Topics.defaults();
     private static final TopicPartition P0 = new TopicPartition(TOPICS.plans(), 0);
 
+    /** A consumer of the plans topic's one partition, which begins at 0 and ends at {@code end}. */
+    private static MockConsumer<byte[], byte[]> plansConsumer(long end) {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updateEndOffsets(Map.of(P0, end));
+        return consumer;
+    }
+
     @Test
     void shouldGiveTheDeadLetterProducerEveryClientPropertyIncludingSecurity() {
         Map<String, Object> client = Map.of("bootstrap.servers", "kafka:9093", "security.protocol", "SASL_SSL",
@@ -49,10 +58,7 @@ class PlanSubscriberTest {
     @Test
     void shouldKeepThePlanInForceAndDeadLetterNothingWhileTheRegistryIsUnavailable() {
         SwitchableRegistry registry = new SwitchableRegistry();
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
-        consumer.updateBeginningOffsets(Map.of(P0, 0L));
-        consumer.updateEndOffsets(Map.of(P0, 0L));
+        MockConsumer<byte[], byte[]> consumer = plansConsumer(0);
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         List<RoutingPlan> applied = new ArrayList<>();
         PlanSubscriber subscriber = PlanSubscriber.builder(Map.of("bootstrap.servers", "unused:9092"), registry, applied::add)
@@ -77,10 +83,7 @@ class PlanSubscriberTest {
     @Test
     void shouldBeCaughtUpOnlyOnceThePlansOnTheTopicAtStartHaveBeenProcessed() {
         SwitchableRegistry registry = new SwitchableRegistry();
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
-        consumer.updateBeginningOffsets(Map.of(P0, 0L));
-        consumer.updateEndOffsets(Map.of(P0, 3L));
+        MockConsumer<byte[], byte[]> consumer = plansConsumer(3);
         PlanSubscriber subscriber = PlanSubscriber.builder(Map.of("bootstrap.servers", "unused:9092"), registry, p -> { })
                 .clients(p -> consumer, p -> new MockProducer<>(true, null, new ByteArraySerializer(),
                         new ByteArraySerializer())).build();
@@ -104,10 +107,7 @@ class PlanSubscriberTest {
     @Test
     void shouldStopItsThreadOnceKeepingThePlanInForceWhenTheClusterRefusesAccess() {
         SwitchableRegistry registry = new SwitchableRegistry();
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions(TOPICS.plans(), List.of(new PartitionInfo(TOPICS.plans(), 0, Node.noNode(), null, null)));
-        consumer.updateBeginningOffsets(Map.of(P0, 0L));
-        consumer.updateEndOffsets(Map.of(P0, 1L));
+        MockConsumer<byte[], byte[]> consumer = plansConsumer(1);
         consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPICS.plans(), 0, 0,
                 "m".getBytes(StandardCharsets.UTF_8),
                 new AvroSerializer<ChainPlan>(registry.inner(), false).serialize(TOPICS.plans(), plan(1)))));
