@@ -28,6 +28,7 @@ import io.chainplan.schemas.serde.AvroSerializer;
 import io.chainplan.schemas.serde.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -63,6 +65,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * embedded {@link Dispatcher} measured in the same run (issue 14's goal: p99 under 10 ms at 1,000
  * leases/s).
  * <ul>
+ *   <li>Warm-up: open loop, unmeasured for the goal, until the JIT compiler has settled ({@link #warmUp});
+ *       its latencies are a row of their own, the service's first minute.</li>
  *   <li>Open loop: one acquire + release is due at each tick of a fixed schedule of {@code rate}
  *       leases/s; {@value #OPEN_LOOP_THREADS} client threads each take the next due round trip when they
  *       are free (enough for 1,000/s at 64 ms a round trip, so a slow answer does not delay the next
@@ -80,6 +84,12 @@ public final class DispatchBenchmark {
     private static final String KAFKA_ONLY = "Kafka only (2 produces)";
     /** About the size of a HELD record of {@code chainplan.leases}. */
     private static final int LEASE_RECORD_BYTES = 200;
+    /** A warm-up round, after the least warm-up: see {@link #warmUp}. */
+    static final Duration WARMUP_ROUND = Duration.ofSeconds(5);
+    /** The JIT compiler is settled once it worked less than this share of a warm-up round's wall time. */
+    static final double SETTLED_COMPILE_SHARE = 0.05;
+    /** The longest warm-up of one path. */
+    static final Duration MAX_WARMUP = Duration.ofMinutes(3);
     /** Client threads of the open loop. */
     static final int OPEN_LOOP_THREADS = 64;
     /**
@@ -140,9 +150,9 @@ public final class DispatchBenchmark {
      *
      * @param s   the settings
      * @param log progress lines
-     * @return the rows: service open loop, service closed loop, HTTP only (open loop), Kafka only (open
-     *         loop: the lease log's two acknowledged produces per lease, nothing else), embedded open loop,
-     *         embedded closed loop
+     * @return the rows: service open loop, service closed loop, service warm-up, HTTP only (open loop), Kafka
+     *         only (open loop: the lease log's two acknowledged produces per lease, nothing else), embedded open
+     *         loop, embedded closed loop, embedded warm-up
      * @throws Exception if the broker or service cannot start
      */
     public static List<Row> run(Settings s, Consumer<String> log) throws Exception {
@@ -158,7 +168,8 @@ public final class DispatchBenchmark {
             DispatchConfig config = DispatchConfig.from(Map.of(DispatchConfig.INSTANCE_ID_CONFIG, "bench",
                     DispatchConfig.HTTP_PORT_CONFIG, "0", DispatchConfig.HTTP_HOST_CONFIG, "127.0.0.1",
                     DispatchConfig.METRICS_PORT_CONFIG, "-1"));
-            try (DispatchService service = new DispatchService(client, config, registry, new SimpleMeterRegistry(),
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            try (DispatchService service = new DispatchService(client, config, registry, meters,
                     InstantSource.system()).start()) {
                 DispatchClient c = DispatchClient.builder(List.of(service.uri())).retryFor(Duration.ofMinutes(2)).build();
                 c.release(c.acquire(MODEL, Duration.ZERO));
@@ -169,6 +180,7 @@ public final class DispatchBenchmark {
                 };
                 rows.addAll(measure("service (HTTP + Kafka)", http, s, log));
                 log.accept("lease log: " + service.metrics().logSummary());
+                log.accept("service's answers: " + answers(meters));
                 log.accept("lease log's producer: " + producerSummary(config.clientIdPrefix() + "-writer"));
                 java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder()
                         .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -179,14 +191,14 @@ public final class DispatchBenchmark {
                         throw new IllegalStateException("status failed");
                     }
                 };
-                openLoop("HTTP only (GET status)", httpOnly, s, s.warmupLeases());
+                warmUp("HTTP only (GET status)", httpOnly, s, log);
                 rows.add(openLoop("HTTP only (GET status)", httpOnly, s, s.leases()));
                 try (KafkaProducer<byte[], byte[]> writes = durableProducer(broker)) {
                     LeasePath kafkaOnly = () -> {
                         writes.send(new ProducerRecord<>(WRITES, 0, null, new byte[LEASE_RECORD_BYTES])).get();
                         writes.send(new ProducerRecord<>(WRITES, 0, null, null)).get();
                     };
-                    openLoop(KAFKA_ONLY, kafkaOnly, s, s.warmupLeases());
+                    warmUp(KAFKA_ONLY, kafkaOnly, s, log);
                     rows.add(openLoop(KAFKA_ONLY, kafkaOnly, s, s.leases()));
                     log.accept("Kafka only producer: " + producerSummary(KAFKA_ONLY_CLIENT_ID));
                 }
@@ -202,6 +214,13 @@ public final class DispatchBenchmark {
             deleteQuietly(dir);
         }
         return rows;
+    }
+
+    /** @return each status and error the service answered with, and how often (client retries show here) */
+    private static String answers(SimpleMeterRegistry meters) {
+        return meters.find("chainplan.dispatch.http.responses").counters().stream()
+                .map(c -> c.getId().getTag("status") + " " + c.getId().getTag("error") + " x " + Math.round(c.count()))
+                .sorted().collect(Collectors.joining(", "));
     }
 
     /**
@@ -249,17 +268,60 @@ public final class DispatchBenchmark {
     }
 
     private static List<Row> measure(String name, LeasePath path, Settings s, Consumer<String> log) throws Exception {
-        openLoop(name, path, s, s.warmupLeases());
-        log.accept(name + ": warmed up with " + s.warmupLeases() + " leases");
+        Row warmup = warmUp(name, path, s, log);
         Row open = openLoop(name, path, s, s.leases());
         log.accept(name + ": open loop done");
         Row closed = closedLoop(name, path, s);
         log.accept(name + ": closed loop done");
-        return List.of(open, closed);
+        return List.of(open, closed, warmup);
+    }
+
+    /**
+     * Unmeasured open-loop leases until the JIT compiler has settled: at least {@code s.warmupLeases()},
+     * then rounds of {@link #WARMUP_ROUND} until, in one round, the compiler threads worked less than
+     * {@link #SETTLED_COMPILE_SHARE} of the round's wall time (the JVM's {@link CompilationMXBean}), for at
+     * most {@link #MAX_WARMUP}. The goal is about a service that runs for days; until the compiler settles,
+     * its threads take a third to three quarters of one of this machine's two cores (top -H during the
+     * first minute of the service path, 2026-12-02), and the service's p99 is several times its steady one.
+     *
+     * @return the warm-up's own latencies, as a row
+     */
+    private static Row warmUp(String name, LeasePath path, Settings s, Consumer<String> log) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        Histogram h = new ConcurrentHistogram(Duration.ofMinutes(1).toNanos(), 3);
+        long start = System.nanoTime();
+        long leases = s.warmupLeases();
+        openLoop(path, s, s.warmupLeases(), h);
+        int round = (int) Math.max(1, Math.round(s.ratePerSecond() * WARMUP_ROUND.toNanos() / 1e9));
+        double share = 0;
+        while (timed && System.nanoTime() - start < MAX_WARMUP.toNanos()) {
+            long compiled = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            openLoop(path, s, round, h);
+            leases += round;
+            share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - t0) / 1e6);
+            if (share < SETTLED_COMPILE_SHARE) {
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        log.accept(String.format(Locale.ROOT, "%s: warmed up with %d leases in %.0f s (%s)", name, leases, seconds,
+                !timed ? "the JVM does not time its compiler" : share < SETTLED_COMPILE_SHARE
+                        ? String.format(Locale.ROOT, "JIT compiling %.1f%% of the last round", 100 * share)
+                        : String.format(Locale.ROOT, "JIT still compiling %.1f%% after %s", 100 * share, MAX_WARMUP)));
+        return row(name, "warm-up (JIT compiling)", h, h.getTotalCount() / seconds);
     }
 
     private static Row openLoop(String name, LeasePath path, Settings s, int leases) throws Exception {
         Histogram h = new ConcurrentHistogram(Duration.ofMinutes(1).toNanos(), 3);
+        double seconds = openLoop(path, s, leases, h);
+        return row(name, String.format(java.util.Locale.ROOT, "open loop at %.0f/s", s.ratePerSecond()), h,
+                h.getTotalCount() / seconds);
+    }
+
+    /** @return the loop's wall time, s; each round trip's latency from its scheduled start is added to {@code h} */
+    private static double openLoop(LeasePath path, Settings s, int leases, Histogram h) throws Exception {
         long intervalNanos = Math.round(1e9 / s.ratePerSecond());
         long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
         AtomicLong next = new AtomicLong();
@@ -284,10 +346,8 @@ public final class DispatchBenchmark {
         for (Thread t : threads) {
             t.join();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         check(failures);
-        return row(name, String.format(java.util.Locale.ROOT, "open loop at %.0f/s", s.ratePerSecond()), h,
-                h.getTotalCount() / seconds);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static Row closedLoop(String name, LeasePath path, Settings s) throws Exception {

@@ -28,7 +28,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--leases", defaultValue = "20000", description = "Measured open-loop leases (default ${DEFAULT-VALUE}).")
     private int leases;
 
-    @Option(names = "--warmup", defaultValue = "10000", description = "Unmeasured open-loop leases first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10000", description = "Least open-loop warm-up leases of each path; then 5 s rounds until the JIT compiles less than 5%% of a round, at most 3 min (default ${DEFAULT-VALUE}).")
     private int warmup;
 
     @Option(names = "--threads", defaultValue = "16", description = "Client threads of the closed loop (the open loop has 64; default ${DEFAULT-VALUE}).")
