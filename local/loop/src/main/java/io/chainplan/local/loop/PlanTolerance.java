@@ -1,6 +1,11 @@
 package io.chainplan.local.loop;
 
+import io.chainplan.optimizer.arrival.ArrivalModel;
+import io.chainplan.optimizer.model.Bounds;
+import io.chainplan.optimizer.model.Plan;
 import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.queueing.MmppJffcResponseTime;
+import io.chainplan.optimizer.service.AvroMappers;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.RequestTokens;
@@ -31,6 +36,9 @@ import java.util.Optional;
  * largest over its servers (each chain's relative error is at most its largest server's). Not the spread of
  * the requests' service times: that is the heterogeneity of the requests' tokens, which the per-token
  * coefficients model and the bounds' mean already averages over.
+ * <p>The third estimate a plan rests on, its arrival rate, enters the bounds through queueing, not in
+ * proportion: {@link #widenedBand} recomputes them at the ends of the rate estimate's 95% interval. (The
+ * burst shape fitted to the arrivals has no reported error and is taken as it is.)
  * <p>Pure and deterministic.
  */
 final class PlanTolerance {
@@ -66,6 +74,35 @@ final class PlanTolerance {
             worst = Math.max(worst, e.map(x -> relative(x, blocks, lin, lout, seIn, seOut, declaredCv)).orElse(declaredCv));
         }
         return Z95 * worst;
+    }
+
+    /**
+     * The plan's band widened by the estimates' error (issue 17, goals): its Theorem 4 bounds recomputed for its
+     * own chains and arrival process ({@link MmppJffcResponseTime}; the process scaled to the rate, its burst
+     * shape kept) at the low and the high end of the 95% interval of the rate estimate it was solved from, then
+     * times {@code 1 - tol} and {@code 1 + tol}. A plan solved for the model's declared rate has no measured rate
+     * error: its own bounds, widened by {@code tol}.
+     *
+     * @param plan         a plan with bounds
+     * @param rateEstimate the demand estimate its rate came from, empty if none
+     * @param tol          the timings' and token mix's relative tolerance ({@link #of})
+     * @return {lower, upper} in seconds; the upper one is infinite if the plan is unstable at the interval's
+     *         high end
+     */
+    static double[] widenedBand(ChainPlan plan, Optional<RunRecorder.ObservedDemand> rateEstimate, double tol) {
+        double lower = plan.getBounds().getLowerSeconds();
+        double upper = plan.getBounds().getUpperSeconds();
+        if (rateEstimate.isPresent()) {
+            Plan solved = AvroMappers.published(plan).plan();
+            ArrivalModel arrivals = solved.arrivals();
+            Bounds low = MmppJffcResponseTime.bounds(solved.chains(),
+                    arrivals.withRate(Math.max(0, rateEstimate.get().lower())));
+            Bounds high = MmppJffcResponseTime.bounds(solved.chains(),
+                    arrivals.withRate(Math.max(arrivals.ratePerSecond(), rateEstimate.get().upper())));
+            lower = Math.min(lower, low.lowerSeconds());
+            upper = Math.max(upper, high.upperSeconds());
+        }
+        return new double[] {lower * (1 - tol), upper * (1 + tol)};
     }
 
     /** Relative standard error of {@code tau_c + blocks tau_p} of one server at the mix. */

@@ -66,6 +66,10 @@ public final class RunSummary {
      * @param trueUpper   upper bound of the same chains with the true timings at the period's true rate and mix
      * @param tolerance   relative uncertainty of the bounds from the estimates the plan was solved from
      *                    ({@link PlanTolerance}: 1.96 standard errors of its chains' service times)
+     * @param widenedLower the lower bound widened by the estimates' error: at the low end of the plan's rate
+     *                    estimate's 95% interval, times {@code 1 - tolerance} ({@link PlanTolerance#widenedBand}),
+     *                    NaN if none
+     * @param widenedUpper the upper bound widened so: at the interval's high end, times {@code 1 + tolerance}
      * @param afterBacklog whether the period began after the requests that waited for the first plan had been
      *                    dispatched
      * @param service     the measured service times (response less queueing) of the period's requests
@@ -75,7 +79,8 @@ public final class RunSummary {
      *                    stopped following them, or given up after their last attempt)
      */
     public record PeriodRow(long epoch, double fromSeconds, double toSeconds, Stats stats, double lower, double upper,
-            double trueLower, double trueUpper, double tolerance, boolean afterBacklog, Stats service,
+            double trueLower, double trueUpper, double tolerance, double widenedLower, double widenedUpper,
+            boolean afterBacklog, Stats service,
             double trueServiceSeconds, int unfinished) {
         /**
          * @return true if judged (enough requests and bounds) and the mean's interval overlaps the band
@@ -85,11 +90,11 @@ public final class RunSummary {
         }
 
         /**
-         * @return true if judged and the mean's interval overlaps the band widened by the estimates'
-         *         relative uncertainty ({@code lower (1 - tol) .. upper (1 + tol)})
+         * @return true if judged and the mean's interval overlaps the band widened by the estimates' error
+         *         ({@code widenedLower .. widenedUpper})
          */
         public boolean inBandWithinEstimateError() {
-            return judged() && overlaps(lower * (1 - tolerance), upper * (1 + tolerance));
+            return judged() && overlaps(widenedLower, widenedUpper);
         }
 
         /**
@@ -238,11 +243,14 @@ public final class RunSummary {
             double to = i < plans.size() ? plans.get(i).receivedSeconds() : Math.max(end, from);
             double lo = Double.NaN;
             double hi = Double.NaN;
+            double[] widened = {Double.NaN, Double.NaN};
             double tol = i == 0 ? PlanTolerance.Z95 * declaredCv
                     : tolerance(recorder, plans.get(i - 1), truth.declaredMix(), declaredCv);
             if (i > 0 && plans.get(i - 1).bounds().isPresent()) {
-                lo = plans.get(i - 1).bounds().get()[0];
-                hi = plans.get(i - 1).bounds().get()[1];
+                PlanRow p = plans.get(i - 1);
+                lo = p.bounds().get()[0];
+                hi = p.bounds().get()[1];
+                widened = PlanTolerance.widenedBand(p.plan(), rateEstimate(recorder.demand(), p), tol);
             }
             double[] t = {Double.NaN, Double.NaN};
             List<Arrival> in = new ArrayList<>();
@@ -262,7 +270,7 @@ public final class RunSummary {
             Stats service = Stats.of(served.stream().mapToDouble(c -> c.responseSeconds() - c.waitSeconds()).toArray());
             double trueService = served.stream().mapToDouble(c -> trueServiceSeconds(c, plans, truth, mix))
                     .average().orElse(Double.NaN);
-            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol,
+            rows.add(new PeriodRow(epoch, from, to, Stats.of(values), lo, hi, t[0], t[1], tol, widened[0], widened[1],
                     from >= recorder.backlogClearedSeconds(), service, trueService, in.size() - values.length));
         }
         return rows;
@@ -285,6 +293,16 @@ public final class RunSummary {
                         && same(d.meanInputTokens(), tokens.getMeanInputTokens())
                         && same(d.meanOutputTokens(), tokens.getMeanOutputTokens()))
                 .reduce((a, b) -> b);
+    }
+
+    /** The latest demand estimate before the plan whose rate is the plan's (none: the declared rate). */
+    static Optional<RunRecorder.ObservedDemand> rateEstimate(List<RunRecorder.ObservedDemand> demand, PlanRow p) {
+        var inputs = p.plan().getInputs();
+        if (inputs == null || inputs.getDeclaredDemand()) {
+            return Optional.empty();
+        }
+        return demand.stream().filter(d -> d.atSeconds() <= p.receivedSeconds()
+                && same(d.rate(), inputs.getArrivalRatePerSecond())).reduce((a, b) -> b);
     }
 
     private static boolean same(double a, double b) {
@@ -438,8 +456,8 @@ public final class RunSummary {
     private void renderPeriods(StringBuilder b) {
         line(b, "");
         line(b, "Response time of the requests that arrived under each plan (measured vs predicted):");
-        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %6s  %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI", "p50",
-                "p95", "bounds (s)", "tol", "true-input bounds", "verdict");
+        line(b, "  %5s %15s %6s %17s %7s %7s  %-16s %6s  %-16s  %-16s %s", "plan", "arrivals (s)", "n", "mean +- 95% CI",
+                "p50", "p95", "bounds (s)", "tol", "with error (s)", "true-input bounds", "verdict");
         for (PeriodRow r : periods) {
             if (r.stats().n() == 0) {
                 line(b, "  %5s %6.0f..%-7.0f %6d  no request arrived under this plan",
@@ -454,17 +472,19 @@ public final class RunSummary {
                     : r.inBandWithinEstimateError() ? "in band within the estimates' error"
                     : "OUT OF BAND (" + r.missCause().map(RunSummary::cause).orElse("") + ")";
             verdict += changeNote(r);
-            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %5.1f%%  %-16s %s",
+            line(b, "  %5s %6.0f..%-7.0f %6d %9.3f +- %-5.3f %7.3f %7.3f  %-16s %5.1f%%  %-16s  %-16s %s",
                     r.epoch() < 0 ? "none" : r.epoch(), r.fromSeconds(), r.toSeconds(), r.stats().n(), r.stats().mean(),
                     r.stats().ci95(), r.stats().median(), r.stats().p95(), band(r.lower(), r.upper()), 100 * r.tolerance(),
-                    band(r.trueLower(), r.trueUpper()), verdict);
+                    band(r.widenedLower(), r.widenedUpper()), band(r.trueLower(), r.trueUpper()), verdict);
         }
         line(b, "  in band: the 95%% confidence interval of the measured mean (batch means) overlaps the plan's Theorem 4");
-        line(b, "  bounds; within the estimates' error: it overlaps them widened by +-tol, 1.96 standard errors of the plan's");
-        line(b, "  chain service times from the estimates it was solved from, largest over its servers: the ingest's standard");
-        line(b, "  errors of fitted per-token coefficients, the benchmark's %.0f%% for declared timings, and the standard error",
+        line(b, "  bounds; within the estimates' error: it overlaps them with error, the bounds at the low and the high end of");
+        line(b, "  the 95%% interval of the rate estimate the plan was solved from (same chains and burst shape), widened by");
+        line(b, "  +-tol: 1.96 standard errors of the plan's chain service times from the estimates it was solved from,");
+        line(b, "  largest over its servers (the ingest's standard errors of fitted per-token coefficients, the benchmark's");
+        line(b, "  %.0f%% for declared timings, and the standard error of the measured token mix the plan used). \"-\": unbounded",
                 100 * declaredCv);
-        line(b, "  of the measured token mix the plan used.");
+        line(b, "  (the plan is unstable at the rate interval's high end).");
         line(b, "  True-input bounds: the same chains with the fleet's true per-token timings at the period's true arrival");
         line(b, "  rate and token mix (the mean tokens of the requests that arrived under the plan). A miss is explained by");
         line(b, "  the estimate (in the true-input band), the model (measured service differs from the true cost model's),");

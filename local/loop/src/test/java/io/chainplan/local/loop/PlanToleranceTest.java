@@ -3,10 +3,15 @@ package io.chainplan.local.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.chainplan.optimizer.model.Bounds;
+import io.chainplan.optimizer.model.Chain;
+import io.chainplan.optimizer.model.Hop;
 import io.chainplan.optimizer.model.TokenMix;
+import io.chainplan.optimizer.queueing.JffcResponseTimeBounds;
 import io.chainplan.schemas.avro.BlockAssignment;
 import io.chainplan.schemas.avro.ChainPlan;
 import io.chainplan.schemas.avro.RequestTokens;
+import io.chainplan.schemas.avro.ResponseTimeBounds;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.TokenTimingEstimate;
 import io.chainplan.schemas.testing.SampleRecords;
@@ -117,5 +122,53 @@ class PlanToleranceTest {
     void shouldCountTheBenchmarksErrorForAServerWithoutCoefficients() {
         assertThat(PlanTolerance.of(plan(200), List.of(), Optional.empty(), DECLARED, CV)).isCloseTo(1.96 * CV,
                 within(1e-12));
+    }
+
+    /** The sample plan's one chain (capacity 5, 5.05 s), Poisson at 0.5 req/s (nu 0.99), with its true bounds. */
+    private static ChainPlan poissonPlan() {
+        ChainPlan sample = SampleRecords.chainPlan();
+        Bounds b = JffcResponseTimeBounds.bounds(List.of(sampleChain()), 0.5);
+        return ChainPlan.newBuilder(sample).setArrivalRate(0.5)
+                .setInputs(io.chainplan.schemas.avro.PlanInputs.newBuilder(sample.getInputs()).setArrivalRatePerSecond(0.5)
+                        .build())
+                .setBounds(new ResponseTimeBounds(b.lowerSeconds(), b.upperSeconds())).build();
+    }
+
+    private static Chain sampleChain() {
+        return new Chain(List.of(new Hop("s001", 0, 16), new Hop("s002", 16, 32)), 5, 5.05);
+    }
+
+    private static RunRecorder.ObservedDemand rate(double lower, double upper) {
+        return new RunRecorder.ObservedDemand(5, 0.5, lower, upper, 0.5, 1, 60, 2000, 20, 0, 0);
+    }
+
+    @Test
+    void shouldWidenAPlanWithoutARateEstimateByTheToleranceOnly() {
+        ChainPlan p = poissonPlan();
+
+        double[] band = PlanTolerance.widenedBand(p, Optional.empty(), 0.1);
+
+        assertThat(band[0]).isCloseTo(0.9 * p.getBounds().getLowerSeconds(), within(1e-12));
+        assertThat(band[1]).isCloseTo(1.1 * p.getBounds().getUpperSeconds(), within(1e-12));
+    }
+
+    @Test
+    void shouldRecomputeTheBoundsAtTheEndsOfTheRateInterval() {
+        Bounds low = JffcResponseTimeBounds.bounds(List.of(sampleChain()), 0.3);
+        Bounds high = JffcResponseTimeBounds.bounds(List.of(sampleChain()), 0.8);
+
+        double[] band = PlanTolerance.widenedBand(poissonPlan(), Optional.of(rate(0.3, 0.8)), 0.1);
+
+        assertThat(band[0]).isCloseTo(0.9 * low.lowerSeconds(), within(1e-12));
+        assertThat(band[1]).isCloseTo(1.1 * high.upperSeconds(), within(1e-12));
+        assertThat(high.upperSeconds()).isGreaterThan(poissonPlan().getBounds().getUpperSeconds());
+    }
+
+    @Test
+    void shouldHaveNoUpperBoundWhenThePlanIsUnstableAtTheIntervalsHighEnd() {
+        double[] band = PlanTolerance.widenedBand(poissonPlan(), Optional.of(rate(0, 1.2)), 0.1);
+
+        assertThat(band[1]).isInfinite();
+        assertThat(band[0]).isCloseTo(0.9 * 5.05, within(1e-9));
     }
 }

@@ -12,7 +12,7 @@ class RunSummaryMissCauseTest {
 
     /** A plan predicting 1.0 .. 1.2 s, measured 7.2 +- 0.1 s, service measured as given, true model 7.0 s. */
     private static RunSummary.PeriodRow period(double trueLower, double trueUpper, double measuredService) {
-        return new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, trueLower, trueUpper, 0.05, true,
+        return new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, trueLower, trueUpper, 0.05, 0.95, 1.26, true,
                 stats(measuredService, 0.05), 7.0, 0);
     }
 
@@ -33,14 +33,23 @@ class RunSummaryMissCauseTest {
 
     @Test
     void shouldExplainNothingInBand() {
-        RunSummary.PeriodRow in = new RunSummary.PeriodRow(3, 0, 100, stats(1.1, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05, true,
+        RunSummary.PeriodRow in = new RunSummary.PeriodRow(3, 0, 100, stats(1.1, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05, 0.95, 1.26, true,
                 stats(1.1, 0.05), 1.1, 0);
         assertThat(in.missCause()).isEmpty();
     }
 
     @Test
+    void shouldCountAMeanInsideTheBandWidenedByTheRateIntervalAsWithinTheEstimatesError() {
+        RunSummary.PeriodRow slower = new RunSummary.PeriodRow(3, 0, 100, stats(1.9, 0.1), 1.0, 1.2, 1.0, 1.2, 0.05,
+                0.7, 2.0, true, stats(1.1, 0.05), 1.1, 0);
+        assertThat(slower.inBand()).isFalse();
+        assertThat(slower.inBandWithinEstimateError()).isTrue();
+        assertThat(slower.missCause()).isEmpty();
+    }
+
+    @Test
     void shouldNotJudgeAPeriodSomeOfWhoseRequestsNeverCompleted() {
-        RunSummary.PeriodRow cutOff = new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, 5.0, 6.0, 0.05, true,
+        RunSummary.PeriodRow cutOff = new RunSummary.PeriodRow(3, 0, 100, stats(7.2, 0.1), 1.0, 1.2, 5.0, 6.0, 0.05, 0.95, 1.26, true,
                 stats(6.0, 0.05), 7.0, 1);
         assertThat(cutOff.judged()).isFalse();
         assertThat(cutOff.missCause()).isEmpty();
