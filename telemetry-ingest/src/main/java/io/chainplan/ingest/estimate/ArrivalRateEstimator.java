@@ -282,6 +282,7 @@ public final class ArrivalRateEstimator {
                 settings.maxCompletionWaitMillis());
         TokenMeans.Mean in = TokenMeans.input(mature);
         TokenMeans.Mean out = TokenMeans.output(mature);
+        boolean mixPending = TokenMeans.pending(state.buckets(), mature);
         BurstinessEstimate bursts = burstiness.estimate(state.burstiness(), state.evaluatedUntilMillis());
         if (BurstinessTracker.recurring(state.burstiness())) {
             long[] history = state.burstiness().history().oldest(state.burstiness().history().size());
@@ -292,10 +293,11 @@ public final class ArrivalRateEstimator {
             double longRun = history.length * settings.stepMillis() / 1000.0;
             return new DemandEstimateValue(state.evaluatedUntilMillis(), total / longRun,
                     widened(PoissonInterval.garwood(total, longRun, settings.confidence()), total / longRun, bursts),
-                    longRun, total, in.mean(), out.mean(), in.standardError(), out.standardError(), changePoint, bursts);
+                    longRun, total, in.mean(), out.mean(), in.standardError(), out.standardError(), changePoint, bursts,
+                    mixPending);
         }
         return new DemandEstimateValue(state.evaluatedUntilMillis(), clipped / span, interval, span, sum.arrivals(),
-                in.mean(), out.mean(), in.standardError(), out.standardError(), changePoint, bursts);
+                in.mean(), out.mean(), in.standardError(), out.standardError(), changePoint, bursts, mixPending);
     }
 
     /** A Poisson interval around {@code rate} widened by the square root of the largest index of dispersion measured. */

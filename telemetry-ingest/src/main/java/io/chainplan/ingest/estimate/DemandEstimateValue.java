@@ -17,11 +17,13 @@ import io.chainplan.stats.PoissonInterval;
  * @param outputTokensError standard error of {@code meanOutputTokens}, 0 if unknown
  * @param changePoint       whether a change point was detected at this step
  * @param burstiness        how bursty the arrivals of the current regime are
+ * @param tokenMixPending   whether the token mix is still to be measured: requests arrived, but none of their
+ *                          buckets is mature yet ({@link TokenMeans#pending})
  */
 public record DemandEstimateValue(long atMillis, double ratePerSecond, PoissonInterval interval, double spanSeconds,
                                   long arrivals, double meanInputTokens, double meanOutputTokens, double inputTokensError,
                                   double outputTokensError, boolean changePoint,
-                                  BurstinessEstimate burstiness) {
+                                  BurstinessEstimate burstiness, boolean tokenMixPending) {
     /** Validates the numbers. */
     public DemandEstimateValue {
         if (interval == null) {

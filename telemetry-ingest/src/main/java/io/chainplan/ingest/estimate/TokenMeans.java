@@ -116,6 +116,21 @@ final class TokenMeans {
     }
 
     /**
+     * Whether the mix of the requests seen is still to be measured: the token history holds an arrival, but no
+     * mature bucket does, so the means are 0 for want of a completed bucket, not of token counts. It ends at most
+     * {@code maxCompletionWaitMillis} after the first arrival's bucket ({@link #mature}). The optimizer keeps a
+     * plan made for a declared rate until then (a first plan at a mix nobody measured could only be off).
+     *
+     * @param buckets the token history's buckets, oldest first
+     * @param mature  its mature prefix ({@link #mature})
+     * @return true while requests have arrived and none of their buckets is mature
+     */
+    static boolean pending(List<ClosedBucket> buckets, List<ClosedBucket> mature) {
+        return mature.stream().noneMatch(b -> b.totals().arrivals() > 0)
+                && buckets.stream().anyMatch(b -> b.totals().arrivals() > 0);
+    }
+
+    /**
      * @param buckets mature buckets of the token history, oldest first
      * @return mean prompt tokens per arrival in the newest token regime, 0 if none reported one
      */

@@ -38,6 +38,7 @@ final class AvroMapping {
                 .setBurstinessArrivals(e.burstiness().arrivals())
                 .setBurstinessSeconds(e.burstiness().spanSeconds())
                 .setPeakRatePerSecond(e.burstiness().peakRatePerSecond())
+                .setTokenMixPending(e.tokenMixPending())
                 .build();
     }
 

@@ -10,7 +10,7 @@ class EmissionRuleTest {
 
     private static DemandEstimateValue estimate(long at, double rate, boolean change) {
         return new DemandEstimateValue(at, rate, new PoissonInterval(0, 10), 60, 10, 100, 10, 0, 0, change,
-                BurstinessEstimate.NONE);
+                BurstinessEstimate.NONE, false);
     }
 
     @Test

@@ -108,6 +108,30 @@ class TokenMeansTest {
     }
 
     @Test
+    void shouldCallTheMixPendingUntilABucketOfRequestsIsMature() {
+        BucketTotals quiet = BucketTotals.EMPTY;
+        BucketTotals inFlight = BucketTotals.EMPTY.withArrival(10).withArrival(10).withCompletion(20);
+        BucketTotals complete = BucketTotals.EMPTY.withArrival(10).withCompletion(20);
+        List<ClosedBucket> b = List.of(new ClosedBucket(0, quiet, 0), new ClosedBucket(STEP_MILLIS, inFlight, 2),
+                new ClosedBucket(2 * STEP_MILLIS, complete, 1));
+        long boundary = 3 * STEP_MILLIS;
+        // the quiet bucket is mature but holds no request: the mix of the two in flight is still to come
+        List<ClosedBucket> early = TokenMeans.mature(b, boundary, STEP_MILLIS, 60_000);
+        assertThat(early).containsExactly(b.get(0));
+        assertThat(TokenMeans.pending(b, early)).isTrue();
+        assertThat(TokenMeans.output(early)).isEqualTo(TokenMeans.Mean.NONE);
+        // the bucket in flight matures once it has waited long enough, with or without its last completion
+        List<ClosedBucket> late = TokenMeans.mature(b, 2 * STEP_MILLIS + 60_000, STEP_MILLIS, 60_000);
+        assertThat(TokenMeans.pending(b, late)).isFalse();
+        // nothing arrived: nothing is pending (a model without traffic is no mix to wait for)
+        List<ClosedBucket> none = List.of(new ClosedBucket(0, quiet, 0));
+        assertThat(TokenMeans.pending(none, TokenMeans.mature(none, boundary, STEP_MILLIS, 60_000))).isFalse();
+        // a mature bucket of requests without token counts: not pending (unmeasurable, not yet to come)
+        List<ClosedBucket> uncounted = List.of(new ClosedBucket(0, BucketTotals.EMPTY.withArrival(0).withCompletion(0), 1));
+        assertThat(TokenMeans.pending(uncounted, TokenMeans.mature(uncounted, boundary, STEP_MILLIS, 60_000))).isFalse();
+    }
+
+    @Test
     void shouldNotReportTheBlendWhenTheSplitBeforeTheLastOldBucketHasEnoughRequestsFirst() {
         // 10 requests a bucket (2 req/s): two buckets of the new mix are 20 requests, too few for a regime, but the
         // split one bucket earlier has 30; it puts an old bucket into the new regime

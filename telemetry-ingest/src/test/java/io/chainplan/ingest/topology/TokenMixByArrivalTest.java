@@ -189,6 +189,25 @@ class TokenMixByArrivalTest {
     }
 
     @Test
+    void shouldSayTheFirstMixIsPendingUntilItsFirstRequestsHaveCompleted() {
+        // 2 req/s of 200 generated tokens, each taking 40 s: the first bucket of requests is complete at 45 s
+        List<Request> requests = new ArrayList<>();
+        for (long t = 0; t < 300_000; t += 500) {
+            requests.add(new Request(t, 1000, 200, 40.0));
+        }
+        List<DemandEstimate> estimates = serve(requests, true).estimates();
+        DemandEstimate first = estimates.get(0);
+        assertThat(first.getTimestampMillis().toEpochMilli() - T0).isLessThan(40_000);
+        assertThat(first.getTokenMixPending()).isTrue();
+        assertThat(first.getMeanOutputTokens()).isZero();
+        DemandEstimate measured = estimates.stream().filter(e -> !e.getTokenMixPending()).findFirst().orElseThrow();
+        assertThat(measured.getMeanOutputTokens()).isEqualTo(200.0);
+        assertThat(measured.getTimestampMillis().toEpochMilli() - T0).isBetween(45_000L, 60_000L);
+        assertThat(estimates.stream().dropWhile(DemandEstimate::getTokenMixPending))
+                .allSatisfy(e -> assertThat(e.getTokenMixPending()).isFalse());
+    }
+
+    @Test
     void shouldCountWhatItCannotAttributeAndKeepEstimating() {
         List<Request> requests = new ArrayList<>();
         for (long t = 0; t < 800_000; t += 500) {

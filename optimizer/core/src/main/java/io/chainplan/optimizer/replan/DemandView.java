@@ -20,9 +20,12 @@ import java.util.Objects;
  * @param tokenErrors    the standard errors of those two means ({@link TokenErrors#UNKNOWN} when not measured)
  * @param declared       whether this is no estimate but the model spec's declared rate ({@link #declared}): what
  *                       a model's first plan is made from before telemetry-ingest has measured any demand
+ * @param mixPending     whether the token mix of the requests seen is still to be measured (telemetry-ingest's
+ *                       {@code tokenMixPending}: requests arrived, none of their buckets has completed yet), so
+ *                       that {@code tokens} is not usable for now, but will be soon
  */
 public record DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
-        String fitReason, TokenMix tokens, TokenErrors tokenErrors, boolean declared) {
+        String fitReason, TokenMix tokens, TokenErrors tokenErrors, boolean declared, boolean mixPending) {
     /**
      * The standard errors of a measured token mix's means (issue 17), so that a change of the mix can be told
      * from the noise of heavy-tailed token counts.
@@ -79,7 +82,7 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
      */
     public DemandView(double ratePerSecond, double lowerPerSecond, double upperPerSecond, ArrivalModel arrivals,
             String fitReason, TokenMix tokens, TokenErrors tokenErrors) {
-        this(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, tokens, tokenErrors, false);
+        this(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, tokens, tokenErrors, false, false);
     }
 
     /**
@@ -92,7 +95,7 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
      */
     public static DemandView declared(double ratePerSecond, TokenMix tokens) {
         return new DemandView(ratePerSecond, ratePerSecond, ratePerSecond, new ArrivalModel.Poisson(ratePerSecond),
-                "declared by the model spec (no demand estimate yet)", tokens, TokenErrors.UNKNOWN, true);
+                "declared by the model spec (no demand estimate yet)", tokens, TokenErrors.UNKNOWN, true, false);
     }
 
     /**
@@ -130,7 +133,16 @@ public record DemandView(double ratePerSecond, double lowerPerSecond, double upp
      */
     public DemandView withTokens(TokenMix mix) {
         return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, mix,
-                TokenErrors.UNKNOWN, declared);
+                TokenErrors.UNKNOWN, declared, mixPending);
+    }
+
+    /**
+     * @param pending whether the mix is still to be measured
+     * @return this estimate with that flag
+     */
+    public DemandView withMixPending(boolean pending) {
+        return new DemandView(ratePerSecond, lowerPerSecond, upperPerSecond, arrivals, fitReason, tokens, tokenErrors,
+                declared, pending);
     }
 
     /**

@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
  * Decides whether the latest view of a model differs enough from what its plan was solved for to
  * warrant a new plan (issue 7, item 2). Checks in {@link TriggerKind} order and reports the first
  * that holds: no plan; model spec changed; up-server set changed; a plan made for the model spec's declared rate
- * now that demand was estimated; the measured token mix's mean prompt or
+ * now that demand was estimated (once the estimate has measured the token mix: while telemetry-ingest says the
+ * mix of the first requests is still to come, {@link DemandView#mixPending()}, at most its completion wait of
+ * 2 minutes, the declared plan is kept and nothing but a change of the spec or the servers re-plans, unless the
+ * demand is above the declared rate as {@code DEMAND_SHIFT} would judge it: a first plan at a mix nobody
+ * measured is no better a prediction than the declared one, issue 17); the measured token mix's mean prompt or
  * generated tokens moved by more than {@link ReplanSettings#mixRelativeThreshold()} of the plan's <em>and</em> the
  * planned mean is outside the 95% interval of the measured one (its standard error, when known: heavy-tailed
  * token counts make the mean of a few minutes' requests noisy) (issue 17, when both the plan and the view have a
@@ -63,9 +67,11 @@ public final class TriggerDetector {
             return Optional.of(new Trigger(TriggerKind.INITIAL, "no plan yet for model " + view.model().id()));
         }
         PlanBasis b = basis.get();
-        return modelChanged(b, view)
-                .or(() -> serversChanged(b, view))
-                .or(() -> firstEstimate(b, view))
+        Optional<Trigger> fleet = modelChanged(b, view).or(() -> serversChanged(b, view));
+        if (fleet.isPresent() || awaitsFirstMix(b, view.demand())) {
+            return fleet;
+        }
+        return firstEstimate(b, view)
                 .or(() -> mixShifted(b, view))
                 .or(() -> serverMoved(b, view))
                 .or(() -> demandShifted(b, view))
@@ -94,14 +100,33 @@ public final class TriggerDetector {
                 "up " + String.join(",", added) + "; down " + String.join(",", removed)));
     }
 
-    private static Optional<Trigger> firstEstimate(PlanBasis b, InputView view) {
+    /**
+     * Whether a plan made for the declared rate waits for the first estimate's token mix: the estimate says the
+     * mix is still to come and the demand is not above the declared rate.
+     */
+    private boolean awaitsFirstMix(PlanBasis b, DemandView d) {
+        return b.declaredDemand() && !d.declared() && d.mixPending() && !aboveDeclared(b, d);
+    }
+
+    /** Whether the estimated rate is above the plan's beyond the rate threshold and outside its 95% interval. */
+    private boolean aboveDeclared(PlanBasis b, DemandView d) {
+        double planned = b.arrivalRatePerSecond();
+        return d.ratePerSecond() > planned && relativeChange(planned, d.ratePerSecond()) > settings.rateRelativeThreshold()
+                && !d.intervalContains(planned);
+    }
+
+    private Optional<Trigger> firstEstimate(PlanBasis b, InputView view) {
         DemandView d = view.demand();
         if (!b.declaredDemand() || d.declared()) {
             return Optional.empty();
         }
+        String mix = d.tokens().usable() ? String.format(Locale.ROOT, ", at the measured mix of %.4g prompt and %.4g"
+                + " generated tokens per request", d.tokens().inputTokens(), d.tokens().outputTokens())
+                : d.mixPending() ? "; the token mix is still to be measured, but the demand is above the declared rate"
+                : "";
         return Optional.of(new Trigger(TriggerKind.FIRST_ESTIMATE, String.format(Locale.ROOT,
-                "first demand estimate %.4g req/s (95%% interval [%.4g, %.4g]) replaces the declared %.4g req/s",
-                d.ratePerSecond(), d.lowerPerSecond(), d.upperPerSecond(), b.arrivalRatePerSecond())));
+                "first demand estimate %.4g req/s (95%% interval [%.4g, %.4g]) replaces the declared %.4g req/s%s",
+                d.ratePerSecond(), d.lowerPerSecond(), d.upperPerSecond(), b.arrivalRatePerSecond(), mix)));
     }
 
     private Optional<Trigger> mixShifted(PlanBasis b, InputView view) {

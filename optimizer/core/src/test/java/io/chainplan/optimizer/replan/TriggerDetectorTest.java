@@ -49,6 +49,38 @@ class TriggerDetectorTest {
     }
 
     @Test
+    void shouldKeepThePlanOfTheDeclaredRateUntilTheFirstEstimateHasMeasuredTheMix() {
+        InputView declared = new InputView(Fixtures.MODEL, List.of(A), DemandView.declared(1.0, DECLARED));
+        PlanBasis planOfDeclared = new PlanBasis(1, T0, Fixtures.MODEL, List.of(A), declared.demand().arrivals(), List.of(),
+                DECLARED, Map.of(), true);
+        ArrivalModel.Mmpp2 bursty = new ArrivalModel.Mmpp2(2.0, 0, 1 / 30.0, 1 / 90.0);
+        DemandView burstsBelow = new DemandView(bursty.ratePerSecond(), 0.3, 1.0, bursty, "bursty: ...");
+        // a lower rate and bursts, but the first requests' lengths are still to come: no re-plan yet
+        InputView pending = new InputView(Fixtures.MODEL, List.of(A), burstsBelow.withMixPending(true));
+        assertThat(kind(Optional.of(planOfDeclared), pending, T0 + 60_000)).isEmpty();
+        // a change of the servers does not wait
+        InputView pendingWithB = new InputView(Fixtures.MODEL, List.of(A, B), burstsBelow.withMixPending(true));
+        assertThat(kind(Optional.of(planOfDeclared), pendingWithB, T0 + 60_000)).contains(TriggerKind.SERVERS_CHANGED);
+        // nor does a demand above the declared rate
+        InputView above = new InputView(Fixtures.MODEL, List.of(A), new DemandView(2.0, 1.5, 2.6).withMixPending(true));
+        assertThat(detector.detect(Optional.of(planOfDeclared), above, T0 + 60_000)).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(TriggerKind.FIRST_ESTIMATE);
+            assertThat(t.detail()).endsWith("; the token mix is still to be measured, but the demand is above the declared rate");
+        });
+        InputView aboveWithin = new InputView(Fixtures.MODEL, List.of(A), new DemandView(1.1, 0.8, 1.5).withMixPending(true));
+        assertThat(kind(Optional.of(planOfDeclared), aboveWithin, T0 + 60_000)).as("within the threshold").isEmpty();
+        // once the mix is measured, the first estimate re-plans at it
+        TokenMix measured = new TokenMix(2048, 280);
+        InputView mixed = new InputView(Fixtures.MODEL, List.of(A), burstsBelow.withTokens(measured));
+        assertThat(detector.detect(Optional.of(planOfDeclared), mixed, T0 + 90_000)).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(TriggerKind.FIRST_ESTIMATE);
+            assertThat(t.detail()).endsWith(", at the measured mix of 2048 prompt and 280.0 generated tokens per request");
+        });
+        // a plan of an estimate is not held by a pending mix (a mix change later is MIX_SHIFT's)
+        assertThat(kind(Optional.of(basis(1.0, A)), pending, T0 + 60_000)).contains(TriggerKind.BURSTINESS_SHIFT);
+    }
+
+    @Test
     void shouldHoldWhenNothingMoved() {
         assertThat(kind(Optional.of(basis(1.0, A, B)), view(1.05, 0.9, 1.2, B, A), T0 + 10)).isEmpty();
     }

@@ -119,7 +119,7 @@ final class InputRecords {
                     "unknown model " + key + " (no model spec); kept until one arrives"));
         }
         views.putDemand(key, e.getArrivalRatePerSecond(), e.getLowerPerSecond(), e.getUpperPerSecond(),
-                AvroMappers.burstiness(e), AvroMappers.tokens(e), AvroMappers.tokenErrors(e));
+                AvroMappers.burstiness(e), AvroMappers.tokens(e), AvroMappers.tokenErrors(e), e.getTokenMixPending());
         scheduler.markDirty(key);
     }
 

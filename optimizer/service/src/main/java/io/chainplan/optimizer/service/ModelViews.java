@@ -89,9 +89,10 @@ public final class ModelViews {
      * @param burstiness     what was measured of the arrivals (its rate is the estimate's)
      * @param tokens         the measured mean prompt and generated tokens per request
      * @param tokenErrors    their standard errors
+     * @param mixPending     whether the mix of the requests seen is still to be measured (only while no mix is known)
      */
     public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
-            Burstiness burstiness, TokenMix tokens, DemandView.TokenErrors tokenErrors) {
+            Burstiness burstiness, TokenMix tokens, DemandView.TokenErrors tokenErrors, boolean mixPending) {
         double rate = Math.max(ratePerSecond, minRatePerSecond);
         Mmpp2Fit.Result fit = Mmpp2Fit.fit(burstiness);
         // an estimate that measured no mix keeps the last one measured
@@ -101,7 +102,7 @@ public final class ModelViews {
         DemandView.TokenErrors errors = measured ? (tokens.usable() ? tokenErrors : DemandView.TokenErrors.UNKNOWN)
                 : last.tokenErrors();
         demand.put(modelId, new DemandView(rate, Math.min(lowerPerSecond, rate), Math.max(upperPerSecond, rate),
-                fit.model().withRate(rate), fit.reason(), mix, errors));
+                fit.model().withRate(rate), fit.reason(), mix, errors, false, mixPending && !mix.usable()));
     }
 
     /**
@@ -116,7 +117,7 @@ public final class ModelViews {
     public void putDemand(String modelId, double ratePerSecond, double lowerPerSecond, double upperPerSecond,
             Burstiness burstiness) {
         putDemand(modelId, ratePerSecond, lowerPerSecond, upperPerSecond, burstiness, TokenMix.UNKNOWN,
-                DemandView.TokenErrors.UNKNOWN);
+                DemandView.TokenErrors.UNKNOWN, false);
     }
 
     /** @param modelId a model whose spec was deleted (tombstone) */

@@ -114,7 +114,8 @@ public record OptimizerConfig(
     public static final String FLEET_SETTLE_MS_DOC = "A model whose spec declares declaredRatePerSecond gets its first"
             + " plan at that rate before any demand estimate, once its set of up servers has not changed for this long,"
             + " ms (servers report one at a time; at least their telemetry interval). Telemetry-ingest's first demand"
-            + " estimate then re-plans (trigger FIRST_ESTIMATE). A first plan from a demand estimate does not wait.";
+            + " estimate then re-plans (trigger FIRST_ESTIMATE), once it has measured the token mix (or at once if the"
+            + " demand is above the declared rate). A first plan from a demand estimate does not wait.";
     /** Move threshold key. */
     public static final String MOVE_GAIN_CONFIG = PREFIX + "move.gain.threshold";
     /** Doc of {@link #MOVE_GAIN_CONFIG}. */

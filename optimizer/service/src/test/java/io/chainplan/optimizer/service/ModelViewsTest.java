@@ -80,7 +80,7 @@ class ModelViewsTest {
         TokenTimings t = new TokenTimings(0.001, 2e-5, 1e-3, 0.02, 0.01);
         views.put(new ServerInput(S1, true, "", Optional.of(t), new TokenMix(1000, 200)));
         views.putDemand("m", 1.0, 0.5, 1.5, new Burstiness(1.0, 0, List.of()), new TokenMix(1000, 201),
-                DemandView.TokenErrors.UNKNOWN);
+                DemandView.TokenErrors.UNKNOWN, false);
         Server at = t.server("s1", S1.memoryBytes(), 1000, 201);
         assertThat(views.view("m")).hasValueSatisfying(v -> {
             assertThat(v.upServers()).containsExactly(at);
@@ -94,9 +94,14 @@ class ModelViewsTest {
             assertThat(v.demand().tokens()).isEqualTo(new TokenMix(2000, 20));
             assertThat(v.upServers()).containsExactly(t.server("s1", S1.memoryBytes(), 2000, 20));
         });
+        // an estimate whose mix is still to come: pending only while no mix was measured
+        fresh.putDemand("m", 1.1, 0.5, 1.5, new Burstiness(1.1, 0, List.of()), TokenMix.UNKNOWN,
+                DemandView.TokenErrors.UNKNOWN, true);
+        assertThat(fresh.view("m")).hasValueSatisfying(v -> assertThat(v.demand().mixPending()).isTrue());
         views.putDemand("m", 1.1, 0.5, 1.5, new Burstiness(1.1, 0, List.of()), new TokenMix(1000, 0),
-                DemandView.TokenErrors.UNKNOWN);
+                DemandView.TokenErrors.UNKNOWN, true);
         assertThat(views.view("m")).hasValueSatisfying(v -> {
+            assertThat(v.demand().mixPending()).isFalse();
             assertThat(v.demand().tokens()).isEqualTo(new TokenMix(1000, 201));
             assertThat(v.upServers()).containsExactly(at);
         });
