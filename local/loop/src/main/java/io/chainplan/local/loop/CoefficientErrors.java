@@ -16,14 +16,20 @@ import java.util.function.ToDoubleFunction;
  * simulated fleet's true ones (issue 17, goals): at given times, each server's latest estimate against its
  * {@link SimServer#timings()}, per coefficient the median and the largest relative error over the servers,
  * and how many servers' compute and communication parts were fitted (not the declared split, whose reasons
- * are counted). Only a
- * simulation knows the truth.
+ * are counted). Beside the coefficients, the service times they give at the server's reference mix (the mean
+ * tokens of the hops its fit rests on, the model's declared mix for a declared part), {@code tau_p} per block
+ * and {@code tau_c} per hop, against the true ones at the same mix: what a plan takes from the estimate. The
+ * intercepts {@code t_o} and {@code c_req} are small beside the per-token terms and trade off against them
+ * within the noise, so their own errors can be large while the service times are close. Only a simulation
+ * knows the truth.
  */
 public final class CoefficientErrors {
-    private static final List<String> NAMES = List.of("t_o", "t_in", "t_out", "c_req", "c_tok");
+    private static final List<String> NAMES = List.of("t_o", "t_in", "t_out", "c_req", "c_tok", "tau_p at mix",
+            "tau_c at mix");
     private static final List<ToDoubleFunction<TokenTimings>> TRUE = List.of(TokenTimings::blockOverheadSeconds,
             TokenTimings::prefillSecondsPerToken, TokenTimings::decodeSecondsPerToken,
             TokenTimings::commSecondsPerRequest, TokenTimings::commSecondsPerToken);
+    private static final int AT_MIX = 5;
     private static final List<ToDoubleFunction<TokenTimingEstimate>> ESTIMATED = List.of(
             TokenTimingEstimate::getBlockOverheadSeconds, TokenTimingEstimate::getPrefillSecondsPerToken,
             TokenTimingEstimate::getDecodeSecondsPerToken, TokenTimingEstimate::getCommSecondsPerRequest,
@@ -46,8 +52,9 @@ public final class CoefficientErrors {
         List<String> out = new ArrayList<>();
         out.add("Per-token coefficients estimated by telemetry-ingest vs the fleet's true values (relative error,"
                 + " median / max over servers):");
-        out.add(String.format(Locale.ROOT, "  %8s %-15s %-15s %-15s %-15s %-15s %s", "after", NAMES.get(0),
-                NAMES.get(1), NAMES.get(2), NAMES.get(3), NAMES.get(4), "fitted (compute, comm)"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %8s", "after"));
+        NAMES.forEach(n -> header.append(String.format(Locale.ROOT, " %-15s", n)));
+        out.add(header.append(" fitted (compute, comm)").toString());
         boolean any = false;
         for (double after : afterSeconds) {
             Map<String, TokenTimingEstimate> latest = latest(estimates, startSeconds + after);
@@ -105,12 +112,24 @@ public final class CoefficientErrors {
         latest.forEach((id, t) -> {
             int j = fleet.indexOf(id);
             if (j >= 0) {
-                double truth = TRUE.get(k).applyAsDouble(fleet.servers().get(j).timings());
-                double est = ESTIMATED.get(k).applyAsDouble(t);
+                TokenTimings trueTimings = fleet.servers().get(j).timings();
+                double truth = k < AT_MIX ? TRUE.get(k).applyAsDouble(trueTimings) : atMix(trueTimings, t, k);
+                double est = k < AT_MIX ? ESTIMATED.get(k).applyAsDouble(t) : atMix(timings(t), t, k);
                 e.add(truth == 0 ? Math.abs(est) : Math.abs(est - truth) / truth);
             }
         });
         return e.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    /** tau_p ({@code k = AT_MIX}) or tau_c of the timings at the estimate's reference mix. */
+    private static double atMix(TokenTimings timings, TokenTimingEstimate at, int k) {
+        return k == AT_MIX ? timings.perBlockSeconds(at.getReferenceInputTokens(), at.getReferenceOutputTokens())
+                : timings.commSeconds(at.getReferenceOutputTokens());
+    }
+
+    private static TokenTimings timings(TokenTimingEstimate t) {
+        return new TokenTimings(t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
+                t.getCommSecondsPerRequest(), t.getCommSecondsPerToken());
     }
 
     private static double median(double[] sorted) {

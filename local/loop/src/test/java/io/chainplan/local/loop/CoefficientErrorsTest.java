@@ -46,4 +46,21 @@ class CoefficientErrorsTest {
         assertThat(lines.get(3)).as("after 300 s: a fitted exactly, b still declared")
                 .contains(" 0.0% / 10.0%").contains("1, 1 of 2 (declared: comm too-few-samples 1, compute too-few-samples 1)");
     }
+
+    @Test
+    void shouldTellAnInterceptTradedAgainstItsSlopeFromAWrongServiceTimeAtTheMix() {
+        SimFleet fleet = SimFleet.paperMig();
+        SimServer a = fleet.servers().get(0);
+        TokenTimings t = a.timings();
+        // t_o doubled and the prefill per token lowered so that tau_p at the reference mix (100 in, 10 out) is unchanged
+        TokenTimings traded = new TokenTimings(2 * t.blockOverheadSeconds(),
+                t.prefillSecondsPerToken() - t.blockOverheadSeconds() / 100, t.decodeSecondsPerToken(),
+                t.commSecondsPerRequest(), t.commSecondsPerToken());
+
+        List<String> lines = CoefficientErrors.lines(fleet, List.of(seen(10, a, estimate(traded, 1.0, 40, ""))), 0, 60);
+
+        assertThat(lines.get(1)).contains("tau_p at mix").contains("tau_c at mix");
+        assertThat(lines.get(2)).as("t_o 100% off and t_in 91% off, yet tau_p and tau_c at the mix exact")
+                .startsWith("      60 s  100.0% /100.0%").contains("    0.0% /  0.0%    0.0% /  0.0%  1, 1 of 1");
+    }
 }
