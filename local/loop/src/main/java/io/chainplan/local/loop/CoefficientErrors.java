@@ -1,6 +1,7 @@
 package io.chainplan.local.loop;
 
 import io.chainplan.optimizer.model.TokenTimings;
+import io.chainplan.optimizer.service.AvroMappers;
 import io.chainplan.schemas.avro.ServerEstimate;
 import io.chainplan.schemas.avro.TokenTimingEstimate;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * How far telemetry-ingest's per-token coefficients ({@code ServerEstimate.tokenTimings}) are from the
@@ -24,16 +25,18 @@ import java.util.function.ToDoubleFunction;
  * knows the truth.
  */
 public final class CoefficientErrors {
-    private static final List<String> NAMES = List.of("t_o", "t_in", "t_out", "c_req", "c_tok", "tau_p at mix",
-            "tau_c at mix");
-    private static final List<ToDoubleFunction<TokenTimings>> TRUE = List.of(TokenTimings::blockOverheadSeconds,
-            TokenTimings::prefillSecondsPerToken, TokenTimings::decodeSecondsPerToken,
-            TokenTimings::commSecondsPerRequest, TokenTimings::commSecondsPerToken);
-    private static final int AT_MIX = 5;
-    private static final List<ToDoubleFunction<TokenTimingEstimate>> ESTIMATED = List.of(
-            TokenTimingEstimate::getBlockOverheadSeconds, TokenTimingEstimate::getPrefillSecondsPerToken,
-            TokenTimingEstimate::getDecodeSecondsPerToken, TokenTimingEstimate::getCommSecondsPerRequest,
-            TokenTimingEstimate::getCommSecondsPerToken);
+    /** One column: a quantity of the coefficients, evaluated at the estimate's reference mix where it needs one. */
+    private record Column(String name, ToDoubleBiFunction<TokenTimings, TokenTimingEstimate> value) {
+    }
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("t_o", (t, at) -> t.blockOverheadSeconds()),
+            new Column("t_in", (t, at) -> t.prefillSecondsPerToken()),
+            new Column("t_out", (t, at) -> t.decodeSecondsPerToken()),
+            new Column("c_req", (t, at) -> t.commSecondsPerRequest()),
+            new Column("c_tok", (t, at) -> t.commSecondsPerToken()),
+            new Column("tau_p at mix", (t, at) -> t.perBlockSeconds(at.getReferenceInputTokens(), at.getReferenceOutputTokens())),
+            new Column("tau_c at mix", (t, at) -> t.commSeconds(at.getReferenceOutputTokens())));
 
     private CoefficientErrors() {
     }
@@ -53,7 +56,7 @@ public final class CoefficientErrors {
         out.add("Per-token coefficients estimated by telemetry-ingest vs the fleet's true values (relative error,"
                 + " median / max over servers):");
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %8s", "after"));
-        NAMES.forEach(n -> header.append(String.format(Locale.ROOT, " %-15s", n)));
+        COLUMNS.forEach(c -> header.append(String.format(Locale.ROOT, " %-15s", c.name())));
         out.add(header.append(" fitted (compute, comm)").toString());
         boolean any = false;
         for (double after : afterSeconds) {
@@ -63,8 +66,8 @@ public final class CoefficientErrors {
             }
             any = true;
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %6.0f s", after));
-            for (int k = 0; k < NAMES.size(); k++) {
-                double[] e = errors(fleet, latest, k);
+            for (Column column : COLUMNS) {
+                double[] e = errors(fleet, latest, column);
                 row.append(String.format(Locale.ROOT, " %6.1f%% /%5.1f%%", 100 * median(e), 100 * max(e)));
             }
             long compute = latest.values().stream().filter(t -> t.getComputeSamples() > 0).count();
@@ -107,29 +110,17 @@ public final class CoefficientErrors {
         return out;
     }
 
-    private static double[] errors(SimFleet fleet, Map<String, TokenTimingEstimate> latest, int k) {
+    private static double[] errors(SimFleet fleet, Map<String, TokenTimingEstimate> latest, Column column) {
         List<Double> e = new ArrayList<>();
         latest.forEach((id, t) -> {
             int j = fleet.indexOf(id);
             if (j >= 0) {
-                TokenTimings trueTimings = fleet.servers().get(j).timings();
-                double truth = k < AT_MIX ? TRUE.get(k).applyAsDouble(trueTimings) : atMix(trueTimings, t, k);
-                double est = k < AT_MIX ? ESTIMATED.get(k).applyAsDouble(t) : atMix(timings(t), t, k);
+                double truth = column.value().applyAsDouble(fleet.servers().get(j).timings(), t);
+                double est = column.value().applyAsDouble(AvroMappers.tokenTimings(t), t);
                 e.add(truth == 0 ? Math.abs(est) : Math.abs(est - truth) / truth);
             }
         });
         return e.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    }
-
-    /** tau_p ({@code k = AT_MIX}) or tau_c of the timings at the estimate's reference mix. */
-    private static double atMix(TokenTimings timings, TokenTimingEstimate at, int k) {
-        return k == AT_MIX ? timings.perBlockSeconds(at.getReferenceInputTokens(), at.getReferenceOutputTokens())
-                : timings.commSeconds(at.getReferenceOutputTokens());
-    }
-
-    private static TokenTimings timings(TokenTimingEstimate t) {
-        return new TokenTimings(t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
-                t.getCommSecondsPerRequest(), t.getCommSecondsPerToken());
     }
 
     private static double median(double[] sorted) {

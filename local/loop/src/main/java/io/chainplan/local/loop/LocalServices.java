@@ -44,8 +44,8 @@ public final class LocalServices implements ClosedLoop.Services {
      * that start and a server's estimate flips across the optimizer's 10% threshold, causing re-plans; the
      * per-token fits start robustly and their standard errors go into the plans' tolerance. From 400 samples on
      * (before 2026-12-03), the slower slices, to which JFFC sends only the overflow of the fastest chains, were
-     * still on the declared split after 20 minutes of the code trace (3 of 9 servers fitted); from 100, 8 of 9
-     * compute and 9 of 9 communication parts were fitted on the trace with outputs x10, with no more plans.
+     * still on the declared split after 20 minutes of the code trace (3 of 9 servers fitted); from 100, 8 or 9 of the 9
+     * servers' compute and communication parts were fitted on the trace with outputs x10, with no more plans.
      */
     static final long TIMING_MIN_SAMPLES = 100;
 

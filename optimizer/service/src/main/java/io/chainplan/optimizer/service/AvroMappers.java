@@ -101,13 +101,20 @@ public final class AvroMappers {
      */
     public static ServerInput serverInput(ServerEstimate e) {
         TokenTimingEstimate t = e.getTokenTimings();
-        Optional<TokenTimings> timings = t == null ? Optional.empty() : Optional.of(new TokenTimings(
-                t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
-                t.getCommSecondsPerRequest(), t.getCommSecondsPerToken()));
+        Optional<TokenTimings> timings = t == null ? Optional.empty() : Optional.of(tokenTimings(t));
         TokenMix fittedAt = t == null ? TokenMix.UNKNOWN
                 : new TokenMix(t.getReferenceInputTokens(), t.getReferenceOutputTokens());
         return new ServerInput(server(e), e.getStatus() == ServerStatus.UP, e.getModelId() == null ? ""
                 : e.getModelId(), timings, fittedAt);
+    }
+
+    /**
+     * @param t a validated estimate's per-token coefficients
+     * @return them as the cost model's coefficients (their standard errors and reference mix left out)
+     */
+    public static TokenTimings tokenTimings(TokenTimingEstimate t) {
+        return new TokenTimings(t.getBlockOverheadSeconds(), t.getPrefillSecondsPerToken(), t.getDecodeSecondsPerToken(),
+                t.getCommSecondsPerRequest(), t.getCommSecondsPerToken());
     }
 
     /**
